@@ -1,0 +1,368 @@
+//! The ARM request layer: an azure_core pipeline with bearer auth per try, bounded retries,
+//! user agent, client request id and api-version handling.
+
+use crate::clock::{Clock, TokioClock};
+use crate::cloud::Cloud;
+use crate::error::{Error, ServiceError, url_without_query};
+use crate::lro::{LroPoller, PollOptions};
+use crate::pager::Pager;
+use crate::retry::{ArmRetryPolicy, Idempotent, RetryOptions};
+use crate::transport::HttpTransport;
+use azure_core::credentials::TokenCredential;
+use azure_core::error::ErrorKind;
+use azure_core::http::headers::Headers;
+use azure_core::http::policies::Policy;
+use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
+use azure_core::http::{
+    ClientOptions, Context, Method, Pipeline, PipelineSendOptions, RawResponse, Request, StatusCode, Url,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+/// Options of an [`ArmClient`].
+#[derive(Clone, Debug, Default)]
+pub struct ArmClientOptions {
+    /// azure_core client options: extra policies, user agent application id, and the transport
+    /// (default: an [`HttpTransport`] with the platform's roots). Their `retry` is ignored:
+    /// use [`ArmClientOptions::retry`].
+    pub client_options: ClientOptions,
+    /// How requests are retried.
+    pub retry: RetryOptions,
+    /// An api-version used for every request of this client instead of the default one of each
+    /// operation (national clouds lag behind the public cloud).
+    pub api_version: Option<String>,
+    /// The clock of retries and pollers (default: the real clock).
+    pub clock: Option<Arc<dyn Clock>>,
+}
+
+/// A client for Azure Resource Manager, shared by every service client of this workspace.
+///
+/// It is cheap to clone. Requests are relative to the cloud's ARM endpoint; absolute URLs (a
+/// `nextLink`, an operation URL) are only followed on that same origin, so a token never leaves
+/// ARM.
+///
+/// ```no_run
+/// use arm_core::{ArmClient, ArmEnvironment};
+///
+/// # async fn run() -> Result<(), arm_core::Error> {
+/// let env = ArmEnvironment::from_env(&arm_core::ProcessEnv)?;
+/// let arm = ArmClient::new(&env.cloud, env.credential()?, Some(env.client_options()))?;
+/// let response = arm.send(arm.request(azure_core::http::Method::Get, "/subscriptions", "2022-12-01")?).await?;
+/// println!("{}", response.status());
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ArmClient {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    pipeline: Pipeline,
+    endpoint: Url,
+    api_version: Option<String>,
+    clock: Arc<dyn Clock>,
+}
+
+impl ArmClient {
+    /// Creates a client for the ARM endpoint of `cloud`, authenticating with `credential`.
+    pub fn new(
+        cloud: &Cloud,
+        credential: Arc<dyn TokenCredential>,
+        options: Option<ArmClientOptions>,
+    ) -> Result<Self, Error> {
+        Self::for_crate(
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+            cloud,
+            credential,
+            options,
+        )
+    }
+
+    /// Like [`ArmClient::new`], for a service crate that names itself in the `User-Agent`.
+    pub fn for_crate(
+        crate_name: &'static str,
+        crate_version: &'static str,
+        cloud: &Cloud,
+        credential: Arc<dyn TokenCredential>,
+        options: Option<ArmClientOptions>,
+    ) -> Result<Self, Error> {
+        let options = options.unwrap_or_default();
+        if let Some(app) = &options.client_options.user_agent.application_id {
+            if app.len() > 24 || !app.chars().all(|c| c.is_ascii_graphic()) {
+                return Err(Error::invalid_input(
+                    "user_agent.application_id",
+                    format!("'{app}' must be at most 24 visible ASCII characters"),
+                ));
+            }
+        }
+        let clock = options.clock.clone().unwrap_or_else(|| Arc::new(TokioClock));
+        let mut client_options = options.client_options;
+        if client_options.transport.is_none() {
+            client_options.transport = Some(HttpTransport::builder().build()?.to_transport());
+        }
+        client_options.retry = azure_core::http::RetryOptions::none();
+        let retry: Arc<dyn Policy> = Arc::new(ArmRetryPolicy::new(options.retry, clock.clone()));
+        let bearer: Arc<dyn Policy> = Arc::new(BearerTokenAuthorizationPolicy::new(credential, [cloud.arm_scope()]));
+        let pipeline = Pipeline::new(
+            Some(crate_name),
+            Some(crate_version),
+            client_options,
+            vec![retry],
+            vec![bearer],
+            None,
+        );
+        Ok(Self {
+            inner: Arc::new(Inner {
+                pipeline,
+                endpoint: cloud.arm_endpoint().clone(),
+                api_version: options.api_version,
+                clock,
+            }),
+        })
+    }
+
+    /// The ARM endpoint this client talks to.
+    pub fn endpoint(&self) -> &Url {
+        &self.inner.endpoint
+    }
+
+    /// The api-version override of this client, if any.
+    pub fn api_version_override(&self) -> Option<&str> {
+        self.inner.api_version.as_deref()
+    }
+
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// Starts a request for `path` (e.g. `/subscriptions/{id}/resourcegroups/{name}`), with
+    /// `default_api_version` unless the client overrides it.
+    pub fn request(&self, method: Method, path: &str, default_api_version: &str) -> Result<ArmRequest, Error> {
+        if !path.starts_with('/') {
+            return Err(Error::invalid_input("path", format!("'{path}' must start with '/'")));
+        }
+        let mut url = self.inner.endpoint.clone();
+        url.set_path(path);
+        let api_version = self.inner.api_version.as_deref().unwrap_or(default_api_version);
+        url.query_pairs_mut().append_pair("api-version", api_version);
+        Ok(ArmRequest {
+            method,
+            url,
+            body: None,
+            idempotent: None,
+        })
+    }
+
+    /// Starts a request for an absolute URL that ARM gave (a `nextLink`, an operation URL). The
+    /// URL must be on this client's ARM origin, so that the bearer token is never sent elsewhere.
+    pub fn request_url(&self, method: Method, url: &str) -> Result<ArmRequest, Error> {
+        let url = self.same_origin(url)?;
+        Ok(ArmRequest {
+            method,
+            url,
+            body: None,
+            idempotent: None,
+        })
+    }
+
+    fn same_origin(&self, url: &str) -> Result<Url, Error> {
+        let parsed = Url::parse(url).map_err(|e| Error::invalid_input("url", format!("'{url}' is not a URL: {e}")))?;
+        let endpoint = &self.inner.endpoint;
+        let same = parsed.scheme() == endpoint.scheme()
+            && parsed.host_str().map(str::to_ascii_lowercase) == endpoint.host_str().map(str::to_ascii_lowercase)
+            && parsed.port_or_known_default() == endpoint.port_or_known_default();
+        if same {
+            Ok(parsed)
+        } else {
+            Err(Error::invalid_input(
+                "url",
+                format!(
+                    "'{}' is not on the ARM endpoint {endpoint}; refusing to send a token there",
+                    url_without_query(&parsed)
+                ),
+            ))
+        }
+    }
+
+    /// Sends a request; a status outside 2xx becomes [`Error::Service`].
+    pub async fn send(&self, request: ArmRequest) -> Result<ArmResponse, Error> {
+        let response = self.send_raw(request).await?;
+        if response.status().is_success() {
+            Ok(response)
+        } else {
+            Err(response.into_error())
+        }
+    }
+
+    /// Sends a request and returns the response whatever its status.
+    pub async fn send_raw(&self, request: ArmRequest) -> Result<ArmResponse, Error> {
+        let ArmRequest {
+            method,
+            url,
+            body,
+            idempotent,
+        } = request;
+        let mut req = Request::new(url.clone(), method);
+        req.insert_header("accept", "application/json");
+        if let Some(body) = body {
+            req.insert_header("content-type", "application/json");
+            req.set_body(body);
+        }
+        let mut ctx = Context::new();
+        if let Some(idempotent) = idempotent {
+            ctx.insert(Idempotent(idempotent));
+        }
+        let options = PipelineSendOptions {
+            skip_checks: true,
+            ..Default::default()
+        };
+        let raw = self
+            .inner
+            .pipeline
+            .send(&ctx, &mut req, Some(options))
+            .await
+            .map_err(|source| {
+                if matches!(source.kind(), ErrorKind::Credential) {
+                    Error::Credential {
+                        scope: format!("{}/.default", self.inner.endpoint.as_str().trim_end_matches('/')),
+                        source,
+                    }
+                } else {
+                    Error::Transport {
+                        method: method.to_string(),
+                        url: url_without_query(&url),
+                        source,
+                    }
+                }
+            })?;
+        Ok(ArmResponse { method, url, raw })
+    }
+
+    /// Sends a request and decodes the JSON body of its success response.
+    pub async fn send_json<T: DeserializeOwned>(&self, request: ArmRequest) -> Result<T, Error> {
+        self.send(request).await?.json()
+    }
+
+    /// Sends the first request of a long-running operation and returns its poller.
+    pub async fn begin<T: DeserializeOwned + Send + 'static>(
+        &self,
+        request: ArmRequest,
+        options: Option<PollOptions>,
+    ) -> Result<LroPoller<T>, Error> {
+        LroPoller::start(self.clone(), request, options.unwrap_or_default()).await
+    }
+
+    /// Lists the items of an ARM collection (`value` + `nextLink`), fetching pages lazily.
+    pub fn pager<T: DeserializeOwned + Send + 'static>(&self, first: ArmRequest) -> Pager<T> {
+        Pager::new(self.clone(), first)
+    }
+}
+
+/// A request to ARM, built by [`ArmClient::request`].
+#[derive(Clone, Debug)]
+pub struct ArmRequest {
+    method: Method,
+    url: Url,
+    body: Option<azure_core::Bytes>,
+    idempotent: Option<bool>,
+}
+
+impl ArmRequest {
+    /// Adds a query parameter.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.url.query_pairs_mut().append_pair(name, value);
+        self
+    }
+
+    /// Sets a JSON body.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid_input("body", format!("cannot be serialized as JSON: {e}")))?;
+        self.body = Some(bytes.into());
+        Ok(self)
+    }
+
+    /// Declares whether the request may be retried after a 5xx or an I/O error (by default only
+    /// GET, HEAD, PUT and DELETE are).
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The full URL, with its api-version.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+}
+
+/// A response from ARM.
+#[derive(Debug)]
+pub struct ArmResponse {
+    method: Method,
+    url: Url,
+    raw: RawResponse,
+}
+
+impl ArmResponse {
+    /// HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.raw.status()
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &Headers {
+        self.raw.headers()
+    }
+
+    /// The body bytes.
+    pub fn body(&self) -> &[u8] {
+        self.raw.body().as_ref()
+    }
+
+    /// The URL that was requested.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &'static str) -> Option<&str> {
+        self.raw
+            .headers()
+            .get_optional_str(&azure_core::http::headers::HeaderName::from_static(name))
+    }
+
+    /// Decodes the JSON body; an empty body decodes as JSON `null` (so `()` and `Option<T>` work).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        let body = self.body();
+        let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            body
+        };
+        serde_json::from_slice(body).map_err(|source| Error::Decode {
+            method: self.method.to_string(),
+            url: url_without_query(&self.url),
+            expected: std::any::type_name::<T>(),
+            source,
+        })
+    }
+
+    /// Turns an error response into [`Error::Service`].
+    pub fn into_error(self) -> Error {
+        Error::Service(Box::new(ServiceError::from_response(
+            self.method.as_ref(),
+            &self.url,
+            self.raw.status(),
+            self.raw.headers(),
+            self.body(),
+        )))
+    }
+}

@@ -1,0 +1,695 @@
+//! Credentials from the environment: service principal, managed identity, workload identity, or
+//! the Azure CLI as the developer fallback.
+//!
+//! # Variables and precedence
+//!
+//! | credential | variables |
+//! |---|---|
+//! | service principal | `AZ_TENANT_ID`, `AZ_SERVICE_PRINCIPAL`, `AZ_SERVICE_PRINCIPAL_KEY` (or `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`) |
+//! | managed identity | `AZ_MANAGED_IDENTITY=true`; user-assigned by at most one of `AZ_MANAGED_IDENTITY_CLIENT_ID`, `AZ_MANAGED_IDENTITY_OBJECT_ID`, `AZ_MANAGED_IDENTITY_RESOURCE_ID` (or `AZURE_CLIENT_ID`); system-assigned when none is set |
+//! | workload identity | `AZURE_FEDERATED_TOKEN_FILE` with the client id and tenant id above |
+//! | Azure CLI | nothing of the above set (an `AZ_TENANT_ID` alone selects the CLI's tenant) |
+//!
+//! 1. `AZ_MANAGED_IDENTITY=true` selects a managed identity; a service principal key or a
+//!    federated token file set at the same time is a contradiction and an error.
+//! 2. Otherwise a client secret selects a service principal, which then needs its client id and
+//!    tenant id.
+//! 3. Otherwise a federated token file selects workload identity (a secret and a token file
+//!    together are an error).
+//! 4. Otherwise the Azure CLI, when no other credential variable is set. A client id with neither
+//!    key nor token file, or a managed-identity id without `AZ_MANAGED_IDENTITY=true`, is an error.
+//!
+//! Where both an `AZ_*` and an `AZURE_*` name are set they must agree. `AZ_MANAGED_IDENTITY`
+//! accepts `true`/`false`, `1`/`0`, `yes`/`no` in any case. Secrets are held as
+//! [`azure_core::credentials::Secret`] and never printed.
+
+use crate::cloud::Cloud;
+use crate::env::EnvSource;
+use crate::error::{ConfigError, Error};
+use crate::resource_id::ResourceId;
+use crate::transport::HttpTransport;
+use azure_core::credentials::{Secret, TokenCredential};
+use azure_core::http::ClientOptions;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// `AZ_TENANT_ID`: the tenant of the service principal (seed image name).
+pub const AZ_TENANT_ID: &str = "AZ_TENANT_ID";
+/// `AZ_SERVICE_PRINCIPAL`: the client (application) id of the service principal.
+pub const AZ_SERVICE_PRINCIPAL: &str = "AZ_SERVICE_PRINCIPAL";
+/// `AZ_SERVICE_PRINCIPAL_KEY`: the client secret of the service principal.
+pub const AZ_SERVICE_PRINCIPAL_KEY: &str = "AZ_SERVICE_PRINCIPAL_KEY";
+/// `AZ_MANAGED_IDENTITY`: `true` to use a managed identity.
+pub const AZ_MANAGED_IDENTITY: &str = "AZ_MANAGED_IDENTITY";
+/// `AZ_MANAGED_IDENTITY_CLIENT_ID`: a user-assigned identity by client id.
+pub const AZ_MANAGED_IDENTITY_CLIENT_ID: &str = "AZ_MANAGED_IDENTITY_CLIENT_ID";
+/// `AZ_MANAGED_IDENTITY_OBJECT_ID`: a user-assigned identity by object (principal) id.
+pub const AZ_MANAGED_IDENTITY_OBJECT_ID: &str = "AZ_MANAGED_IDENTITY_OBJECT_ID";
+/// `AZ_MANAGED_IDENTITY_RESOURCE_ID`: a user-assigned identity by resource id.
+pub const AZ_MANAGED_IDENTITY_RESOURCE_ID: &str = "AZ_MANAGED_IDENTITY_RESOURCE_ID";
+/// `AZURE_TENANT_ID`: the standard Azure SDK name of the tenant id.
+pub const AZURE_TENANT_ID: &str = "AZURE_TENANT_ID";
+/// `AZURE_CLIENT_ID`: the standard Azure SDK name of the client id.
+pub const AZURE_CLIENT_ID: &str = "AZURE_CLIENT_ID";
+/// `AZURE_CLIENT_SECRET`: the standard Azure SDK name of the client secret.
+pub const AZURE_CLIENT_SECRET: &str = "AZURE_CLIENT_SECRET";
+/// `AZURE_FEDERATED_TOKEN_FILE`: the file holding a federated token (workload identity).
+pub const AZURE_FEDERATED_TOKEN_FILE: &str = "AZURE_FEDERATED_TOKEN_FILE";
+
+/// Which user-assigned managed identity to use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ManagedIdentityId {
+    /// By client id.
+    ClientId(String),
+    /// By object (principal) id.
+    ObjectId(String),
+    /// By resource id.
+    ResourceId(ResourceId),
+}
+
+/// A credential chosen from configuration, not yet built.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum CredentialSource {
+    /// A service principal with a client secret.
+    ServicePrincipal {
+        /// Tenant id.
+        tenant_id: String,
+        /// Client (application) id.
+        client_id: String,
+        /// Client secret.
+        secret: Secret,
+    },
+    /// A managed identity: system-assigned when `id` is `None`.
+    ManagedIdentity {
+        /// The user-assigned identity, if any.
+        id: Option<ManagedIdentityId>,
+    },
+    /// Workload identity federation with a token file.
+    WorkloadIdentity {
+        /// Tenant id.
+        tenant_id: String,
+        /// Client (application) id.
+        client_id: String,
+        /// The federated token file.
+        token_file: PathBuf,
+    },
+    /// The Azure CLI's logged-in account (developer fallback).
+    AzureCli {
+        /// The tenant to ask the CLI for, if set.
+        tenant_id: Option<String>,
+    },
+}
+
+struct Reader<'a> {
+    env: &'a dyn EnvSource,
+}
+
+impl Reader<'_> {
+    /// The value of a pair of names that mean the same thing; they must agree when both are set.
+    fn pair(&self, ours: &'static str, standard: &'static str) -> Result<Option<(String, &'static str)>, Error> {
+        match (self.env.var(ours), self.env.var(standard)) {
+            (Some(a), Some(b)) if a.trim() != b.trim() => Err(ConfigError::new(
+                ours,
+                format!("disagrees with {standard}: set one of them, or the same value in both"),
+            )
+            .into()),
+            (Some(a), _) => Ok(Some((a.trim().to_owned(), ours))),
+            (None, Some(b)) => Ok(Some((b.trim().to_owned(), standard))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    fn flag(&self, name: &'static str) -> Result<Option<bool>, Error> {
+        let Some(value) = self.env.var(name) else {
+            return Ok(None);
+        };
+        match value.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Ok(Some(true)),
+            "false" | "0" | "no" => Ok(Some(false)),
+            _ => Err(ConfigError::new(name, format!("'{value}' is not a boolean; expected true or false")).into()),
+        }
+    }
+}
+
+fn tenant(value: String, variable: &'static str) -> Result<String, Error> {
+    let ok = value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    if ok {
+        Ok(value)
+    } else {
+        Err(ConfigError::new(variable, "must be a tenant id (a GUID) or a domain name").into())
+    }
+}
+
+impl CredentialSource {
+    /// Chooses a credential from environment variables; see the module documentation for the
+    /// variables and their precedence.
+    ///
+    /// ```
+    /// use arm_core::credentials::CredentialSource;
+    /// use std::collections::HashMap;
+    ///
+    /// let env: HashMap<String, String> = [("AZ_MANAGED_IDENTITY", "maybe")]
+    ///     .into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+    /// let err = CredentialSource::from_env(&env).unwrap_err();
+    /// assert_eq!(err.to_string(), "AZ_MANAGED_IDENTITY: 'maybe' is not a boolean; expected true or false");
+    /// ```
+    pub fn from_env(env: &dyn EnvSource) -> Result<Self, Error> {
+        let r = Reader { env };
+        let managed = r.flag(AZ_MANAGED_IDENTITY)?;
+        let tenant_id = r.pair(AZ_TENANT_ID, AZURE_TENANT_ID)?;
+        let client_id = r.pair(AZ_SERVICE_PRINCIPAL, AZURE_CLIENT_ID)?;
+        let secret = r.pair(AZ_SERVICE_PRINCIPAL_KEY, AZURE_CLIENT_SECRET)?;
+        let token_file = env.var(AZURE_FEDERATED_TOKEN_FILE);
+        let mi_ids: Vec<(&'static str, String)> = [
+            AZ_MANAGED_IDENTITY_CLIENT_ID,
+            AZ_MANAGED_IDENTITY_OBJECT_ID,
+            AZ_MANAGED_IDENTITY_RESOURCE_ID,
+        ]
+        .into_iter()
+        .filter_map(|name| env.var(name).map(|v| (name, v.trim().to_owned())))
+        .collect();
+
+        if managed == Some(true) {
+            if let Some((_, name)) = &secret {
+                return Err(ConfigError::new(
+                    *name,
+                    "contradicts AZ_MANAGED_IDENTITY=true: use a managed identity or a service principal, not both",
+                )
+                .into());
+            }
+            if token_file.is_some() {
+                return Err(ConfigError::new(
+                    AZURE_FEDERATED_TOKEN_FILE,
+                    "contradicts AZ_MANAGED_IDENTITY=true: use a managed identity or workload identity, not both",
+                )
+                .into());
+            }
+            if env.var(AZ_SERVICE_PRINCIPAL).is_some() {
+                return Err(ConfigError::new(AZ_SERVICE_PRINCIPAL, "contradicts AZ_MANAGED_IDENTITY=true: name a user-assigned identity with AZ_MANAGED_IDENTITY_CLIENT_ID").into());
+            }
+            return Ok(Self::ManagedIdentity {
+                id: managed_identity_id(mi_ids, client_id)?,
+            });
+        }
+        if let Some((name, _)) = mi_ids.first() {
+            return Err(ConfigError::new(
+                *name,
+                "is set but AZ_MANAGED_IDENTITY is not true; set AZ_MANAGED_IDENTITY=true to use a managed identity",
+            )
+            .into());
+        }
+        let require =
+            |value: Option<(String, &'static str)>, ours: &'static str, standard: &'static str, what: &str| {
+                value.map(|(v, name)| (v, name)).ok_or_else(|| -> Error {
+                    ConfigError::new(ours, format!("is missing (or {standard}): {what}")).into()
+                })
+            };
+        match (secret, token_file) {
+            (Some((_, secret_name)), Some(_)) => Err(ConfigError::new(
+                AZURE_FEDERATED_TOKEN_FILE,
+                format!("contradicts {secret_name}: use a client secret or a federated token file, not both"),
+            )
+            .into()),
+            (Some((secret, _)), None) => {
+                let (client_id, _) = require(
+                    client_id,
+                    AZ_SERVICE_PRINCIPAL,
+                    AZURE_CLIENT_ID,
+                    "a service principal key needs the service principal's client id",
+                )?;
+                let (tenant_id, name) = require(
+                    tenant_id,
+                    AZ_TENANT_ID,
+                    AZURE_TENANT_ID,
+                    "a service principal key needs the tenant id",
+                )?;
+                Ok(Self::ServicePrincipal {
+                    tenant_id: tenant(tenant_id, name)?,
+                    client_id,
+                    secret: Secret::new(secret),
+                })
+            }
+            (None, Some(file)) => {
+                let (client_id, _) = require(
+                    client_id,
+                    AZURE_CLIENT_ID,
+                    AZ_SERVICE_PRINCIPAL,
+                    "workload identity needs the application's client id",
+                )?;
+                let (tenant_id, name) = require(
+                    tenant_id,
+                    AZURE_TENANT_ID,
+                    AZ_TENANT_ID,
+                    "workload identity needs the tenant id",
+                )?;
+                Ok(Self::WorkloadIdentity {
+                    tenant_id: tenant(tenant_id, name)?,
+                    client_id,
+                    token_file: PathBuf::from(file),
+                })
+            }
+            (None, None) => {
+                if let Some((_, name)) = client_id {
+                    let key = if name == AZ_SERVICE_PRINCIPAL {
+                        AZ_SERVICE_PRINCIPAL_KEY
+                    } else {
+                        AZURE_CLIENT_SECRET
+                    };
+                    return Err(ConfigError::new(
+                        key,
+                        format!("is missing: {name} is set, so a client secret (or AZURE_FEDERATED_TOKEN_FILE, or AZ_MANAGED_IDENTITY=true) is expected"),
+                    )
+                    .into());
+                }
+                let tenant_id = tenant_id.map(|(t, name)| tenant(t, name)).transpose()?;
+                Ok(Self::AzureCli { tenant_id })
+            }
+        }
+    }
+
+    /// A short name of the kind of credential, for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::ServicePrincipal { .. } => "service principal",
+            Self::ManagedIdentity { id: None } => "system-assigned managed identity",
+            Self::ManagedIdentity { id: Some(_) } => "user-assigned managed identity",
+            Self::WorkloadIdentity { .. } => "workload identity",
+            Self::AzureCli { .. } => "Azure CLI",
+        }
+    }
+
+    /// Builds the azure_identity credential, sending its requests through `transport` to the
+    /// authority host of `cloud`.
+    pub fn build(&self, cloud: &Cloud, transport: &HttpTransport) -> Result<Arc<dyn TokenCredential>, Error> {
+        let client_options = ClientOptions {
+            transport: Some(transport.to_transport()),
+            cloud: Some(Arc::new(cloud.to_cloud_configuration())),
+            ..ClientOptions::default()
+        };
+        let variable = match self {
+            Self::ServicePrincipal { .. } => AZ_SERVICE_PRINCIPAL,
+            Self::ManagedIdentity { .. } => AZ_MANAGED_IDENTITY,
+            Self::WorkloadIdentity { .. } => AZURE_FEDERATED_TOKEN_FILE,
+            Self::AzureCli { .. } => "az",
+        };
+        let wrap = |source: azure_core::Error| {
+            Error::Config(ConfigError::new(
+                variable,
+                format!("cannot create the {} credential: {source}", self.kind()),
+            ))
+        };
+        let credential: Arc<dyn TokenCredential> = match self {
+            Self::ServicePrincipal {
+                tenant_id,
+                client_id,
+                secret,
+            } => azure_identity::ClientSecretCredential::new(
+                tenant_id,
+                client_id.clone(),
+                secret.clone(),
+                Some(azure_identity::ClientSecretCredentialOptions { client_options }),
+            )
+            .map_err(wrap)?,
+            Self::ManagedIdentity { id } => {
+                let user_assigned_id = id.as_ref().map(|id| match id {
+                    ManagedIdentityId::ClientId(v) => azure_identity::UserAssignedId::ClientId(v.clone()),
+                    ManagedIdentityId::ObjectId(v) => azure_identity::UserAssignedId::ObjectId(v.clone()),
+                    ManagedIdentityId::ResourceId(v) => azure_identity::UserAssignedId::ResourceId(v.to_string()),
+                });
+                azure_identity::ManagedIdentityCredential::new(Some(azure_identity::ManagedIdentityCredentialOptions {
+                    user_assigned_id,
+                    client_options,
+                }))
+                .map_err(wrap)?
+            }
+            Self::WorkloadIdentity {
+                tenant_id,
+                client_id,
+                token_file,
+            } => azure_identity::WorkloadIdentityCredential::new(Some(
+                azure_identity::WorkloadIdentityCredentialOptions {
+                    credential_options: azure_identity::ClientAssertionCredentialOptions { client_options },
+                    client_id: Some(client_id.clone()),
+                    tenant_id: Some(tenant_id.clone()),
+                    token_file_path: Some(token_file.clone()),
+                },
+            ))
+            .map_err(wrap)?,
+            Self::AzureCli { tenant_id } => {
+                azure_identity::AzureCliCredential::new(Some(azure_identity::AzureCliCredentialOptions {
+                    tenant_id: tenant_id.clone(),
+                    ..Default::default()
+                }))
+                .map_err(wrap)?
+            }
+        };
+        Ok(credential)
+    }
+}
+
+fn managed_identity_id(
+    explicit: Vec<(&'static str, String)>,
+    client_id: Option<(String, &'static str)>,
+) -> Result<Option<ManagedIdentityId>, Error> {
+    if explicit.len() > 1 {
+        return Err(ConfigError::new(
+            explicit[1].0,
+            format!(
+                "contradicts {}: name a user-assigned identity by one id only",
+                explicit[0].0
+            ),
+        )
+        .into());
+    }
+    let Some((name, value)) = explicit.into_iter().next() else {
+        return Ok(client_id.map(|(v, _)| ManagedIdentityId::ClientId(v)));
+    };
+    if let Some((other, other_name)) = &client_id {
+        if name != AZ_MANAGED_IDENTITY_CLIENT_ID || other != &value {
+            return Err(ConfigError::new(
+                *other_name,
+                format!("contradicts {name}: name a user-assigned identity by one id only"),
+            )
+            .into());
+        }
+    }
+    Ok(Some(match name {
+        AZ_MANAGED_IDENTITY_CLIENT_ID => ManagedIdentityId::ClientId(value),
+        AZ_MANAGED_IDENTITY_OBJECT_ID => ManagedIdentityId::ObjectId(value),
+        _ => {
+            let id: ResourceId = value
+                .parse()
+                .map_err(|e: crate::ResourceIdError| ConfigError::new(name, e.to_string()))?;
+            if !id.is_type("Microsoft.ManagedIdentity/userAssignedIdentities") {
+                return Err(ConfigError::new(
+                    name,
+                    format!("'{value}' is not a Microsoft.ManagedIdentity/userAssignedIdentities resource id"),
+                )
+                .into());
+            }
+            ManagedIdentityId::ResourceId(id)
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn err(pairs: &[(&str, &str)]) -> String {
+        CredentialSource::from_env(&env(pairs)).unwrap_err().to_string()
+    }
+
+    const UAI: &str =
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/agent";
+
+    #[test]
+    fn service_principal_with_either_naming() {
+        for vars in [
+            [
+                (AZ_TENANT_ID, "t"),
+                (AZ_SERVICE_PRINCIPAL, "c"),
+                (AZ_SERVICE_PRINCIPAL_KEY, "s3cret"),
+            ],
+            [
+                (AZURE_TENANT_ID, "t"),
+                (AZURE_CLIENT_ID, "c"),
+                (AZURE_CLIENT_SECRET, "s3cret"),
+            ],
+            [
+                (AZ_TENANT_ID, "t"),
+                (AZURE_CLIENT_ID, "c"),
+                (AZ_SERVICE_PRINCIPAL_KEY, "s3cret"),
+            ],
+        ] {
+            match CredentialSource::from_env(&env(&vars)).unwrap() {
+                CredentialSource::ServicePrincipal {
+                    tenant_id,
+                    client_id,
+                    secret,
+                } => {
+                    assert_eq!(
+                        (tenant_id.as_str(), client_id.as_str(), secret.secret()),
+                        ("t", "c", "s3cret")
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        let both = env(&[
+            (AZ_TENANT_ID, "t"),
+            (AZURE_TENANT_ID, "t"),
+            (AZ_SERVICE_PRINCIPAL, "c"),
+            (AZ_SERVICE_PRINCIPAL_KEY, "k"),
+        ]);
+        assert!(matches!(
+            CredentialSource::from_env(&both).unwrap(),
+            CredentialSource::ServicePrincipal { .. }
+        ));
+    }
+
+    #[test]
+    fn secrets_never_reach_debug_output() {
+        let source = CredentialSource::from_env(&env(&[
+            (AZ_TENANT_ID, "t"),
+            (AZ_SERVICE_PRINCIPAL, "c"),
+            (AZ_SERVICE_PRINCIPAL_KEY, "hunter2-very-secret"),
+        ]))
+        .unwrap();
+        assert!(!format!("{source:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn partial_service_principal_names_the_missing_variable() {
+        assert_eq!(
+            err(&[(AZ_SERVICE_PRINCIPAL, "c")]),
+            "AZ_SERVICE_PRINCIPAL_KEY: is missing: AZ_SERVICE_PRINCIPAL is set, so a client secret (or AZURE_FEDERATED_TOKEN_FILE, or AZ_MANAGED_IDENTITY=true) is expected"
+        );
+        assert!(err(&[(AZURE_CLIENT_ID, "c")]).starts_with("AZURE_CLIENT_SECRET: is missing"));
+        assert!(
+            err(&[(AZ_SERVICE_PRINCIPAL_KEY, "k"), (AZ_TENANT_ID, "t")])
+                .starts_with("AZ_SERVICE_PRINCIPAL: is missing (or AZURE_CLIENT_ID)")
+        );
+        assert!(
+            err(&[(AZ_SERVICE_PRINCIPAL_KEY, "k"), (AZ_SERVICE_PRINCIPAL, "c")])
+                .starts_with("AZ_TENANT_ID: is missing (or AZURE_TENANT_ID)")
+        );
+        assert!(
+            err(&[
+                (AZ_SERVICE_PRINCIPAL_KEY, "k"),
+                (AZ_SERVICE_PRINCIPAL, "c"),
+                (AZ_TENANT_ID, "not a tenant!")
+            ])
+            .starts_with("AZ_TENANT_ID: must be a tenant id")
+        );
+    }
+
+    #[test]
+    fn disagreeing_names_are_an_error() {
+        assert!(
+            err(&[
+                (AZ_SERVICE_PRINCIPAL, "a"),
+                (AZURE_CLIENT_ID, "b"),
+                (AZ_SERVICE_PRINCIPAL_KEY, "k"),
+                (AZ_TENANT_ID, "t")
+            ])
+            .starts_with("AZ_SERVICE_PRINCIPAL: disagrees with AZURE_CLIENT_ID")
+        );
+        assert!(
+            err(&[(AZ_SERVICE_PRINCIPAL_KEY, "a"), (AZURE_CLIENT_SECRET, "b")])
+                .starts_with("AZ_SERVICE_PRINCIPAL_KEY: disagrees with AZURE_CLIENT_SECRET")
+        );
+    }
+
+    #[test]
+    fn managed_identity_system_and_user_assigned() {
+        for truthy in ["true", "TRUE", "1", "yes"] {
+            assert!(matches!(
+                CredentialSource::from_env(&env(&[(AZ_MANAGED_IDENTITY, truthy)])).unwrap(),
+                CredentialSource::ManagedIdentity { id: None }
+            ));
+        }
+        let by = |pairs: &[(&str, &str)]| match CredentialSource::from_env(&env(pairs)).unwrap() {
+            CredentialSource::ManagedIdentity { id } => id,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            by(&[(AZ_MANAGED_IDENTITY, "true"), (AZ_MANAGED_IDENTITY_CLIENT_ID, "cid")]),
+            Some(ManagedIdentityId::ClientId("cid".into()))
+        );
+        assert_eq!(
+            by(&[(AZ_MANAGED_IDENTITY, "true"), (AZURE_CLIENT_ID, "cid")]),
+            Some(ManagedIdentityId::ClientId("cid".into()))
+        );
+        assert_eq!(
+            by(&[
+                (AZ_MANAGED_IDENTITY, "true"),
+                (AZURE_CLIENT_ID, "cid"),
+                (AZ_MANAGED_IDENTITY_CLIENT_ID, "cid")
+            ]),
+            Some(ManagedIdentityId::ClientId("cid".into()))
+        );
+        assert_eq!(
+            by(&[(AZ_MANAGED_IDENTITY, "true"), (AZ_MANAGED_IDENTITY_OBJECT_ID, "oid")]),
+            Some(ManagedIdentityId::ObjectId("oid".into()))
+        );
+        assert_eq!(
+            by(&[
+                (AZ_MANAGED_IDENTITY, "true"),
+                (AZ_MANAGED_IDENTITY_RESOURCE_ID, UAI),
+                (AZ_TENANT_ID, "t")
+            ]),
+            Some(ManagedIdentityId::ResourceId(UAI.parse().unwrap()))
+        );
+    }
+
+    #[test]
+    fn managed_identity_contradictions() {
+        assert_eq!(
+            err(&[(AZ_MANAGED_IDENTITY, "maybe")]),
+            "AZ_MANAGED_IDENTITY: 'maybe' is not a boolean; expected true or false"
+        );
+        assert!(
+            err(&[(AZ_MANAGED_IDENTITY, "true"), (AZ_SERVICE_PRINCIPAL_KEY, "k")])
+                .starts_with("AZ_SERVICE_PRINCIPAL_KEY: contradicts AZ_MANAGED_IDENTITY=true")
+        );
+        assert!(
+            err(&[(AZ_MANAGED_IDENTITY, "true"), (AZURE_FEDERATED_TOKEN_FILE, "/t")])
+                .starts_with("AZURE_FEDERATED_TOKEN_FILE: contradicts")
+        );
+        assert!(
+            err(&[(AZ_MANAGED_IDENTITY, "true"), (AZ_SERVICE_PRINCIPAL, "c")])
+                .starts_with("AZ_SERVICE_PRINCIPAL: contradicts")
+        );
+        assert!(
+            err(&[
+                (AZ_MANAGED_IDENTITY, "true"),
+                (AZ_MANAGED_IDENTITY_CLIENT_ID, "a"),
+                (AZ_MANAGED_IDENTITY_OBJECT_ID, "b")
+            ])
+            .starts_with("AZ_MANAGED_IDENTITY_OBJECT_ID: contradicts AZ_MANAGED_IDENTITY_CLIENT_ID")
+        );
+        assert!(
+            err(&[
+                (AZ_MANAGED_IDENTITY, "true"),
+                (AZ_MANAGED_IDENTITY_OBJECT_ID, "b"),
+                (AZURE_CLIENT_ID, "a")
+            ])
+            .starts_with("AZURE_CLIENT_ID: contradicts AZ_MANAGED_IDENTITY_OBJECT_ID")
+        );
+        assert!(
+            err(&[
+                (AZ_MANAGED_IDENTITY, "true"),
+                (AZ_MANAGED_IDENTITY_RESOURCE_ID, "/subscriptions/s")
+            ])
+            .contains("is not a Microsoft.ManagedIdentity/userAssignedIdentities resource id")
+        );
+        assert!(
+            err(&[(AZ_MANAGED_IDENTITY, "true"), (AZ_MANAGED_IDENTITY_RESOURCE_ID, "nope")])
+                .starts_with("AZ_MANAGED_IDENTITY_RESOURCE_ID: invalid resource id 'nope'")
+        );
+        assert!(
+            err(&[(AZ_MANAGED_IDENTITY_CLIENT_ID, "a")])
+                .starts_with("AZ_MANAGED_IDENTITY_CLIENT_ID: is set but AZ_MANAGED_IDENTITY is not true")
+        );
+        assert!(
+            err(&[(AZ_MANAGED_IDENTITY, "false"), (AZ_MANAGED_IDENTITY_CLIENT_ID, "a")])
+                .starts_with("AZ_MANAGED_IDENTITY_CLIENT_ID: is set but")
+        );
+    }
+
+    #[test]
+    fn workload_identity_and_its_contradictions() {
+        match CredentialSource::from_env(&env(&[
+            (AZURE_FEDERATED_TOKEN_FILE, "/var/run/token"),
+            (AZURE_CLIENT_ID, "c"),
+            (AZURE_TENANT_ID, "t"),
+        ]))
+        .unwrap()
+        {
+            CredentialSource::WorkloadIdentity {
+                token_file,
+                client_id,
+                tenant_id,
+            } => {
+                assert_eq!(
+                    (token_file.to_str().unwrap(), client_id.as_str(), tenant_id.as_str()),
+                    ("/var/run/token", "c", "t")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            err(&[(AZURE_FEDERATED_TOKEN_FILE, "/t"), (AZURE_TENANT_ID, "t")])
+                .starts_with("AZURE_CLIENT_ID: is missing")
+        );
+        assert!(
+            err(&[(AZURE_FEDERATED_TOKEN_FILE, "/t"), (AZURE_CLIENT_ID, "c")])
+                .starts_with("AZURE_TENANT_ID: is missing")
+        );
+        assert!(
+            err(&[(AZURE_FEDERATED_TOKEN_FILE, "/t"), (AZURE_CLIENT_SECRET, "s")])
+                .starts_with("AZURE_FEDERATED_TOKEN_FILE: contradicts AZURE_CLIENT_SECRET")
+        );
+    }
+
+    #[test]
+    fn azure_cli_only_when_nothing_else_is_configured() {
+        assert!(matches!(
+            CredentialSource::from_env(&env(&[])).unwrap(),
+            CredentialSource::AzureCli { tenant_id: None }
+        ));
+        assert!(matches!(
+            CredentialSource::from_env(&env(&[(AZ_MANAGED_IDENTITY, "false")])).unwrap(),
+            CredentialSource::AzureCli { .. }
+        ));
+        match CredentialSource::from_env(&env(&[(AZ_TENANT_ID, "contoso.onmicrosoft.com")])).unwrap() {
+            CredentialSource::AzureCli { tenant_id } => {
+                assert_eq!(tenant_id.as_deref(), Some("contoso.onmicrosoft.com"))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn builds_every_kind() {
+        let transport = HttpTransport::builder().build().unwrap();
+        let cloud = Cloud::public();
+        let token = std::env::temp_dir().join(format!("arm-core-wi-{}", std::process::id()));
+        std::fs::write(&token, "eyJhbGciOiJub25lIn0.e30.").unwrap();
+        for source in [
+            CredentialSource::ServicePrincipal {
+                tenant_id: "t".into(),
+                client_id: "c".into(),
+                secret: Secret::new("s"),
+            },
+            CredentialSource::ManagedIdentity {
+                id: Some(ManagedIdentityId::ObjectId("o".into())),
+            },
+            CredentialSource::WorkloadIdentity {
+                tenant_id: "t".into(),
+                client_id: "c".into(),
+                token_file: token.clone(),
+            },
+            CredentialSource::AzureCli { tenant_id: None },
+        ] {
+            source
+                .build(&cloud, &transport)
+                .unwrap_or_else(|e| panic!("{}: {e}", source.kind()));
+        }
+        std::fs::remove_file(&token).unwrap();
+        let missing = CredentialSource::WorkloadIdentity { tenant_id: "t".into(), client_id: "c".into(), token_file: token };
+        let err = missing.build(&cloud, &transport).err().unwrap().to_string();
+        assert!(
+            err.starts_with("AZURE_FEDERATED_TOKEN_FILE: cannot create the workload identity credential"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! # arm-core
+//!
+//! The Azure Resource Manager plumbing of azure-ephemeral, shared by every service crate:
+//!
+//! - [`Cloud`]: the endpoints and scopes of `AzureCloud`, `AzureChinaCloud`,
+//!   `AzureUSGovernment`, or a custom cloud (Azure Stack, the local emulator);
+//! - [`credentials`]: a credential from environment variables (service principal, managed
+//!   identity, workload identity, Azure CLI), with contradictions reported by variable name;
+//! - [`ArmClient`]: an `azure_core` pipeline with a bearer token per try, bounded retries that
+//!   honour `Retry-After`, a user agent and `x-ms-client-request-id`, and api-version overrides;
+//! - [`LroPoller`]: long-running operations through `Azure-AsyncOperation`, `Location` or
+//!   `provisioningState`, with a caller deadline;
+//! - [`Pager`]: ARM lists (`value` + `nextLink`);
+//! - [`Error`]: one error type carrying ARM's code, message, target, details, request ids and
+//!   throttling information;
+//! - [`ResourceId`]: parse, build and compare resource ids;
+//! - [`resource_groups`]: the resource group client.
+//!
+//! ```no_run
+//! use arm_core::{ArmEnvironment, ProcessEnv};
+//! use arm_core::resource_groups::{ResourceGroup, ResourceGroupsClient};
+//!
+//! # async fn run() -> Result<(), arm_core::Error> {
+//! // AZ_CLOUD, AZ_TENANT_ID, AZ_SERVICE_PRINCIPAL, AZ_SERVICE_PRINCIPAL_KEY, AZ_SUBSCRIPTION_ID ...
+//! let env = ArmEnvironment::from_env(&ProcessEnv)?;
+//! let groups = ResourceGroupsClient::from_arm(env.arm_client()?, env.require_subscription_id()?)?;
+//! groups.create_or_update("rg-agents", &ResourceGroup::new("westeurope")).await?;
+//! let poller = groups.begin_delete("rg-agents", None).await?;
+//! poller.await?;
+//! # Ok(()) }
+//! ```
+//!
+//! TLS is rustls with the `ring` provider; no OpenSSL and no aws-lc.
+
+mod client;
+mod clock;
+mod cloud;
+pub mod credentials;
+mod env;
+mod environment;
+mod error;
+mod lro;
+mod pager;
+pub mod resource_groups;
+mod resource_id;
+mod retry;
+#[cfg(feature = "test-support")]
+pub mod test_support;
+mod transport;
+
+pub use client::{ArmClient, ArmClientOptions, ArmRequest, ArmResponse};
+pub use clock::{Clock, TokioClock};
+pub use cloud::{
+    AZ_ARM_ENDPOINT, AZ_AUTHORITY_HOST, AZ_CLOUD, AZ_DEVOPS_ENDPOINT, AZ_STORAGE_SUFFIX, AZURE_DEVOPS_SCOPE, Cloud,
+    CloudKind,
+};
+pub use env::{EnvSource, ProcessEnv};
+pub use environment::{AZ_SUBSCRIPTION_ID, AZURE_SUBSCRIPTION_ID, ArmEnvironment};
+pub use error::{ArmErrorAdditionalInfo, ArmErrorBody, ConfigError, Error, OperationFailure, ServiceError, Throttling};
+pub use lro::{LroPoller, LroStatus, PollOptions};
+pub use pager::Pager;
+pub use resource_id::{ResourceId, ResourceIdError};
+pub use retry::{Idempotent, RetryOptions};
+pub use transport::{AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, HttpTransport, HttpTransportBuilder};
+
+/// Re-exported so that users name the same `azure_core` as arm-core.
+pub use azure_core;

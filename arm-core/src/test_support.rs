@@ -1,0 +1,135 @@
+//! Test support (feature `test-support`): a clock tests drive, a fixed credential, and clients
+//! whose `https://` requests land on a local mock server.
+
+use crate::client::{ArmClient, ArmClientOptions};
+use crate::clock::Clock;
+use crate::cloud::Cloud;
+use crate::error::Error;
+use crate::transport::HttpTransport;
+use async_trait::async_trait;
+use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
+use azure_core::http::ClientOptions;
+use azure_core::time::OffsetDateTime;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A clock whose `sleep` returns at once and moves virtual time forward, recording each wait.
+#[derive(Debug)]
+pub struct ManualClock {
+    start: Instant,
+    offset: Mutex<Duration>,
+    sleeps: Mutex<Vec<Duration>>,
+}
+
+impl Default for ManualClock {
+    fn default() -> Self {
+        Self {
+            start: Instant::now(),
+            offset: Mutex::new(Duration::ZERO),
+            sleeps: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl ManualClock {
+    /// A new clock at virtual time zero.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Virtual time elapsed since the clock was made.
+    pub fn elapsed(&self) -> Duration {
+        *self.offset.lock().expect("clock lock")
+    }
+
+    /// Moves virtual time forward without a recorded sleep.
+    pub fn advance(&self, by: Duration) {
+        *self.offset.lock().expect("clock lock") += by;
+    }
+
+    /// Every wait asked for so far, in order.
+    pub fn sleeps(&self) -> Vec<Duration> {
+        self.sleeps.lock().expect("clock lock").clone()
+    }
+}
+
+#[async_trait]
+impl Clock for ManualClock {
+    fn now(&self) -> Instant {
+        self.start + self.elapsed()
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        self.sleeps.lock().expect("clock lock").push(duration);
+        self.advance(duration);
+    }
+}
+
+/// A credential that always returns the same token and counts how often it was asked.
+#[derive(Debug)]
+pub struct StaticTokenCredential {
+    token: String,
+    calls: AtomicUsize,
+}
+
+impl StaticTokenCredential {
+    /// A credential returning `token`.
+    pub fn new(token: &str) -> Arc<Self> {
+        Arc::new(Self {
+            token: token.to_owned(),
+            calls: AtomicUsize::new(0),
+        })
+    }
+
+    /// How many tokens were asked for.
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+#[async_trait]
+impl TokenCredential for StaticTokenCredential {
+    async fn get_token(
+        &self,
+        _scopes: &[&str],
+        _options: Option<TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        Ok(AccessToken::new(
+            Secret::new(self.token.clone()),
+            OffsetDateTime::now_utc() + azure_core::time::Duration::hours(1),
+        ))
+    }
+}
+
+/// A transport that sends the ARM and Entra ID endpoints of every built-in cloud, and IMDS, to
+/// `target` (e.g. a wiremock server's `http://127.0.0.1:port`), keeping the `https://` URLs the
+/// bearer policy insists on.
+pub fn redirecting_transport(target: &str) -> Result<HttpTransport, Error> {
+    let mut builder = HttpTransport::builder();
+    for cloud in [Cloud::public(), Cloud::china(), Cloud::us_government()] {
+        builder = builder
+            .rewrite_origin("test target", cloud.arm_endpoint().as_str(), target)?
+            .rewrite_origin("test target", cloud.authority_host().as_str(), target)?;
+    }
+    builder
+        .rewrite_origin("test target", "http://169.254.169.254", target)?
+        .build()
+}
+
+/// An [`ArmClient`] for the public cloud whose requests go to `mock_uri`, authenticated with a
+/// [`StaticTokenCredential`] (`Bearer test-token`), using `options` for retry, clock and
+/// api-version (its transport is replaced).
+pub fn mock_arm_client(mock_uri: &str, options: Option<ArmClientOptions>) -> Result<ArmClient, Error> {
+    let mut options = options.unwrap_or_default();
+    options.client_options = ClientOptions {
+        transport: Some(redirecting_transport(mock_uri)?.to_transport()),
+        ..options.client_options
+    };
+    ArmClient::new(
+        &Cloud::public(),
+        StaticTokenCredential::new("test-token"),
+        Some(options),
+    )
+}

@@ -1,0 +1,216 @@
+//! Contract tests of the ARM request layer against wiremock: retries, Retry-After, deadlines,
+//! headers.
+
+mod common;
+
+use arm_core::test_support::{ManualClock, mock_arm_client};
+use arm_core::{ArmClientOptions, Error, RetryOptions};
+use azure_core::http::Method;
+use common::{Script, arm_error};
+use std::sync::Arc;
+use std::time::Duration;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const RG: &str = "/subscriptions/sub/resourcegroups/rg";
+
+fn options(clock: &Arc<ManualClock>, retry: RetryOptions) -> Option<ArmClientOptions> {
+    Some(ArmClientOptions {
+        clock: Some(clock.clone()),
+        retry,
+        ..ArmClientOptions::default()
+    })
+}
+
+fn throttled(after: &str) -> ResponseTemplate {
+    arm_error(429, "TooManyRequests", "slow down").insert_header("retry-after", after)
+}
+
+#[tokio::test]
+async fn retries_429_after_the_delay_retry_after_asks_for() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(RG))
+        .and(query_param("api-version", "2021-04-01"))
+        .respond_with(Script::new(vec![
+            throttled("7"),
+            throttled("3"),
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"name": "rg", "location": "eastus"})),
+        ]))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let arm = mock_arm_client(&server.uri(), options(&clock, RetryOptions::default())).unwrap();
+    let body: serde_json::Value = arm
+        .send_json(arm.request(Method::Get, RG, "2021-04-01").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(body["name"], "rg");
+    assert_eq!(clock.sleeps(), vec![Duration::from_secs(7), Duration::from_secs(3)]);
+
+    let requests = server.received_requests().await.unwrap();
+    let ids: Vec<_> = requests
+        .iter()
+        .map(|r| r.headers.get("x-ms-client-request-id").unwrap().clone())
+        .collect();
+    assert!(
+        ids.iter().all(|id| id == &ids[0]),
+        "one client request id across retries: {ids:?}"
+    );
+    for request in &requests {
+        assert_eq!(request.headers.get("authorization").unwrap(), "Bearer test-token");
+        let agent = request.headers.get("user-agent").unwrap().to_str().unwrap();
+        assert!(agent.starts_with("azsdk-rust-arm-core/"), "{agent}");
+    }
+}
+
+#[tokio::test]
+async fn does_not_retry_client_errors_and_keeps_the_arm_error() {
+    for (status, code) in [(400, "InvalidRequestContent"), (404, "ResourceGroupNotFound")] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(arm_error(status, code, "nope\nsecond line"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let clock = ManualClock::new();
+        let arm = mock_arm_client(&server.uri(), options(&clock, RetryOptions::default())).unwrap();
+        let err = arm
+            .send(arm.request(Method::Get, RG, "2021-04-01").unwrap())
+            .await
+            .unwrap_err();
+        assert_eq!(err.status().map(u16::from), Some(status));
+        assert_eq!(err.code(), Some(code));
+        let service = err.as_service().unwrap();
+        assert_eq!(service.request_id.as_deref(), Some("req-42"));
+        assert_eq!(service.correlation_id.as_deref(), Some("corr-42"));
+        let text = err.to_string();
+        assert!(!text.contains('\n'), "{text}");
+        assert!(
+            text.contains(code) && text.contains("x-ms-request-id: req-42"),
+            "{text}"
+        );
+        assert!(clock.sleeps().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn stops_retrying_when_the_next_wait_would_pass_the_deadline() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(arm_error(503, "ServiceUnavailable", "busy").insert_header("retry-after", "50"))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let retry = RetryOptions {
+        max_retries: 10,
+        deadline: Duration::from_secs(120),
+        ..RetryOptions::default()
+    };
+    let arm = mock_arm_client(&server.uri(), options(&clock, retry)).unwrap();
+    let err = arm
+        .send(arm.request(Method::Get, RG, "2021-04-01").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(u16::from), Some(503));
+    assert_eq!(
+        err.as_service().unwrap().throttling.retry_after,
+        Some(Duration::from_secs(50))
+    );
+    assert_eq!(clock.sleeps(), vec![Duration::from_secs(50); 2]);
+    assert!(clock.elapsed() <= Duration::from_secs(120));
+}
+
+#[tokio::test]
+async fn retries_are_bounded_by_max_retries_with_growing_backoff() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(arm_error(500, "InternalServerError", "boom"))
+        .expect(4)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let retry = RetryOptions {
+        max_retries: 3,
+        initial_delay: Duration::from_secs(1),
+        ..RetryOptions::default()
+    };
+    let arm = mock_arm_client(&server.uri(), options(&clock, retry)).unwrap();
+    let err = arm
+        .send(arm.request(Method::Get, RG, "2021-04-01").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InternalServerError"));
+    let sleeps = clock.sleeps();
+    assert_eq!(sleeps.len(), 3);
+    assert!(sleeps.windows(2).all(|w| w[1] > w[0]), "exponential: {sleeps:?}");
+}
+
+#[tokio::test]
+async fn post_is_retried_on_429_but_not_on_500_unless_marked_idempotent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/act"))
+        .respond_with(arm_error(500, "InternalServerError", "maybe applied"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/throttled"))
+        .respond_with(Script::new(vec![throttled("1"), ResponseTemplate::new(204)]))
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let arm = mock_arm_client(&server.uri(), options(&clock, RetryOptions::default())).unwrap();
+    let err = arm
+        .send(arm.request(Method::Post, "/act", "1").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(u16::from), Some(500));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    arm.send(arm.request(Method::Post, "/throttled", "1").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+
+    let idempotent = arm.request(Method::Post, "/act", "1").unwrap().idempotent(true);
+    let _ = arm.send(idempotent).await.unwrap_err();
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        3 + 7,
+        "1 try + 6 retries"
+    );
+}
+
+#[tokio::test]
+async fn api_version_override_applies_to_every_request_of_the_client() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("api-version", "2019-10-01"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let options = ArmClientOptions {
+        api_version: Some("2019-10-01".into()),
+        ..ArmClientOptions::default()
+    };
+    let arm = mock_arm_client(&server.uri(), Some(options)).unwrap();
+    let request = arm.request(Method::Get, RG, "2021-04-01").unwrap();
+    assert_eq!(request.url().query(), Some("api-version=2019-10-01"));
+    arm.send(request).await.unwrap();
+}
+
+#[tokio::test]
+async fn absolute_urls_off_the_arm_origin_are_refused() {
+    let arm = mock_arm_client("http://127.0.0.1:9", None).unwrap();
+    let err = arm
+        .request_url(Method::Get, "https://evil.example.com/steal?x=1")
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }));
+    assert!(err.to_string().contains("refusing to send a token"), "{err}");
+    arm.request_url(Method::Get, "https://MANAGEMENT.azure.com:443/subscriptions")
+        .unwrap();
+}
