@@ -90,13 +90,13 @@ impl ArmClient {
         options: Option<ArmClientOptions>,
     ) -> Result<Self, Error> {
         let options = options.unwrap_or_default();
-        if let Some(app) = &options.client_options.user_agent.application_id {
-            if app.len() > 24 || !app.chars().all(|c| c.is_ascii_graphic()) {
-                return Err(Error::invalid_input(
-                    "user_agent.application_id",
-                    format!("'{app}' must be at most 24 visible ASCII characters"),
-                ));
-            }
+        if let Some(app) = &options.client_options.user_agent.application_id
+            && (app.len() > 24 || !app.chars().all(|c| c.is_ascii_graphic()))
+        {
+            return Err(Error::invalid_input(
+                "user_agent.application_id",
+                format!("'{app}' must be at most 24 visible ASCII characters"),
+            ));
         }
         let clock = options.clock.clone().unwrap_or_else(|| Arc::new(TokioClock));
         let mut client_options = options.client_options;
@@ -228,13 +228,13 @@ impl ArmClient {
                 if matches!(source.kind(), ErrorKind::Credential) {
                     Error::Credential {
                         scope: format!("{}/.default", self.inner.endpoint.as_str().trim_end_matches('/')),
-                        source,
+                        source: Box::new(source),
                     }
                 } else {
                     Error::Transport {
                         method: method.to_string(),
                         url: url_without_query(&url),
-                        source,
+                        source: Box::new(source),
                     }
                 }
             })?;

@@ -202,7 +202,7 @@ impl CredentialSource {
         }
         let require =
             |value: Option<(String, &'static str)>, ours: &'static str, standard: &'static str, what: &str| {
-                value.map(|(v, name)| (v, name)).ok_or_else(|| -> Error {
+                value.ok_or_else(|| -> Error {
                     ConfigError::new(ours, format!("is missing (or {standard}): {what}")).into()
                 })
             };
@@ -366,14 +366,14 @@ fn managed_identity_id(
     let Some((name, value)) = explicit.into_iter().next() else {
         return Ok(client_id.map(|(v, _)| ManagedIdentityId::ClientId(v)));
     };
-    if let Some((other, other_name)) = &client_id {
-        if name != AZ_MANAGED_IDENTITY_CLIENT_ID || other != &value {
-            return Err(ConfigError::new(
-                *other_name,
-                format!("contradicts {name}: name a user-assigned identity by one id only"),
-            )
-            .into());
-        }
+    if let Some((other, other_name)) = &client_id
+        && (name != AZ_MANAGED_IDENTITY_CLIENT_ID || other != &value)
+    {
+        return Err(ConfigError::new(
+            *other_name,
+            format!("contradicts {name}: name a user-assigned identity by one id only"),
+        )
+        .into());
     }
     Ok(Some(match name {
         AZ_MANAGED_IDENTITY_CLIENT_ID => ManagedIdentityId::ClientId(value),
@@ -685,7 +685,11 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{}: {e}", source.kind()));
         }
         std::fs::remove_file(&token).unwrap();
-        let missing = CredentialSource::WorkloadIdentity { tenant_id: "t".into(), client_id: "c".into(), token_file: token };
+        let missing = CredentialSource::WorkloadIdentity {
+            tenant_id: "t".into(),
+            client_id: "c".into(),
+            token_file: token,
+        };
         let err = missing.build(&cloud, &transport).err().unwrap().to_string();
         assert!(
             err.starts_with("AZURE_FEDERATED_TOKEN_FILE: cannot create the workload identity credential"),

@@ -31,7 +31,7 @@ pub enum Error {
         scope: String,
         /// The credential's error.
         #[source]
-        source: azure_core::Error,
+        source: Box<azure_core::Error>,
     },
     /// The request could not be sent or its response could not be read.
     #[error("{method} {url} failed: {source}")]
@@ -42,7 +42,7 @@ pub enum Error {
         url: String,
         /// The transport error.
         #[source]
-        source: azure_core::Error,
+        source: Box<azure_core::Error>,
     },
     /// ARM answered with an error status.
     #[error("{0}")]

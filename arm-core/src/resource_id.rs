@@ -221,7 +221,7 @@ impl FromStr for ResourceId {
                 "the resource type and name after '{namespace}' are missing"
             )));
         }
-        if pairs.len() % 2 != 0 {
+        if !pairs.len().is_multiple_of(2) {
             return Err(fail(format!(
                 "the resource type '{}' has no name",
                 pairs[pairs.len() - 1]

@@ -55,7 +55,7 @@ async fn retries_429_after_the_delay_retry_after_asks_for() {
         .map(|r| r.headers.get("x-ms-client-request-id").unwrap().clone())
         .collect();
     assert!(
-        ids.iter().all(|id| id == &ids[0]),
+        ids.iter().all(|id| *id == ids[0]),
         "one client request id across retries: {ids:?}"
     );
     for request in &requests {

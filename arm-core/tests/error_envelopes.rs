@@ -48,7 +48,10 @@ fn common_types_error_detail_with_additional_info_is_decoded() {
     ];
     for path in for_every_spec {
         let text = serde_json::to_string(&spec(path)).unwrap();
-        assert!(text.contains("common-types/resource-management/"), "{path} uses the common ErrorResponse");
+        assert!(
+            text.contains("common-types/resource-management/"),
+            "{path} uses the common ErrorResponse"
+        );
     }
     let body = br#"{"error":{"code":"QuotaExceeded","message":"Not enough vCPU quota.","target":"count",
         "details":[{"code":"PoolQuota","message":"16 of 16 used"}],
