@@ -65,3 +65,8 @@ pub use transport::{AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, HttpTranspo
 
 /// Re-exported so that users name the same `azure_core` as arm-core.
 pub use azure_core;
+
+/// The code of README.md, compiled as doctests so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -13,7 +13,11 @@ const BATCH: usize = 512;
 const CONCURRENCY: usize = 8;
 
 fn throughput(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let (emulator, url, token, client) = runtime.block_on(async {
         let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
         let info = emulator.info().clone();
@@ -25,7 +29,11 @@ fn throughput(c: &mut Criterion) {
             ("client_secret", d.client_secret.as_str()),
             ("scope", &format!("{}/.default", info.endpoints.arm)),
         ];
-        let body = form.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&");
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
         let response = client
             .post(format!("{}/{}/oauth2/v2.0/token", info.endpoints.login, d.tenant_id))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -49,7 +57,12 @@ fn throughput(c: &mut Criterion) {
         b.to_async(&runtime).iter(|| async {
             let ok = futures::stream::iter(0..BATCH)
                 .map(|_| async {
-                    let response = client.get(&url).header("authorization", &authorization).send().await.unwrap();
+                    let response = client
+                        .get(&url)
+                        .header("authorization", &authorization)
+                        .send()
+                        .await
+                        .unwrap();
                     assert_eq!(response.status(), 200);
                     response.bytes().await.unwrap().len()
                 })

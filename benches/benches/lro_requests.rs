@@ -38,42 +38,69 @@ impl Respond for Operation {
             ("PUT", _) => {
                 *self.started.lock().unwrap() = self.clock.now();
                 ResponseTemplate::new(201)
-                    .insert_header("azure-asyncoperation", format!("https://management.azure.com{OPERATION}?api-version=2023-05-01").as_str())
+                    .insert_header(
+                        "azure-asyncoperation",
+                        format!("https://management.azure.com{OPERATION}?api-version=2023-05-01").as_str(),
+                    )
                     .insert_header("retry-after", retry_after.as_str())
                     .set_body_string(r#"{"properties":{"provisioningState":"Pending"}}"#)
             }
             ("GET", OPERATION) => {
                 let done = self.clock.now().duration_since(*self.started.lock().unwrap()) >= LENGTH;
                 let status = if done { "Succeeded" } else { "InProgress" };
-                ResponseTemplate::new(200).insert_header("retry-after", retry_after.as_str()).set_body_string(format!(r#"{{"status":"{status}"}}"#))
+                ResponseTemplate::new(200)
+                    .insert_header("retry-after", retry_after.as_str())
+                    .set_body_string(format!(r#"{{"status":"{status}"}}"#))
             }
-            _ => ResponseTemplate::new(200).set_body_string(r#"{"name":"cg","properties":{"provisioningState":"Succeeded"}}"#),
+            _ => ResponseTemplate::new(200)
+                .set_body_string(r#"{"name":"cg","properties":{"provisioningState":"Succeeded"}}"#),
         }
     }
 }
 
 fn lro(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     let clock = ManualClock::new();
-    let operation = Arc::new(Operation { clock: clock.clone(), started: std::sync::Mutex::new(clock.now()), requests: AtomicUsize::new(0) });
+    let operation = Arc::new(Operation {
+        clock: clock.clone(),
+        started: std::sync::Mutex::new(clock.now()),
+        requests: AtomicUsize::new(0),
+    });
     let server = runtime.block_on(async {
         let server = MockServer::start().await;
         let responder = OperationRef(operation.clone());
-        Mock::given(method("PUT")).respond_with(responder.clone()).mount(&server).await;
+        Mock::given(method("PUT"))
+            .respond_with(responder.clone())
+            .mount(&server)
+            .await;
         Mock::given(method("GET")).respond_with(responder).mount(&server).await;
         server
     });
-    let options = ArmClientOptions { clock: Some(clock.clone()), ..ArmClientOptions::default() };
+    let options = ArmClientOptions {
+        clock: Some(clock.clone()),
+        ..ArmClientOptions::default()
+    };
     let arm = mock_arm_client(&server.uri(), Some(options)).unwrap();
     let expected = 1 + (LENGTH.as_secs() / RETRY_AFTER) as usize + 1;
 
     let run_once = || async {
         let before = operation.requests.load(Ordering::SeqCst);
-        let request = arm.request(Method::Put, RESOURCE, "2023-05-01").unwrap().json(&serde_json::json!({"location": "eastus"})).unwrap();
+        let request = arm
+            .request(Method::Put, RESOURCE, "2023-05-01")
+            .unwrap()
+            .json(&serde_json::json!({"location": "eastus"}))
+            .unwrap();
         let result: serde_json::Value = arm.begin(request, None).await.unwrap().await.unwrap();
         assert_eq!(result["name"], "cg");
         let made = operation.requests.load(Ordering::SeqCst) - before;
-        assert_eq!(made, expected, "requests for a {LENGTH:?} operation with Retry-After {RETRY_AFTER}s");
+        assert_eq!(
+            made, expected,
+            "requests for a {LENGTH:?} operation with Retry-After {RETRY_AFTER}s"
+        );
         made
     };
     let made = runtime.block_on(run_once());

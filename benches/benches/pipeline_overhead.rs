@@ -21,7 +21,11 @@ struct Group {
 }
 
 fn overhead(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     let addr = runtime.block_on(benches::start_json_server(BODY));
     let target = format!("http://{addr}");
     let arm = mock_arm_client(&target, None).unwrap();

@@ -13,11 +13,15 @@ use std::sync::Arc;
 /// Serves `body` as `application/json` to every request on a free 127.0.0.1 port, over plain
 /// HTTP/1.1 with keep-alive, for as long as the runtime lives.
 pub async fn start_json_server(body: &'static str) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1");
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             tokio::spawn(async move {
                 let service = service_fn(move |_req: Request<hyper::body::Incoming>| async move {
                     Ok::<_, Infallible>(
@@ -27,7 +31,9 @@ pub async fn start_json_server(body: &'static str) -> SocketAddr {
                             .expect("static response"),
                     )
                 });
-                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
             });
         }
     });
@@ -47,5 +53,8 @@ pub fn client_trusting(ca_pem: &str) -> reqwest::Client {
         .expect("TLS versions")
         .with_root_certificates(roots)
         .with_no_client_auth();
-    reqwest::Client::builder().use_preconfigured_tls(tls).build().expect("reqwest client")
+    reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .build()
+        .expect("reqwest client")
 }

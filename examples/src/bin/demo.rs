@@ -41,17 +41,30 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("          IMDS     {}", info.endpoints.imds);
     println!("          CA       {}", info.ca_file.display());
 
-    step(2, "reading the environment the emulator printed (AZ_CLOUD, AZ_SERVICE_PRINCIPAL, ...)");
+    step(
+        2,
+        "reading the environment the emulator printed (AZ_CLOUD, AZ_SERVICE_PRINCIPAL, ...)",
+    );
     let env = ArmEnvironment::from_env(&info.env)?;
-    let CredentialSource::ServicePrincipal { tenant_id, client_id, .. } = &env.credential_source else {
+    let CredentialSource::ServicePrincipal {
+        tenant_id, client_id, ..
+    } = &env.credential_source
+    else {
         return Err(format!("expected a service principal, got a {}", env.credential_source.kind()).into());
     };
-    println!("          cloud {} ({}), {} {client_id} in tenant {tenant_id}", env.cloud, env.cloud.arm_endpoint(), env.credential_source.kind());
+    println!(
+        "          cloud {} ({}), {} {client_id} in tenant {tenant_id}",
+        env.cloud,
+        env.cloud.arm_endpoint(),
+        env.credential_source.kind()
+    );
 
     step(3, "getting an ARM token with azure_identity::ClientSecretCredential");
     let credential = env.credential()?;
     let scope = env.cloud.arm_scope();
-    let token = credential.get_token(&[scope.as_str()], Some(TokenRequestOptions::default())).await?;
+    let token = credential
+        .get_token(&[scope.as_str()], Some(TokenRequestOptions::default()))
+        .await?;
     println!("          token for {scope}, expires {}", token.expires_on);
 
     let arm = arm_core::ArmClient::new(&env.cloud, credential, Some(env.client_options()))?;
@@ -60,17 +73,27 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     step(4, &format!("creating resource group {name}"));
     let created = groups
-        .create_or_update(name, &ResourceGroup::new(&info.defaults.location).with_tag("purpose", "ephemeral-agents"))
+        .create_or_update(
+            name,
+            &ResourceGroup::new(&info.defaults.location).with_tag("purpose", "ephemeral-agents"),
+        )
         .await?;
     println!(
         "          {} in {} ({})",
         created.id.as_deref().unwrap_or("?"),
         created.location,
-        created.properties.and_then(|p| p.provisioning_state).unwrap_or_default()
+        created
+            .properties
+            .and_then(|p| p.provisioning_state)
+            .unwrap_or_default()
     );
 
     step(5, "listing the subscription's resource groups");
-    let names: Vec<String> = groups.list(None)?.map_ok(|g| g.name.unwrap_or_default()).try_collect().await?;
+    let names: Vec<String> = groups
+        .list(None)?
+        .map_ok(|g| g.name.unwrap_or_default())
+        .try_collect()
+        .await?;
     println!("          {}", names.join(", "));
 
     step(6, &format!("deleting {name} (a long-running operation)"));

@@ -1,6 +1,6 @@
 //! Helpers shared by the contract tests: a wiremock responder that plays a script.
 
-#![allow(dead_code)]
+#![allow(dead_code, missing_docs)]
 
 use std::sync::Mutex;
 use wiremock::{Request, Respond, ResponseTemplate};

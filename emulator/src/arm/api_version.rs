@@ -1,0 +1,61 @@
+//! The api-version checks ARM makes on every request.
+
+use super::error::ArmError;
+use super::route::ApiVersions;
+
+/// ARM's 400 for a request without `api-version`.
+pub(crate) fn missing() -> ArmError {
+    ArmError::bad_request(
+        "MissingApiVersionParameter",
+        "The api-version query parameter (?api-version=) is required for all requests.",
+    )
+}
+
+/// Checks `version` against what a route accepts.
+pub(crate) fn check(version: &str, accepted: &ApiVersions) -> Result<(), ArmError> {
+    let supported = match accepted {
+        ApiVersions::Any if is_well_formed(version) => return Ok(()),
+        ApiVersions::Any => String::new(),
+        ApiVersions::Only(list) if list.contains(&version) => return Ok(()),
+        ApiVersions::Only(list) => list.join(","),
+    };
+    Err(ArmError::bad_request(
+        "InvalidApiVersionParameter",
+        format!("The api-version '{version}' is invalid. The supported versions are '{supported}'."),
+    ))
+}
+
+/// `YYYY-MM-DD` optionally followed by `-preview` (or another lowercase suffix).
+pub(crate) fn is_well_formed(version: &str) -> bool {
+    let (date, suffix) = version.split_at(version.len().min(10));
+    let date_ok = date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let suffix_ok = suffix.is_empty()
+        || suffix
+            .strip_prefix('-')
+            .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    date_ok && suffix_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ApiVersions, check, is_well_formed};
+
+    #[test]
+    fn versions_are_checked() {
+        assert!(is_well_formed("2024-03-01"));
+        assert!(is_well_formed("2025-03-01-preview"));
+        assert!(!is_well_formed("2024-3-1"));
+        assert!(!is_well_formed("latest"));
+        assert!(check("2021-04-01", &ApiVersions::Only(&["2021-04-01"])).is_ok());
+        let error = check("1999-01-01", &ApiVersions::Only(&["2021-04-01", "2022-09-01"])).unwrap_err();
+        assert_eq!(error.code, "InvalidApiVersionParameter");
+        assert_eq!(
+            error.message,
+            "The api-version '1999-01-01' is invalid. The supported versions are '2021-04-01,2022-09-01'."
+        );
+    }
+}

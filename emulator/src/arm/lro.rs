@@ -1,0 +1,46 @@
+//! The internal API resource handlers use to run long-running operations.
+
+use std::time::Instant;
+
+use hyper::StatusCode;
+
+use crate::http::Reply;
+use crate::model::World;
+use crate::model::operations::{NewOperation, Operation};
+
+/// The polling URLs of a started operation.
+#[derive(Debug, Clone)]
+pub(crate) struct OperationHandle {
+    pub id: String,
+    /// Absolute `Azure-AsyncOperation` URL (status resource).
+    pub azure_async_operation: String,
+    /// Absolute `Location` URL (final result).
+    pub location: String,
+    pub retry_after_secs: u64,
+}
+
+impl OperationHandle {
+    /// The URLs of an operation.
+    pub fn of(operation: &Operation, arm: &str, retry_after_secs: u64) -> Self {
+        let version = &operation.spec.api_version;
+        OperationHandle {
+            id: operation.spec.id.clone(),
+            azure_async_operation: format!("{arm}{}?api-version={version}", operation.status_path()),
+            location: format!("{arm}{}?api-version={version}", operation.result_path()),
+            retry_after_secs,
+        }
+    }
+
+    /// `202 Accepted` with `Location` and `Retry-After` (how Microsoft.Resources answers).
+    pub fn accepted_with_location(&self) -> Reply {
+        Reply::empty(StatusCode::ACCEPTED)
+            .with_header("location", &self.location)
+            .with_header("retry-after", &self.retry_after_secs.to_string())
+    }
+}
+
+/// Starts an operation in `world` and returns its URLs.
+pub(crate) fn start(world: &mut World, spec: NewOperation, arm: &str, retry_after_secs: u64) -> OperationHandle {
+    let operation = world.operations.start(spec, Instant::now());
+    OperationHandle::of(operation, arm, retry_after_secs)
+}

@@ -1,0 +1,176 @@
+//! The Azure Resource Manager listener: authentication, api-versions, routing through the
+//! resource provider table, role checks, and ARM's headers and error envelope.
+
+mod api_version;
+mod auth;
+mod error;
+mod faults;
+mod headers;
+pub(crate) mod lro;
+mod not_found;
+mod operations;
+mod resource_groups;
+mod route;
+mod subscriptions;
+
+use std::sync::Arc;
+
+use hyper::StatusCode;
+
+use crate::faults::InjectedFault;
+use crate::http::{Family, Reply, Request};
+use crate::listener_kind::ListenerKind;
+use crate::model::roles::{Action, has_any_access, is_authorized};
+use crate::shared::Shared;
+use auth::Caller;
+use error::ArmError;
+use route::{Access, ArmCall, CompiledRoute};
+
+/// Azure Resource Manager.
+pub(crate) struct Arm {
+    shared: Arc<Shared>,
+    routes: Vec<CompiledRoute>,
+    /// Namespaces some route serves (for the 404 of unknown types).
+    namespaces: Vec<&'static str>,
+}
+
+impl Arm {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        let routes: Vec<CompiledRoute> = subscriptions::routes()
+            .into_iter()
+            .chain(resource_groups::routes())
+            .chain(operations::routes())
+            .map(CompiledRoute::new)
+            .collect();
+        let mut namespaces = vec!["Microsoft.Resources"];
+        namespaces.extend(routes.iter().filter_map(CompiledRoute::namespace));
+        Arm {
+            shared,
+            routes,
+            namespaces,
+        }
+    }
+
+    /// Everything after authentication.
+    fn dispatch(&self, request: &Request, caller: &Caller) -> Result<Reply, ArmError> {
+        let api_version = request.query("api-version").ok_or_else(api_version::missing)?;
+        let (compiled, params) = self
+            .routes
+            .iter()
+            .find_map(|r| r.matches(&request.segments).map(|params| (r, params)))
+            .ok_or_else(|| not_found::unknown_route(&request.segments, api_version, &self.namespaces))?;
+        let route = &compiled.route;
+        if !route.methods.contains(&request.method.as_str()) {
+            return Err(ArmError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                format!(
+                    "The requested resource does not support http method '{}'.",
+                    request.method
+                ),
+            ));
+        }
+        api_version::check(api_version, &route.api_versions)?;
+        if compiled.is_in_subscription() {
+            self.check_subscription(params[0], caller)?;
+        }
+        self.check_access(compiled, request, caller)?;
+        (route.handler)(&ArmCall {
+            shared: &self.shared,
+            request,
+            params,
+            api_version,
+            caller,
+        })
+    }
+
+    /// The subscription must exist and trust the token's tenant.
+    fn check_subscription(&self, id: &str, caller: &Caller) -> Result<(), ArmError> {
+        let world = self.shared.read();
+        let subscription = world.subscription(id).ok_or_else(|| subscriptions::not_found(id))?;
+        if subscription.tenant_id.eq_ignore_ascii_case(&caller.tid) {
+            return Ok(());
+        }
+        let message = format!(
+            "The access token is from the wrong issuer 'https://sts.windows.net/{}/'. It must match the tenant 'https://sts.windows.net/{}/' associated with this subscription. Please use the authority (URL) '{}/{}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.",
+            caller.tid, subscription.tenant_id, self.shared.endpoints.login, subscription.tenant_id
+        );
+        Err(auth::unauthorized(
+            &self.shared,
+            &subscription.tenant_id,
+            "InvalidAuthenticationTokenTenant",
+            &message,
+            "The access token is from the wrong issuer.",
+        ))
+    }
+
+    /// The role check of the route.
+    fn check_access(&self, compiled: &CompiledRoute, request: &Request, caller: &Caller) -> Result<(), ArmError> {
+        let action = match request.method.as_str() {
+            "GET" | "HEAD" => Action::Read,
+            "DELETE" => Action::Delete,
+            _ => Action::Write,
+        };
+        let (scope_len, resource_type, allowed) = {
+            let world = self.shared.read();
+            let target = |len: usize| -> Vec<&str> { request.segments.iter().take(len).map(String::as_str).collect() };
+            match compiled.route.access {
+                Access::Filtered => return Ok(()),
+                Access::Related {
+                    scope_len,
+                    resource_type,
+                } => (
+                    scope_len,
+                    resource_type,
+                    has_any_access(&world.role_assignments, &caller.oid, &target(scope_len)),
+                ),
+                Access::Action {
+                    scope_len,
+                    resource_type,
+                } => (
+                    scope_len,
+                    resource_type,
+                    is_authorized(&world.role_assignments, &caller.oid, action, &target(scope_len)),
+                ),
+            }
+        };
+        if allowed {
+            return Ok(());
+        }
+        let scope = compiled.scope(&request.segments, scope_len);
+        Err(ArmError::new(
+            StatusCode::FORBIDDEN,
+            "AuthorizationFailed",
+            format!(
+                "The client '{}' with object id '{}' does not have authorization to perform action '{resource_type}/{}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
+                caller.appid,
+                caller.oid,
+                action.verb()
+            ),
+        ))
+    }
+}
+
+impl Family for Arm {
+    const KIND: ListenerKind = ListenerKind::Arm;
+
+    fn handle(&self, request: &Request) -> Reply {
+        let reply = match auth::authenticate(&self.shared, request) {
+            Err(error) => error.into_reply(),
+            Ok(caller) => match self.dispatch(request, &caller) {
+                Ok(reply) => reply,
+                Err(error) => error.into_reply(),
+            }
+            .by(Some(caller.oid)),
+        };
+        headers::stamp(reply, request, &self.shared.settings.location)
+    }
+
+    fn fault_reply(&self, fault: InjectedFault, request: &Request) -> Reply {
+        headers::stamp(
+            faults::reply(fault, request).into_reply(),
+            request,
+            &self.shared.settings.location,
+        )
+    }
+}

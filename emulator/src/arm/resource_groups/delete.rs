@@ -1,0 +1,61 @@
+//! DELETE of a resource group: a long-running operation polled through `Location`.
+
+use std::time::Instant;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::json;
+
+use super::not_found;
+use crate::arm::error::ArmError;
+use crate::arm::lro::{self, OperationHandle};
+use crate::arm::route::ArmCall;
+use crate::http::Reply;
+use crate::model::operations::{LocationStyle, NewOperation, Outcome};
+use crate::model::resource_groups::Deletion;
+use crate::random;
+
+/// DELETE: 202 with `Location` and `Retry-After`; the group is `Deleting` until the operation ends.
+pub(super) fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
+    let (subscription, name) = (call.params[0], call.params[1]);
+    let settings = &call.shared.settings;
+    let now = Instant::now();
+    let mut world = call.shared.write();
+    let group = world
+        .groups
+        .get(subscription, name, now)
+        .ok_or_else(|| not_found(name))?;
+    if let Some(deletion) = &group.deletion
+        && let Some(operation) = world.operations.get(&deletion.operation_id)
+    {
+        let handle = OperationHandle::of(operation, call.arm(), settings.retry_after_secs);
+        return Ok(handle.accepted_with_location());
+    }
+    let job = json!({
+        "jobId": format!(
+            "ResourceGroupDeletionJob-{}-{}",
+            group.name.to_ascii_uppercase(),
+            random::uuid()[..8].to_ascii_uppercase()
+        ),
+        "jobLocation": group.location,
+    });
+    let spec = NewOperation {
+        id: URL_SAFE_NO_PAD.encode(job.to_string()),
+        subscription_id: group.subscription_id.clone(),
+        namespace: "Microsoft.Resources".to_owned(),
+        location: group.location.clone(),
+        api_version: call.api_version.to_owned(),
+        duration: settings.operation_duration,
+        outcome: Outcome::Succeeded,
+        success_status: 200,
+        style: LocationStyle::Subscription,
+    };
+    let handle = lro::start(&mut world, spec, call.arm(), settings.retry_after_secs);
+    if let Some(group) = world.groups.get_mut(subscription, name, now) {
+        group.deletion = Some(Deletion {
+            operation_id: handle.id.clone(),
+            until: now + settings.operation_duration,
+        });
+    }
+    Ok(handle.accepted_with_location())
+}

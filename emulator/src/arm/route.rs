@@ -1,0 +1,177 @@
+//! The resource provider table: path patterns, methods, api-versions, access rule and handler.
+//! A new resource type is a new module that contributes `Route`s to [`super::Arm::new`].
+
+use super::auth::Caller;
+use super::error::ArmError;
+use crate::http::{Reply, Request};
+use crate::shared::Shared;
+
+/// The api-versions a route accepts.
+pub(crate) enum ApiVersions {
+    /// Any well-formed api-version (operation polling URLs carry the initiating request's).
+    Any,
+    /// Exactly these.
+    Only(&'static [&'static str]),
+}
+
+/// What the caller needs for the route.
+pub(crate) enum Access {
+    /// Nothing; the handler filters what it returns.
+    Filtered,
+    /// Any role at, above or below the first `scope_len` path segments.
+    Related {
+        scope_len: usize,
+        resource_type: &'static str,
+    },
+    /// A role that permits the method's action (read, write, delete) at the first `scope_len`
+    /// path segments.
+    Action {
+        scope_len: usize,
+        resource_type: &'static str,
+    },
+}
+
+/// A request that reached its handler.
+pub(crate) struct ArmCall<'a> {
+    pub shared: &'a Shared,
+    pub request: &'a Request,
+    /// The values of the pattern's `{params}`, in order.
+    pub params: Vec<&'a str>,
+    pub api_version: &'a str,
+    pub caller: &'a Caller,
+}
+
+impl ArmCall<'_> {
+    /// The emulator's ARM base URL.
+    pub fn arm(&self) -> &str {
+        &self.shared.endpoints.arm
+    }
+}
+
+/// A route handler.
+pub(crate) type Handler = fn(&ArmCall<'_>) -> Result<Reply, ArmError>;
+
+/// One entry of the table.
+pub(crate) struct Route {
+    /// `/`-separated; `{name}` segments are parameters, others literals matched case-insensitively.
+    pub pattern: &'static str,
+    /// Accepted HTTP methods.
+    pub methods: &'static [&'static str],
+    pub api_versions: ApiVersions,
+    pub access: Access,
+    pub handler: Handler,
+}
+
+/// A pattern segment.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Segment {
+    Literal(&'static str),
+    Param,
+}
+
+/// A route with its pattern split into segments.
+pub(crate) struct CompiledRoute {
+    pub segments: Vec<Segment>,
+    pub route: Route,
+}
+
+impl CompiledRoute {
+    pub fn new(route: Route) -> Self {
+        let segments = route
+            .pattern
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                if s.starts_with('{') {
+                    Segment::Param
+                } else {
+                    Segment::Literal(s)
+                }
+            })
+            .collect();
+        CompiledRoute { segments, route }
+    }
+
+    /// The parameter values if `path` matches.
+    pub fn matches<'a>(&self, path: &'a [String]) -> Option<Vec<&'a str>> {
+        if path.len() != self.segments.len() {
+            return None;
+        }
+        let mut params = Vec::new();
+        for (pattern, actual) in self.segments.iter().zip(path) {
+            match pattern {
+                Segment::Literal(literal) if literal.eq_ignore_ascii_case(actual) => {}
+                Segment::Literal(_) => return None,
+                Segment::Param => params.push(actual.as_str()),
+            }
+        }
+        Some(params)
+    }
+
+    /// Whether the pattern starts with `subscriptions/{id}`.
+    pub fn is_in_subscription(&self) -> bool {
+        matches!(
+            self.segments.as_slice(),
+            [Segment::Literal(first), Segment::Param, ..] if first.eq_ignore_ascii_case("subscriptions")
+        )
+    }
+
+    /// The scope ARM names in errors: the first `len` segments, literals lowercased.
+    pub fn scope(&self, path: &[String], len: usize) -> String {
+        let mut scope = String::new();
+        for (pattern, actual) in self.segments.iter().zip(path).take(len) {
+            scope.push('/');
+            match pattern {
+                Segment::Literal(literal) => scope.push_str(&literal.to_ascii_lowercase()),
+                Segment::Param => scope.push_str(actual),
+            }
+        }
+        if scope.is_empty() {
+            scope.push('/');
+        }
+        scope
+    }
+
+    /// The namespace after a literal `providers` segment, if the pattern names one.
+    pub fn namespace(&self) -> Option<&'static str> {
+        self.segments.windows(2).find_map(|pair| match pair {
+            [Segment::Literal(p), Segment::Literal(ns)] if p.eq_ignore_ascii_case("providers") => Some(*ns),
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Access, ApiVersions, CompiledRoute, Route};
+    use crate::http::Reply;
+
+    fn route(pattern: &'static str) -> CompiledRoute {
+        CompiledRoute::new(Route {
+            pattern,
+            methods: &["GET"],
+            api_versions: ApiVersions::Any,
+            access: Access::Filtered,
+            handler: |_| Ok(Reply::empty(hyper::StatusCode::OK)),
+        })
+    }
+
+    fn path(p: &str) -> Vec<String> {
+        p.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn literals_match_case_insensitively() {
+        let rg = route("subscriptions/{sub}/resourcegroups/{rg}");
+        let p = path("/SUBSCRIPTIONS/s1/resourceGroups/My-RG");
+        assert_eq!(rg.matches(&p), Some(vec!["s1", "My-RG"]));
+        assert!(rg.matches(&path("/subscriptions/s1/resourceGroups")).is_none());
+        assert!(rg.is_in_subscription());
+        assert_eq!(rg.scope(&p, 4), "/subscriptions/s1/resourcegroups/My-RG");
+        assert_eq!(rg.scope(&p, 2), "/subscriptions/s1");
+        assert_eq!(rg.namespace(), None);
+        let aci =
+            route("subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerInstance/containerGroups/{n}");
+        assert_eq!(aci.namespace(), Some("Microsoft.ContainerInstance"));
+    }
+}

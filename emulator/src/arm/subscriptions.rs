@@ -1,0 +1,79 @@
+//! `Microsoft.Resources/subscriptions`: list and get.
+
+use hyper::StatusCode;
+use serde_json::json;
+
+use super::error::ArmError;
+use super::route::{Access, ApiVersions, ArmCall, Route};
+use crate::http::Reply;
+use crate::model::roles::has_any_access;
+
+/// api-versions of the subscriptions API.
+const API_VERSIONS: &[&str] = &[
+    "2014-04-01",
+    "2015-11-01",
+    "2016-06-01",
+    "2018-06-01",
+    "2019-06-01",
+    "2019-11-01",
+    "2020-01-01",
+    "2021-01-01",
+    "2022-12-01",
+];
+
+/// The routes of this resource type.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        Route {
+            pattern: "subscriptions",
+            methods: &["GET"],
+            api_versions: ApiVersions::Only(API_VERSIONS),
+            access: Access::Filtered,
+            handler: list,
+        },
+        Route {
+            pattern: "subscriptions/{subscriptionId}",
+            methods: &["GET"],
+            api_versions: ApiVersions::Only(API_VERSIONS),
+            access: Access::Related {
+                scope_len: 2,
+                resource_type: "Microsoft.Resources/subscriptions",
+            },
+            handler: get,
+        },
+    ]
+}
+
+/// The subscriptions of the token's tenant where the caller has any role.
+fn list(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
+    let world = call.shared.read();
+    let value: Vec<_> = world
+        .subscriptions
+        .iter()
+        .filter(|s| s.tenant_id.eq_ignore_ascii_case(&call.caller.tid))
+        .filter(|s| has_any_access(&world.role_assignments, &call.caller.oid, &["subscriptions", &s.id]))
+        .map(|s| s.to_json())
+        .collect();
+    let count = value.len();
+    Ok(Reply::json(
+        StatusCode::OK,
+        &json!({ "value": value, "count": { "type": "Total", "value": count } }),
+    ))
+}
+
+fn get(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
+    let world = call.shared.read();
+    let subscription = world
+        .subscription(call.params[0])
+        .ok_or_else(|| not_found(call.params[0]))?;
+    Ok(Reply::json(StatusCode::OK, &subscription.to_json()))
+}
+
+/// ARM's 404 for a subscription that does not exist.
+pub(crate) fn not_found(id: &str) -> ArmError {
+    ArmError::new(
+        StatusCode::NOT_FOUND,
+        "SubscriptionNotFound",
+        format!("The subscription '{id}' could not be found."),
+    )
+}

@@ -1,0 +1,182 @@
+//! The emulator's configuration (TOML or JSON) and its documented defaults.
+
+mod faults;
+mod parse;
+mod seeds;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use faults::{FaultConfig, FaultRule};
+pub use seeds::{
+    DEFAULT_FEDERATED_AUDIENCE, FederatedCredentialSeed, IdentityKind, ManagedIdentitySeed, ResourceGroupSeed,
+    RoleAssignmentSeed, RoleGrantSeed, RoleName, ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
+};
+
+use crate::error::Error;
+
+/// Name of the resource group of the default configuration.
+pub const DEFAULT_RESOURCE_GROUP: &str = "rg-emulator";
+/// Name of the user-assigned managed identity of the default configuration.
+pub const DEFAULT_IDENTITY_NAME: &str = "id-emulator";
+
+/// Everything the emulator starts with. Every field is optional in a file; a field left out keeps
+/// its value from [`EmulatorConfig::default`].
+#[derive(Deserialize, Clone, Debug)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmulatorConfig {
+    /// Default region of resource groups and of the ARM routing headers.
+    pub location: String,
+    /// Directory for `ca.pem`; a fresh `az-emulator-<uuid>` under the system temp dir (removed at
+    /// shutdown) when left out.
+    pub state_dir: Option<PathBuf>,
+    /// Fixed ports; a free port for each listener left out.
+    pub ports: Ports,
+    /// How long a long-running operation stays `InProgress`, in milliseconds.
+    pub operation_duration_ms: u64,
+    /// `Retry-After` (seconds) of long-running operation responses.
+    pub retry_after_secs: u64,
+    /// Lifetime of Entra access tokens, in seconds.
+    pub token_lifetime_secs: u64,
+    /// Lifetime of managed identity tokens, in seconds (Azure: 24 hours).
+    pub identity_token_lifetime_secs: u64,
+    /// The App Service `X-IDENTITY-HEADER` secret; random when left out.
+    pub identity_header: Option<String>,
+    /// Fault injection.
+    pub faults: FaultConfig,
+    /// Tenants.
+    pub tenants: Vec<TenantSeed>,
+    /// Service principals (app registrations).
+    pub service_principals: Vec<ServicePrincipalSeed>,
+    /// Managed identities.
+    pub managed_identities: Vec<ManagedIdentitySeed>,
+    /// Subscriptions.
+    pub subscriptions: Vec<SubscriptionSeed>,
+    /// Resource groups.
+    pub resource_groups: Vec<ResourceGroupSeed>,
+    /// Role assignments by principal id (roles can also be granted inline on a principal).
+    pub role_assignments: Vec<RoleAssignmentSeed>,
+}
+
+/// Fixed ports of the listeners (all on 127.0.0.1).
+#[derive(Deserialize, Clone, Debug, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Ports {
+    /// ARM (HTTPS).
+    pub arm: Option<u16>,
+    /// Entra ID (HTTPS).
+    pub login: Option<u16>,
+    /// IMDS and App Service identity endpoint (HTTP).
+    pub imds: Option<u16>,
+    /// Admin API (HTTP).
+    pub admin: Option<u16>,
+}
+
+impl Default for EmulatorConfig {
+    /// One tenant; one service principal with Owner on one subscription; that subscription's
+    /// resource group `rg-emulator`; one user-assigned identity `id-emulator` in it with
+    /// Contributor on it. All ids and the secret are random.
+    fn default() -> Self {
+        EmulatorConfig {
+            location: "eastus".to_owned(),
+            state_dir: None,
+            ports: Ports::default(),
+            operation_duration_ms: 1500,
+            retry_after_secs: 1,
+            token_lifetime_secs: 3600,
+            identity_token_lifetime_secs: 86_400,
+            identity_header: None,
+            faults: FaultConfig::default(),
+            tenants: vec![TenantSeed::default()],
+            service_principals: vec![ServicePrincipalSeed {
+                name: Some("az-emulator".to_owned()),
+                roles: vec![RoleGrantSeed {
+                    role: RoleName::Owner,
+                    scope: None,
+                    subscription_id: None,
+                    resource_group: None,
+                }],
+                ..ServicePrincipalSeed::default()
+            }],
+            managed_identities: vec![ManagedIdentitySeed {
+                name: Some(DEFAULT_IDENTITY_NAME.to_owned()),
+                resource_group: Some(DEFAULT_RESOURCE_GROUP.to_owned()),
+                roles: vec![RoleGrantSeed {
+                    role: RoleName::Contributor,
+                    scope: None,
+                    subscription_id: None,
+                    resource_group: Some(DEFAULT_RESOURCE_GROUP.to_owned()),
+                }],
+                ..ManagedIdentitySeed::default()
+            }],
+            subscriptions: vec![SubscriptionSeed::default()],
+            resource_groups: vec![ResourceGroupSeed {
+                subscription_id: None,
+                name: DEFAULT_RESOURCE_GROUP.to_owned(),
+                location: None,
+                tags: Default::default(),
+            }],
+            role_assignments: Vec::new(),
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Reads a `.toml` or `.json` file (chosen by extension, case-insensitive).
+    pub fn from_file(path: &Path) -> Result<Self, Error> {
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let is_toml = match extension.as_deref() {
+            Some("toml") => true,
+            Some("json") => false,
+            _ => {
+                return Err(Error::ConfigFormat { path: path.to_owned() });
+            }
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadConfig {
+            path: path.to_owned(),
+            source,
+        })?;
+        let origin = path.display().to_string();
+        let config: EmulatorConfig = if is_toml {
+            parse::toml(&text, &origin)?
+        } else {
+            parse::json(&text, &origin)?
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Parses a TOML document.
+    pub fn from_toml_str(s: &str) -> Result<Self, Error> {
+        let config: EmulatorConfig = parse::toml(s, "<toml>")?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Parses a JSON document.
+    pub fn from_json_str(s: &str) -> Result<Self, Error> {
+        let config: EmulatorConfig = parse::json(s, "<json>")?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks the values that the schema alone cannot (references are checked at start).
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        if self.location.trim().is_empty() {
+            return Err(Error::invalid("location", "must not be empty"));
+        }
+        if self.token_lifetime_secs < 2 {
+            return Err(Error::invalid("token_lifetime_secs", "must be at least 2"));
+        }
+        if self.identity_token_lifetime_secs < 2 {
+            return Err(Error::invalid("identity_token_lifetime_secs", "must be at least 2"));
+        }
+        if let Some(header) = &self.identity_header
+            && (header.is_empty() || hyper::header::HeaderValue::from_str(header).is_err())
+        {
+            return Err(Error::invalid("identity_header", "must be a non-empty header value"));
+        }
+        self.faults.validate("faults")
+    }
+}

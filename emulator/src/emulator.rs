@@ -1,0 +1,235 @@
+//! Starting and stopping an emulator: seeds, certificates, listeners, startup information.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+use crate::admin::Admin;
+use crate::arm::Arm;
+use crate::config::{EmulatorConfig, IdentityKind};
+use crate::entra::Login;
+use crate::error::Error;
+use crate::faults::Faults;
+use crate::http::listener;
+use crate::identity::{APP_SERVICE_PATH, Identity};
+use crate::model::World;
+use crate::model::seeding::{self, Seeded, Seeds};
+use crate::shared::{Settings, Shared};
+use crate::startup::{Defaults, Endpoints, StartupInfo, environment};
+use crate::token::Tokens;
+use crate::{model, random, tls};
+
+/// A running emulator. Dropping it, or [`Emulator::shutdown`], stops every listener.
+pub struct Emulator {
+    info: StartupInfo,
+    ca_pem: String,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+    /// The state directory when the emulator created it (removed at shutdown).
+    owned_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("endpoints", &self.info.endpoints)
+            .field("ca_file", &self.info.ca_file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Applies the seeds, generates the CA and server certificate, writes `ca.pem`, binds the
+    /// listeners on 127.0.0.1 and starts serving. Must be called inside a Tokio runtime.
+    pub async fn start(config: EmulatorConfig) -> Result<Emulator, Error> {
+        config.validate()?;
+        let location =
+            model::seeding::location(&config.location).map_err(|message| Error::invalid("location", message))?;
+        let mut world = World::default();
+        let seeded = seeding::apply(
+            &mut world,
+            &Seeds {
+                tenants: &config.tenants,
+                service_principals: &config.service_principals,
+                managed_identities: &config.managed_identities,
+                subscriptions: &config.subscriptions,
+                resource_groups: &config.resource_groups,
+                role_assignments: &config.role_assignments,
+            },
+            &location,
+        )?;
+        let certificates = tls::generate()?;
+
+        let ports = &config.ports;
+        let (arm, arm_port) = bind("arm", ports.arm).await?;
+        let (login, login_port) = bind("login", ports.login).await?;
+        let (imds, imds_port) = bind("imds", ports.imds).await?;
+        let (admin, admin_port) = bind("admin", ports.admin).await?;
+        let endpoints = Endpoints {
+            arm: format!("https://127.0.0.1:{arm_port}"),
+            login: format!("https://127.0.0.1:{login_port}"),
+            imds: format!("http://127.0.0.1:{imds_port}"),
+            app_service_identity: format!("http://127.0.0.1:{imds_port}{APP_SERVICE_PATH}"),
+            admin: format!("http://127.0.0.1:{admin_port}"),
+        };
+
+        let (state_dir, owned_dir) = match &config.state_dir {
+            Some(dir) => (dir.clone(), None),
+            None => {
+                let dir = std::env::temp_dir().join(format!("az-emulator-{}", random::uuid()));
+                (dir.clone(), Some(dir))
+            }
+        };
+        std::fs::create_dir_all(&state_dir).map_err(|source| Error::StateDir {
+            path: state_dir.clone(),
+            source,
+        })?;
+        let ca_file = state_dir.join("ca.pem");
+        std::fs::write(&ca_file, &certificates.ca_pem).map_err(|source| Error::StateDir {
+            path: ca_file.clone(),
+            source,
+        })?;
+
+        let identity_header = match &config.identity_header {
+            Some(header) => header.clone(),
+            None => random::secret(32)?,
+        };
+        let defaults = defaults(&seeded, &identity_header, &location);
+        let shared = Arc::new(Shared::new(
+            world,
+            Faults::new(&config.faults),
+            Tokens::generate(config.token_lifetime_secs, config.identity_token_lifetime_secs)?,
+            endpoints.clone(),
+            Settings {
+                location,
+                operation_duration: std::time::Duration::from_millis(config.operation_duration_ms),
+                retry_after_secs: config.retry_after_secs,
+                identity_header,
+            },
+        ));
+
+        let (stop, stopped) = watch::channel(false);
+        let acceptor = TlsAcceptor::from(certificates.server_config);
+        let tasks = vec![
+            tokio::spawn(listener::run(
+                arm,
+                Some(acceptor.clone()),
+                Arc::new(Arm::new(Arc::clone(&shared))),
+                Arc::clone(&shared),
+                stopped.clone(),
+            )),
+            tokio::spawn(listener::run(
+                login,
+                Some(acceptor),
+                Arc::new(Login::new(Arc::clone(&shared))),
+                Arc::clone(&shared),
+                stopped.clone(),
+            )),
+            tokio::spawn(listener::run(
+                imds,
+                None,
+                Arc::new(Identity::new(Arc::clone(&shared))),
+                Arc::clone(&shared),
+                stopped.clone(),
+            )),
+            tokio::spawn(listener::run(
+                admin,
+                None,
+                Arc::new(Admin::new(Arc::clone(&shared))),
+                Arc::clone(&shared),
+                stopped,
+            )),
+        ];
+
+        let env = environment(&endpoints, &ca_file, &defaults);
+        tracing::info!(
+            arm = %endpoints.arm,
+            login = %endpoints.login,
+            imds = %endpoints.imds,
+            admin = %endpoints.admin,
+            ca_file = %ca_file.display(),
+            "az-emulator started"
+        );
+        Ok(Emulator {
+            info: StartupInfo {
+                endpoints,
+                ca_file,
+                env,
+                defaults,
+            },
+            ca_pem: certificates.ca_pem,
+            stop,
+            tasks,
+            owned_dir,
+        })
+    }
+
+    /// Endpoints, CA file, environment and defaults: exactly what the binary prints.
+    pub fn info(&self) -> &StartupInfo {
+        &self.info
+    }
+
+    /// The CA certificate, PEM.
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    /// Stops accepting, lets open requests finish (up to a few seconds) and waits for the
+    /// listeners to end.
+    pub async fn shutdown(mut self) {
+        self.stop.send_replace(true);
+        for task in self.tasks.drain(..) {
+            if let Err(error) = task.await {
+                tracing::warn!(%error, "listener task failed");
+            }
+        }
+        tracing::info!("az-emulator stopped");
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+        if let Some(dir) = self.owned_dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// A listener on 127.0.0.1 and the port it got.
+async fn bind(name: &'static str, port: Option<u16>) -> Result<(TcpListener, u16), Error> {
+    let port = port.unwrap_or(0);
+    let error = |source| Error::Bind {
+        listener: name,
+        port,
+        source,
+    };
+    let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(error)?;
+    let bound = listener.local_addr().map_err(error)?.port();
+    Ok((listener, bound))
+}
+
+fn defaults(seeded: &Seeded, identity_header: &str, location: &str) -> Defaults {
+    let sp = seeded.service_principals.first();
+    let identity = seeded
+        .managed_identities
+        .iter()
+        .find(|mi| mi.kind == IdentityKind::User);
+    let text = |value: Option<&String>| value.cloned().unwrap_or_default();
+    Defaults {
+        tenant_id: text(seeded.tenants.first().map(|t| &t.id)),
+        client_id: text(sp.map(|sp| &sp.client_id)),
+        client_secret: text(sp.map(|sp| &sp.client_secret)),
+        subscription_id: text(seeded.subscriptions.first().map(|s| &s.id)),
+        resource_group: text(seeded.resource_groups.first().map(|g| &g.name)),
+        identity_client_id: text(identity.map(|mi| &mi.client_id)),
+        identity_principal_id: text(identity.map(|mi| &mi.principal_id)),
+        identity_resource_id: text(identity.map(|mi| &mi.resource_id)),
+        identity_header: identity_header.to_owned(),
+        location: location.to_owned(),
+    }
+}

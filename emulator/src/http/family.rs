@@ -1,0 +1,55 @@
+//! What an endpoint family (one listener) implements.
+
+use hyper::StatusCode;
+use serde_json::json;
+
+use super::{Reply, Request};
+use crate::faults::InjectedFault;
+use crate::listener_kind::ListenerKind;
+
+/// An endpoint family: answers every request of its listener.
+///
+/// Adding a family (e.g. Azure DevOps, Blob) means a new module implementing this trait and a
+/// new listener in [`crate::Emulator::start`].
+pub(crate) trait Family: Send + Sync + 'static {
+    /// Which listener this is (journal, fault rules).
+    const KIND: ListenerKind;
+
+    /// Answers a request.
+    fn handle(&self, request: &Request) -> Reply;
+
+    /// The response for an injected fault, in this family's error format.
+    fn fault_reply(&self, fault: InjectedFault, _request: &Request) -> Reply {
+        oauth_style_fault(fault)
+    }
+}
+
+/// An injected fault in the OAuth error shape (`error`, `error_description`) that the managed
+/// identity endpoints use.
+fn oauth_style_fault(fault: InjectedFault) -> Reply {
+    match fault {
+        InjectedFault::TooManyRequests { retry_after_secs } => Reply::json(
+            StatusCode::TOO_MANY_REQUESTS,
+            &json!({
+                "error": "too_many_requests",
+                "error_description": "Too many requests. Retry after the time in the Retry-After header."
+            }),
+        )
+        .with_header("retry-after", &retry_after_secs.to_string()),
+        InjectedFault::Unavailable { retry_after_secs } => Reply::json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &json!({
+                "error": "service_unavailable",
+                "error_description": "The service is temporarily unavailable."
+            }),
+        )
+        .with_header("retry-after", &retry_after_secs.to_string()),
+        InjectedFault::InternalError | InjectedFault::Drop => Reply::json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &json!({
+                "error": "internal_error",
+                "error_description": "An unexpected error occurred."
+            }),
+        ),
+    }
+}

@@ -1,0 +1,88 @@
+//! Per-request handling common to every listener: body, faults, journal, logging.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Response, StatusCode};
+
+use super::{Family, Reply, Request};
+use crate::clock;
+use crate::faults::{Decision, InjectedFault};
+use crate::journal::{Entry, redact_query};
+use crate::listener_kind::ListenerKind;
+use crate::shared::Shared;
+
+/// Largest request body accepted.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// Returned to hyper to close the connection without a response (injected drop, broken body).
+#[derive(Debug)]
+pub(crate) struct ConnectionDropped;
+
+impl std::fmt::Display for ConnectionDropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by the emulator")
+    }
+}
+
+impl std::error::Error for ConnectionDropped {}
+
+/// Answers one request of family `F`.
+pub(crate) async fn serve<F: Family>(
+    family: Arc<F>,
+    shared: Arc<Shared>,
+    request: hyper::Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, ConnectionDropped> {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path();
+    let raw_query = parts.uri.query().unwrap_or("");
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            return Ok(Reply::empty(StatusCode::PAYLOAD_TOO_LARGE).response);
+        }
+        Err(_) => return Err(ConnectionDropped),
+    };
+    let request = Request::new(parts.method, path, raw_query, parts.headers, body);
+
+    let decision = if F::KIND == ListenerKind::Admin {
+        Decision::default()
+    } else {
+        shared.faults.decide(F::KIND, request.method.as_str(), &request.path)
+    };
+    if !decision.latency.is_zero() {
+        tokio::time::sleep(decision.latency).await;
+    }
+    let reply = match decision.fault {
+        Some(InjectedFault::Drop) => None,
+        Some(fault) => Some(family.fault_reply(fault, &request)),
+        None => Some(family.handle(&request)),
+    };
+
+    let status = reply.as_ref().map(|r| r.status().as_u16());
+    tracing::debug!(
+        listener = %F::KIND,
+        method = %request.method,
+        path = %request.path,
+        status,
+        fault = decision.fault.map(InjectedFault::label),
+        "request"
+    );
+    if F::KIND != ListenerKind::Admin {
+        shared.journal.record(Entry {
+            seq: 0,
+            time: clock::rfc3339(clock::now()),
+            listener: F::KIND,
+            method: request.method.to_string(),
+            path: request.path.clone(),
+            query: redact_query(&request.raw_query),
+            status,
+            client_request_id: request.client_request_id().map(str::to_owned),
+            fault: decision.fault.map(InjectedFault::label),
+            principal: reply.as_ref().and_then(|r| r.principal.clone()),
+        });
+    }
+    reply.map(|r| r.response).ok_or(ConnectionDropped)
+}

@@ -1,0 +1,68 @@
+//! # az-emulator
+//!
+//! A local stand-in for the Azure endpoints azure-ephemeral talks to, speaking Azure's documented
+//! wire formats so that official clients (azure_identity, the Python `az` CLI, curl) work
+//! against it unchanged:
+//!
+//! - **Entra ID** (`login`, HTTPS): `POST /{tenant}/oauth2/v2.0/token` with the client
+//!   credentials grant (client secret or federated client assertion), Entra's AADSTS errors.
+//! - **Managed identity** (`imds`, HTTP): the IMDS path `/metadata/identity/oauth2/token` and
+//!   the App Service `IDENTITY_ENDPOINT` (`/msi/token`).
+//! - **Azure Resource Manager** (`arm`, HTTPS): subscriptions, resource groups, long-running
+//!   operations, bearer authentication, api-version checks and role-based access, with ARM's
+//!   headers and error envelope.
+//! - **Admin API** (`admin`, HTTP): request journal, fault injection, seeding, federated tokens.
+//!
+//! Each family has its own listener on 127.0.0.1. The HTTPS listeners use a certificate signed
+//! by a CA generated at start and written to `ca.pem` in the state directory.
+//!
+//! ```no_run
+//! use az_emulator::{Emulator, EmulatorConfig};
+//!
+//! # async fn run() -> Result<(), az_emulator::Error> {
+//! let emulator = Emulator::start(EmulatorConfig::default()).await?;
+//! let info = emulator.info();
+//! println!("ARM at {}", info.endpoints.arm);
+//! println!("trust {}", info.ca_file.display());
+//! println!(
+//!     "sign in as {} / {} in tenant {}",
+//!     info.defaults.client_id, info.defaults.client_secret, info.defaults.tenant_id
+//! );
+//! emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod admin;
+mod arm;
+mod clock;
+mod config;
+mod emulator;
+mod entra;
+mod error;
+mod faults;
+mod http;
+mod identity;
+mod journal;
+mod listener_kind;
+mod model;
+mod random;
+mod shared;
+mod startup;
+mod tls;
+mod token;
+
+pub use config::{
+    DEFAULT_FEDERATED_AUDIENCE, DEFAULT_IDENTITY_NAME, DEFAULT_RESOURCE_GROUP, EmulatorConfig, FaultConfig, FaultRule,
+    FederatedCredentialSeed, IdentityKind, ManagedIdentitySeed, Ports, ResourceGroupSeed, RoleAssignmentSeed,
+    RoleGrantSeed, RoleName, ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
+};
+pub use emulator::Emulator;
+pub use error::Error;
+pub use listener_kind::ListenerKind;
+pub use startup::{CLOUD_NAME, Defaults, Endpoints, StartupInfo};
+
+/// Compiles the README's Rust example as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,47 @@
+//! The emulated Azure state: directory, subscriptions, resource groups, roles, operations.
+
+pub(crate) mod names;
+pub(crate) mod operations;
+pub(crate) mod principals;
+pub(crate) mod regions;
+pub(crate) mod resource_groups;
+pub(crate) mod roles;
+pub(crate) mod seeding;
+pub(crate) mod subscriptions;
+
+use operations::Operations;
+use principals::{ManagedIdentity, ServicePrincipal, Tenant};
+use resource_groups::ResourceGroups;
+use roles::RoleAssignment;
+use subscriptions::Subscription;
+
+/// Everything the emulator knows, behind one lock in [`crate::shared::Shared`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct World {
+    pub tenants: Vec<Tenant>,
+    pub service_principals: Vec<ServicePrincipal>,
+    pub identities: Vec<ManagedIdentity>,
+    pub subscriptions: Vec<Subscription>,
+    pub groups: ResourceGroups,
+    pub role_assignments: Vec<RoleAssignment>,
+    pub operations: Operations,
+}
+
+impl World {
+    /// The tenant with this id (case-insensitive).
+    pub fn tenant(&self, id: &str) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| t.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The subscription with this id (case-insensitive).
+    pub fn subscription(&self, id: &str) -> Option<&Subscription> {
+        self.subscriptions.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The service principal of `client_id` in `tenant_id`.
+    pub fn service_principal(&self, tenant_id: &str, client_id: &str) -> Option<&ServicePrincipal> {
+        self.service_principals
+            .iter()
+            .find(|sp| sp.tenant_id.eq_ignore_ascii_case(tenant_id) && sp.client_id.eq_ignore_ascii_case(client_id))
+    }
+}

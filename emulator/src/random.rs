@@ -1,0 +1,46 @@
+//! Random identifiers (fast, not secret) and secrets (from the operating system).
+
+use ring::rand::{SecureRandom, SystemRandom};
+
+use crate::error::Error;
+
+/// A random version-4 UUID in lowercase hyphenated form, for ids and request ids.
+pub(crate) fn uuid() -> String {
+    uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}
+
+/// `len` random bytes from the operating system.
+pub(crate) fn key_bytes(len: usize) -> Result<Vec<u8>, Error> {
+    let mut bytes = vec![0u8; len];
+    SystemRandom::new().fill(&mut bytes).map_err(|_| Error::Random)?;
+    Ok(bytes)
+}
+
+/// A random secret of `len` characters from the alphabet Entra uses for client secrets.
+pub(crate) fn secret(len: usize) -> Result<String, Error> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~._-";
+    Ok(key_bytes(len)?
+        .into_iter()
+        .map(|b| char::from(ALPHABET[usize::from(b) % ALPHABET.len()]))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uuid_is_a_version_4_uuid() {
+        let id = super::uuid();
+        let parsed = uuid::Uuid::parse_str(&id).expect("parses");
+        assert_eq!(parsed.get_version_num(), 4);
+        assert_ne!(id, super::uuid());
+    }
+
+    #[test]
+    fn secret_has_the_asked_length() {
+        let secret = super::secret(40).expect("random");
+        assert_eq!(secret.chars().count(), 40);
+    }
+}

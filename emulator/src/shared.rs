@@ -1,0 +1,55 @@
+//! State shared by every listener of one emulator.
+
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
+
+use crate::faults::Faults;
+use crate::journal::Journal;
+use crate::model::World;
+use crate::startup::Endpoints;
+use crate::token::Tokens;
+
+/// Settings that handlers read.
+pub(crate) struct Settings {
+    /// Default region.
+    pub location: String,
+    /// How long long-running operations stay in progress.
+    pub operation_duration: Duration,
+    /// `Retry-After` of long-running operation responses.
+    pub retry_after_secs: u64,
+    /// The App Service `X-IDENTITY-HEADER` secret.
+    pub identity_header: String,
+}
+
+/// Everything a request handler may touch.
+pub(crate) struct Shared {
+    world: RwLock<World>,
+    pub journal: Journal,
+    pub faults: Faults,
+    pub tokens: Tokens,
+    pub endpoints: Endpoints,
+    pub settings: Settings,
+}
+
+impl Shared {
+    pub fn new(world: World, faults: Faults, tokens: Tokens, endpoints: Endpoints, settings: Settings) -> Self {
+        Shared {
+            world: RwLock::new(world),
+            journal: Journal::default(),
+            faults,
+            tokens,
+            endpoints,
+            settings,
+        }
+    }
+
+    /// Shared read access to the state.
+    pub fn read(&self) -> RwLockReadGuard<'_, World> {
+        self.world.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Exclusive access to the state.
+    pub fn write(&self) -> RwLockWriteGuard<'_, World> {
+        self.world.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}

@@ -1,0 +1,94 @@
+//! What a started emulator reports: endpoints, CA file, environment and default identities.
+//! The binary prints [`StartupInfo`] as its one JSON line.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything a client needs to use a running emulator.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct StartupInfo {
+    /// Base URLs of the endpoint families.
+    pub endpoints: Endpoints,
+    /// The CA certificate (PEM) that signs the HTTPS listeners' certificate.
+    pub ca_file: PathBuf,
+    /// Environment variables that point a process at the emulator.
+    pub env: BTreeMap<String, String>,
+    /// The first tenant, service principal, subscription, resource group and user-assigned
+    /// identity (empty strings where the configuration has none).
+    pub defaults: Defaults,
+}
+
+/// Base URLs of the listeners, without trailing slash.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct Endpoints {
+    /// Azure Resource Manager, `https://127.0.0.1:PORT`.
+    pub arm: String,
+    /// Entra ID (authority host), `https://127.0.0.1:PORT`.
+    pub login: String,
+    /// Instance Metadata Service, `http://127.0.0.1:PORT` (serves `/metadata/identity/oauth2/token`).
+    pub imds: String,
+    /// The App Service `IDENTITY_ENDPOINT`, `http://127.0.0.1:PORT/msi/token`.
+    pub app_service_identity: String,
+    /// The admin API, `http://127.0.0.1:PORT`.
+    pub admin: String,
+}
+
+/// The identities and resources a client can use without looking anything up.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct Defaults {
+    /// First tenant.
+    pub tenant_id: String,
+    /// First service principal's client id.
+    pub client_id: String,
+    /// First service principal's secret.
+    pub client_secret: String,
+    /// First subscription.
+    pub subscription_id: String,
+    /// First resource group's name.
+    pub resource_group: String,
+    /// First user-assigned identity's client id.
+    pub identity_client_id: String,
+    /// First user-assigned identity's principal (object) id.
+    pub identity_principal_id: String,
+    /// First user-assigned identity's resource id.
+    pub identity_resource_id: String,
+    /// The App Service `X-IDENTITY-HEADER` secret.
+    pub identity_header: String,
+    /// Default region.
+    pub location: String,
+}
+
+/// Name of the custom cloud the `AZ_CLOUD` variable selects.
+pub const CLOUD_NAME: &str = "AzureEmulator";
+
+/// The environment variables of [`StartupInfo::env`].
+pub(crate) fn environment(
+    endpoints: &Endpoints,
+    ca_file: &std::path::Path,
+    defaults: &Defaults,
+) -> BTreeMap<String, String> {
+    let ca = ca_file.display().to_string();
+    [
+        ("AZ_CLOUD", CLOUD_NAME),
+        ("AZ_ARM_ENDPOINT", endpoints.arm.as_str()),
+        ("AZ_AUTHORITY_HOST", endpoints.login.as_str()),
+        ("AZURE_AUTHORITY_HOST", endpoints.login.as_str()),
+        ("AZ_TENANT_ID", defaults.tenant_id.as_str()),
+        ("AZ_SERVICE_PRINCIPAL", defaults.client_id.as_str()),
+        ("AZ_SERVICE_PRINCIPAL_KEY", defaults.client_secret.as_str()),
+        ("AZ_SUBSCRIPTION_ID", defaults.subscription_id.as_str()),
+        ("AZURE_TENANT_ID", defaults.tenant_id.as_str()),
+        ("AZURE_CLIENT_ID", defaults.client_id.as_str()),
+        ("AZURE_CLIENT_SECRET", defaults.client_secret.as_str()),
+        ("AZURE_SUBSCRIPTION_ID", defaults.subscription_id.as_str()),
+        ("AZ_CA_BUNDLE", ca.as_str()),
+        ("SSL_CERT_FILE", ca.as_str()),
+        ("REQUESTS_CA_BUNDLE", ca.as_str()),
+        ("AZURE_POD_IDENTITY_AUTHORITY_HOST", endpoints.imds.as_str()),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), value.to_owned()))
+    .collect()
+}

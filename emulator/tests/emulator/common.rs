@@ -1,0 +1,187 @@
+//! Test harness: an in-process emulator and a reqwest client that trusts only its CA.
+
+use std::sync::Arc;
+
+use az_emulator::{Emulator, EmulatorConfig, StartupInfo};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use serde_json::Value;
+
+/// The ARM scope of the public cloud.
+pub const ARM_SCOPE: &str = "https://management.azure.com/.default";
+/// A resource group api-version.
+pub const RG_API: &str = "2024-03-01";
+
+/// A running emulator and an HTTP client for it.
+pub struct Harness {
+    pub emulator: Emulator,
+    pub http: reqwest::Client,
+}
+
+/// A response, with the body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// `error.code` of an ARM error envelope.
+    pub fn arm_code(&self) -> &str {
+        self.json["error"]["code"].as_str().unwrap_or_default()
+    }
+}
+
+/// A reqwest client whose only trust anchor is `ca_pem` (rustls with the ring provider).
+pub fn client(ca_pem: &str) -> reqwest::Client {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots.add(cert.expect("CA PEM parses")).expect("CA is accepted");
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .no_proxy()
+        .build()
+        .expect("client builds")
+}
+
+/// The default configuration with short operations, for tests.
+pub fn quick_config() -> EmulatorConfig {
+    EmulatorConfig {
+        operation_duration_ms: 300,
+        ..EmulatorConfig::default()
+    }
+}
+
+impl Harness {
+    pub async fn start() -> Harness {
+        Harness::with(quick_config()).await
+    }
+
+    pub async fn with(config: EmulatorConfig) -> Harness {
+        let emulator = Emulator::start(config).await.expect("emulator starts");
+        let http = client(emulator.ca_pem());
+        Harness { emulator, http }
+    }
+
+    pub fn info(&self) -> &StartupInfo {
+        self.emulator.info()
+    }
+
+    /// Sends a request and reads the whole response.
+    pub async fn send(&self, method: Method, url: &str, headers: &[(&str, &str)], body: Option<String>) -> Reply {
+        let mut request = self.http.request(method, url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.expect("request is answered");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
+    /// `POST {login}/{tenant}/oauth2/v2.0/token` with a form body.
+    pub async fn token_request(&self, tenant: &str, form: &[(&str, &str)]) -> Reply {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let url = format!("{}/{tenant}/oauth2/v2.0/token", self.info().endpoints.login);
+        self.send(
+            Method::POST,
+            &url,
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some(body),
+        )
+        .await
+    }
+
+    /// A token for `scope` as the default service principal.
+    pub async fn token_for_scope(&self, scope: &str) -> String {
+        let d = &self.info().defaults;
+        let reply = self
+            .token_request(
+                &d.tenant_id,
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", &d.client_id),
+                    ("client_secret", &d.client_secret),
+                    ("scope", scope),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.json["access_token"].as_str().expect("access_token").to_owned()
+    }
+
+    /// An ARM token as the default service principal (Owner of the subscription).
+    pub async fn token(&self) -> String {
+        self.token_for_scope(ARM_SCOPE).await
+    }
+
+    /// An ARM token of the default user-assigned identity (Contributor of its group), via IMDS.
+    pub async fn identity_token(&self) -> String {
+        let url = format!(
+            "{}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/",
+            self.info().endpoints.imds
+        );
+        let reply = self.send(Method::GET, &url, &[("metadata", "true")], None).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.json["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// An ARM request; `path_and_query` starts with `/`.
+    pub async fn arm(&self, method: Method, path_and_query: &str, token: &str, body: Option<Value>) -> Reply {
+        let url = format!("{}{path_and_query}", self.info().endpoints.arm);
+        let auth = format!("Bearer {token}");
+        let mut headers = vec![("authorization", auth.as_str())];
+        if body.is_some() {
+            headers.push(("content-type", "application/json"));
+        }
+        self.send(method, &url, &headers, body.map(|b| b.to_string())).await
+    }
+
+    /// An admin API request.
+    pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let url = format!("{}{path}", self.info().endpoints.admin);
+        self.send(method, &url, &[], body.map(|b| b.to_string())).await
+    }
+
+    /// `/subscriptions/{default}/resourcegroups/{name}?api-version=...`
+    pub fn rg_path(&self, name: &str) -> String {
+        format!(
+            "/subscriptions/{}/resourcegroups/{name}?api-version={RG_API}",
+            self.info().defaults.subscription_id
+        )
+    }
+}
+
+/// The decoded claims of a JWT.
+pub fn claims(token: &str) -> Value {
+    let payload = token.split('.').nth(1).expect("three parts");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url")).expect("JSON")
+}

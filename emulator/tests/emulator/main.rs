@@ -1,0 +1,15 @@
+//! Integration tests: the emulator in-process (and its binary), spoken to only in Azure's
+//! documented wire formats over real TLS.
+
+mod arm_auth;
+mod arm_operations;
+mod arm_resource_groups;
+mod azure_identity;
+mod binary;
+mod common;
+mod config;
+mod entra;
+mod faults;
+mod journal;
+mod managed_identity;
+mod readme;
