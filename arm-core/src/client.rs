@@ -10,7 +10,7 @@ use crate::retry::{ArmRetryPolicy, Idempotent, RetryOptions};
 use crate::transport::HttpTransport;
 use azure_core::credentials::TokenCredential;
 use azure_core::error::ErrorKind;
-use azure_core::http::headers::Headers;
+use azure_core::http::headers::{CLIENT_REQUEST_ID, Headers};
 use azure_core::http::policies::Policy;
 use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
 use azure_core::http::{
@@ -207,6 +207,9 @@ impl ArmClient {
         } = request;
         let mut req = Request::new(url.clone(), method);
         req.insert_header("accept", "application/json");
+        // Set here rather than by azure_core's policy, whose lookup of the absent header builds an
+        // error with a backtrace on every request.
+        req.insert_header(CLIENT_REQUEST_ID, azure_core::Uuid::new_v4().to_string());
         if let Some(body) = body {
             req.insert_header("content-type", "application/json");
             req.set_body(body);
@@ -334,9 +337,10 @@ impl ArmResponse {
 
     /// A header's value.
     pub fn header(&self, name: &'static str) -> Option<&str> {
-        self.raw
-            .headers()
-            .get_optional_str(&azure_core::http::headers::HeaderName::from_static(name))
+        crate::headers::header(
+            self.raw.headers(),
+            &azure_core::http::headers::HeaderName::from_static(name),
+        )
     }
 
     /// Decodes the JSON body; an empty body decodes as JSON `null` (so `()` and `Option<T>` work).

@@ -257,8 +257,7 @@ impl ServiceError {
             None
         };
         let header = |name: &'static str| {
-            headers
-                .get_optional_str(&azure_core::http::headers::HeaderName::from_static(name))
+            crate::headers::header(headers, &azure_core::http::headers::HeaderName::from_static(name))
                 .map(str::to_owned)
         };
         Self {

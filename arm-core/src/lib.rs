@@ -39,6 +39,7 @@ pub mod credentials;
 mod env;
 mod environment;
 mod error;
+mod headers;
 mod lro;
 mod pager;
 pub mod resource_groups;

@@ -159,14 +159,11 @@ const X_MS_RETRY_AFTER_MS: HeaderName = HeaderName::from_static("x-ms-retry-afte
 /// seconds or as an HTTP date.
 pub(crate) fn retry_after(headers: &Headers) -> Option<Duration> {
     for name in [X_MS_RETRY_AFTER_MS, RETRY_AFTER_MS] {
-        if let Some(ms) = headers
-            .get_optional_str(&name)
-            .and_then(|v| v.trim().parse::<u64>().ok())
-        {
+        if let Some(ms) = crate::headers::header(headers, &name).and_then(|v| v.trim().parse::<u64>().ok()) {
             return Some(Duration::from_millis(ms));
         }
     }
-    let value = headers.get_optional_str(&RETRY_AFTER)?.trim();
+    let value = crate::headers::header(headers, &RETRY_AFTER)?.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }

@@ -40,7 +40,7 @@ pub async fn start_json_server(body: &'static str) -> SocketAddr {
     addr
 }
 
-/// A reqwest client over rustls (ring) that trusts only the given PEM CA.
+/// A reqwest client over rustls (ring) that trusts only the given PEM CA (none for plain HTTP).
 pub fn client_trusting(ca_pem: &str) -> reqwest::Client {
     let mut roots = rustls::RootCertStore::empty();
     use rustls::pki_types::CertificateDer;
