@@ -47,7 +47,7 @@ pub struct ArmClientOptions {
 ///
 /// # async fn run() -> Result<(), arm_core::Error> {
 /// let env = ArmEnvironment::from_env(&arm_core::ProcessEnv)?;
-/// let arm = ArmClient::new(&env.cloud, env.credential()?, Some(env.client_options()))?;
+/// let arm: ArmClient = env.arm_client()?;
 /// let response = arm.send(arm.request(azure_core::http::Method::Get, "/subscriptions", "2022-12-01")?).await?;
 /// println!("{}", response.status());
 /// # Ok(()) }

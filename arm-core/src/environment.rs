@@ -7,7 +7,6 @@ use crate::env::EnvSource;
 use crate::error::{ConfigError, Error};
 use crate::transport::HttpTransport;
 use azure_core::credentials::TokenCredential;
-use azure_core::http::ClientOptions;
 use std::sync::Arc;
 
 /// `AZ_SUBSCRIPTION_ID`: the subscription to work in (seed image name).
@@ -82,19 +81,17 @@ impl ArmEnvironment {
         self.credential_source.build(&self.cloud, &self.transport)
     }
 
-    /// [`ArmClientOptions`] that use this environment's transport.
-    pub fn client_options(&self) -> ArmClientOptions {
-        ArmClientOptions {
-            client_options: ClientOptions {
-                transport: Some(self.transport.to_transport()),
-                ..ClientOptions::default()
-            },
-            ..ArmClientOptions::default()
-        }
-    }
-
     /// An [`ArmClient`] for this environment.
     pub fn arm_client(&self) -> Result<ArmClient, Error> {
-        ArmClient::new(&self.cloud, self.credential()?, Some(self.client_options()))
+        self.arm_client_with(ArmClientOptions::default())
+    }
+
+    /// An [`ArmClient`] for this environment with `options` (retry, clock, api-version, ...); the
+    /// environment's transport is used unless `options` names one.
+    pub fn arm_client_with(&self, mut options: ArmClientOptions) -> Result<ArmClient, Error> {
+        if options.client_options.transport.is_none() {
+            options.client_options.transport = Some(self.transport.to_transport());
+        }
+        ArmClient::new(&self.cloud, self.credential()?, Some(options))
     }
 }

@@ -25,7 +25,7 @@ pub enum Error {
     #[error(transparent)]
     ResourceId(#[from] ResourceIdError),
     /// No token could be obtained for the request.
-    #[error("could not get an access token for {scope}: {source}")]
+    #[error("could not get an access token for {scope}: {}", one_line(&source.to_string()))]
     Credential {
         /// The scope that was requested.
         scope: String,
@@ -34,7 +34,7 @@ pub enum Error {
         source: Box<azure_core::Error>,
     },
     /// The request could not be sent or its response could not be read.
-    #[error("{method} {url} failed: {source}")]
+    #[error("{method} {url} failed: {}", one_line(&source.to_string()))]
     Transport {
         /// HTTP method.
         method: String,
@@ -48,7 +48,7 @@ pub enum Error {
     #[error("{0}")]
     Service(Box<ServiceError>),
     /// A success response did not hold the expected JSON.
-    #[error("{method} {url}: the response is not a valid {expected}: {source}")]
+    #[error("{method} {url}: the response is not a valid {expected}: {}", one_line(&source.to_string()))]
     Decode {
         /// HTTP method.
         method: String,

@@ -58,7 +58,7 @@ pub use cloud::{
 pub use env::{EnvSource, ProcessEnv};
 pub use environment::{AZ_SUBSCRIPTION_ID, AZURE_SUBSCRIPTION_ID, ArmEnvironment};
 pub use error::{ArmErrorAdditionalInfo, ArmErrorBody, ConfigError, Error, OperationFailure, ServiceError, Throttling};
-pub use lro::{LroPoller, LroStatus, PollOptions};
+pub use lro::{LAST_REQUEST_GRACE, LroPoller, LroStatus, PollOptions};
 pub use pager::Pager;
 pub use resource_id::{ResourceId, ResourceIdError};
 pub use retry::{Idempotent, RetryOptions};

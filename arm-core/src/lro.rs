@@ -12,6 +12,9 @@ use std::future::IntoFuture;
 use std::marker::PhantomData;
 use std::time::{Duration, Instant};
 
+/// How long a request made at the caller's deadline may still take.
+pub const LAST_REQUEST_GRACE: Duration = Duration::from_secs(10);
+
 /// How a poller waits between polls and how long it may wait in all.
 #[derive(Clone, Debug)]
 pub struct PollOptions {
@@ -22,6 +25,8 @@ pub struct PollOptions {
     /// The longest delay between polls, even if `Retry-After` asks for more.
     pub max_delay: Duration,
     /// The longest the whole operation may take from the first request; `None` waits forever.
+    /// The last poll is made at the deadline; a request in flight then may take up to
+    /// [`LAST_REQUEST_GRACE`] more.
     pub deadline: Option<Duration>,
 }
 
@@ -156,7 +161,13 @@ impl<T: DeserializeOwned + Send + 'static> LroPoller<T> {
                 .transpose()
         };
         let async_operation = header_url("azure-asyncoperation")?;
-        let location = header_url("location")?;
+        // With Azure-AsyncOperation present, Location only names the final result of a POST: an
+        // unusable one is ignored rather than failing an operation that can still be followed.
+        let location = match header_url("location") {
+            Ok(location) => location,
+            Err(_) if async_operation.is_some() => None,
+            Err(error) => return Err(error),
+        };
         let mut poller = Self {
             next_delay: options.default_delay,
             client: client.clone(),
@@ -239,8 +250,35 @@ impl<T: DeserializeOwned + Send + 'static> LroPoller<T> {
         }
     }
 
-    /// Waits for the delay the service asked for, polls once, and returns the new status.
-    /// Once the status is terminal, further calls return it without a request.
+    /// The time left before the caller's deadline, if one was set.
+    fn remaining(&self) -> Option<Duration> {
+        let deadline = self.options.deadline?;
+        let elapsed = self.client.clock().now().saturating_duration_since(self.started);
+        Some(deadline.saturating_sub(elapsed))
+    }
+
+    fn deadline_exceeded(&self) -> Error {
+        Error::DeadlineExceeded {
+            what: format!("{} {}", self.method, url_without_query(&self.resource_url)),
+            after: self.options.deadline.unwrap_or_default(),
+        }
+    }
+
+    /// Runs a request, bounded by the time left before the caller's deadline (at least
+    /// [`LAST_REQUEST_GRACE`], so that the poll made at the deadline can complete).
+    async fn within<R>(&self, request: impl Future<Output = Result<R, Error>>) -> Result<R, Error> {
+        match self.remaining() {
+            None => request.await,
+            Some(left) => tokio::time::timeout(left.max(LAST_REQUEST_GRACE), request)
+                .await
+                .map_err(|_| self.deadline_exceeded())?,
+        }
+    }
+
+    /// Waits for the delay the service asked for (or until the caller's deadline, if sooner),
+    /// polls once, and returns the new status. Once the status is terminal, further calls return
+    /// it without a request; once the deadline has passed, they return
+    /// [`Error::DeadlineExceeded`].
     pub async fn poll(&mut self) -> Result<LroStatus, Error> {
         if self.status.is_terminal() {
             return Ok(self.status.clone());
@@ -248,84 +286,82 @@ impl<T: DeserializeOwned + Send + 'static> LroPoller<T> {
         let Some(monitor) = self.monitor.clone() else {
             return Ok(self.status.clone());
         };
-        if let Some(deadline) = self.options.deadline {
-            let elapsed = self.client.clock().now().saturating_duration_since(self.started);
-            if elapsed + self.next_delay > deadline {
-                return Err(Error::DeadlineExceeded {
-                    what: format!("{} {}", self.method, url_without_query(&self.resource_url)),
-                    after: deadline,
-                });
-            }
-        }
-        self.client.clock().sleep(self.next_delay).await;
+        let wait = match self.remaining() {
+            Some(left) if left.is_zero() => return Err(self.deadline_exceeded()),
+            Some(left) => self.next_delay.min(left),
+            None => self.next_delay,
+        };
+        self.client.clock().sleep(wait).await;
+        let url = match &monitor {
+            Monitor::AsyncOperation(u) | Monitor::Location(u) | Monitor::Resource(u) => u.as_str(),
+        };
+        let request = self.client.request_url(Method::Get, url)?;
+        let response = self.within(self.client.send_raw(request)).await?;
+        self.set_delay(&response);
         match monitor {
-            Monitor::AsyncOperation(url) => {
-                let response = self
-                    .client
-                    .send(self.client.request_url(Method::Get, url.as_str())?)
-                    .await?;
-                self.set_delay(&response);
-                let body: OperationBody = response.json()?;
-                match body.status.as_deref().map(LroStatus::parse) {
-                    Some(LroStatus::Succeeded) => self.status = LroStatus::Succeeded,
-                    Some(LroStatus::Failed) => self.fail("Failed", body.error),
-                    Some(LroStatus::Canceled) => self.fail("Canceled", body.error),
-                    Some(in_progress) => self.status = in_progress,
-                    None if response.status() == StatusCode::Accepted => {}
-                    None => {
-                        return Err(Error::invalid_input(
-                            "Azure-AsyncOperation",
-                            format!("the operation at {} answered without a status", url_without_query(&url)),
-                        ));
-                    }
-                }
-            }
-            Monitor::Location(url) => {
-                let response = self
-                    .client
-                    .send_raw(self.client.request_url(Method::Get, url.as_str())?)
-                    .await?;
-                self.set_delay(&response);
-                match response.status() {
-                    StatusCode::Accepted => self.status = LroStatus::InProgress("Accepted".to_owned()),
-                    status if status.is_success() => {
-                        self.status = LroStatus::Succeeded;
-                        self.final_response = Some(response);
-                    }
-                    status if status.is_server_error() || status == StatusCode::TooManyRequests => {
-                        return Err(response.into_error());
-                    }
-                    _ => {
-                        let error = ArmErrorBody::from_json(response.body());
-                        self.fail("Failed", error);
-                    }
-                }
-            }
-            Monitor::Resource(url) => {
-                let response = self
-                    .client
-                    .send_raw(self.client.request_url(Method::Get, url.as_str())?)
-                    .await?;
-                self.set_delay(&response);
-                if self.method == Method::Delete && response.status() == StatusCode::NotFound {
-                    self.status = LroStatus::Succeeded;
-                } else if !response.status().is_success() {
-                    return Err(response.into_error());
-                } else {
-                    match provisioning_state(&response).as_deref().map(LroStatus::parse) {
-                        Some(LroStatus::Failed) => self.fail("Failed", None),
-                        Some(LroStatus::Canceled) => self.fail("Canceled", None),
-                        Some(LroStatus::InProgress(s)) => self.status = LroStatus::InProgress(s),
-                        Some(LroStatus::Succeeded) | None if self.method != Method::Delete => {
-                            self.status = LroStatus::Succeeded;
-                            self.final_response = Some(response);
-                        }
-                        _ => self.status = LroStatus::InProgress("Deleting".to_owned()),
-                    }
-                }
-            }
+            Monitor::AsyncOperation(url) => self.observe_operation(&url, response)?,
+            Monitor::Location(_) => self.observe_location(response)?,
+            Monitor::Resource(_) => self.observe_resource(response)?,
         }
         Ok(self.status.clone())
+    }
+
+    fn observe_operation(&mut self, url: &Url, response: ArmResponse) -> Result<(), Error> {
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        let body: OperationBody = response.json()?;
+        match body.status.as_deref().map(LroStatus::parse) {
+            Some(LroStatus::Succeeded) => self.status = LroStatus::Succeeded,
+            Some(LroStatus::Failed) => self.fail("Failed", body.error),
+            Some(LroStatus::Canceled) => self.fail("Canceled", body.error),
+            Some(in_progress) => self.status = in_progress,
+            None if response.status() == StatusCode::Accepted => {}
+            None => {
+                return Err(Error::invalid_input(
+                    "Azure-AsyncOperation",
+                    format!("the operation at {} answered without a status", url_without_query(url)),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn observe_location(&mut self, response: ArmResponse) -> Result<(), Error> {
+        match response.status() {
+            StatusCode::Accepted => self.status = LroStatus::InProgress("Accepted".to_owned()),
+            status if status.is_success() => {
+                self.status = LroStatus::Succeeded;
+                self.final_response = Some(response);
+            }
+            // Still failing after the pipeline's retries: not a verdict on the operation.
+            status if status.is_server_error() || status == StatusCode::TooManyRequests => {
+                return Err(response.into_error());
+            }
+            _ => self.fail("Failed", ArmErrorBody::from_json(response.body())),
+        }
+        Ok(())
+    }
+
+    fn observe_resource(&mut self, response: ArmResponse) -> Result<(), Error> {
+        if self.method == Method::Delete && response.status() == StatusCode::NotFound {
+            self.status = LroStatus::Succeeded;
+            return Ok(());
+        }
+        if !response.status().is_success() {
+            return Err(response.into_error());
+        }
+        match provisioning_state(&response).as_deref().map(LroStatus::parse) {
+            Some(LroStatus::Failed) => self.fail("Failed", None),
+            Some(LroStatus::Canceled) => self.fail("Canceled", None),
+            Some(LroStatus::InProgress(s)) => self.status = LroStatus::InProgress(s),
+            Some(LroStatus::Succeeded) | None if self.method != Method::Delete => {
+                self.status = LroStatus::Succeeded;
+                self.final_response = Some(response);
+            }
+            _ => self.status = LroStatus::InProgress("Deleting".to_owned()),
+        }
+        Ok(())
     }
 
     /// Polls until the operation ends and returns its result.
@@ -334,21 +370,16 @@ impl<T: DeserializeOwned + Send + 'static> LroPoller<T> {
         if let Some(failure) = self.failure.take() {
             return Err(failure);
         }
+        let get = |url: &Url| self.client.request_url(Method::Get, url.as_str());
         match self.method {
             Method::Put | Method::Patch => match self.final_response.take() {
                 Some(response) if matches!(self.monitor, None | Some(Monitor::Resource(_))) => response.json(),
-                _ => {
-                    self.client
-                        .send_json(self.client.request_url(Method::Get, self.resource_url.as_str())?)
-                        .await
-                }
+                _ => self.within(self.client.send_json(get(&self.resource_url)?)).await,
             },
             Method::Post => match (self.final_response.take(), self.location.take()) {
                 (Some(response), _) if !response.body().is_empty() => response.json(),
                 (_, Some(location)) if matches!(self.monitor, Some(Monitor::AsyncOperation(_))) => {
-                    self.client
-                        .send_json(self.client.request_url(Method::Get, location.as_str())?)
-                        .await
+                    self.within(self.client.send_json(get(&location)?)).await
                 }
                 (response, _) => response.map_or_else(|| null_json(&self.resource_url), |r| r.json()),
             },

@@ -4,6 +4,8 @@
 use crate::client::{ArmClient, ArmClientOptions};
 use crate::clock::Clock;
 use crate::cloud::Cloud;
+use crate::env::EnvSource;
+use crate::environment::ArmEnvironment;
 use crate::error::Error;
 use crate::transport::HttpTransport;
 use async_trait::async_trait;
@@ -132,4 +134,31 @@ pub fn mock_arm_client(mock_uri: &str, options: Option<ArmClientOptions>) -> Res
         StaticTokenCredential::new("test-token"),
         Some(options),
     )
+}
+
+/// An [`ArmClient`] for the emulator, from the `env` object of the JSON line it prints
+/// (`StartupInfo::env` of az-emulator), possibly with some variables replaced, using `options`
+/// for retry, clock and api-version. Credentials are the real azure_identity ones.
+pub fn emulator_arm_client(env: &dyn EnvSource, options: Option<ArmClientOptions>) -> Result<ArmClient, Error> {
+    ArmEnvironment::from_env(env)?.arm_client_with(options.unwrap_or_default())
+}
+
+/// A bare reqwest client over rustls (ring) that trusts only the certificates of `ca_pem`, for
+/// tests and benchmarks that speak to a server without arm-core (an empty string for plain HTTP).
+pub fn reqwest_client_trusting(ca_pem: &str) -> reqwest::Client {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots.add(cert.expect("a PEM certificate")).expect("a CA certificate");
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("TLS protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .build()
+        .expect("a reqwest client")
 }

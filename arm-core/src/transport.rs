@@ -139,8 +139,8 @@ impl HttpTransportBuilder {
         Ok(self)
     }
 
-    /// Sets a timeout for each whole request (default: none; ARM calls are bounded by the retry
-    /// deadline and the caller's own deadlines).
+    /// Sets a timeout for each whole request (default: none; arm-core's pipeline bounds each try
+    /// with [`crate::RetryOptions::try_timeout`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

@@ -1,12 +1,13 @@
 //! Contract tests of long-running operations and paging against wiremock.
 
-mod common;
+#[path = "support/script.rs"]
+mod script;
 
 use arm_core::test_support::{ManualClock, mock_arm_client};
 use arm_core::{ArmClient, ArmClientOptions, Error, LroStatus, PollOptions};
 use azure_core::http::Method;
-use common::{Script, arm_error};
 use futures::TryStreamExt;
+use script::{Script, arm_error};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -241,7 +242,7 @@ async fn a_location_poll_with_a_client_error_is_the_operation_failure() {
 }
 
 #[tokio::test]
-async fn the_caller_deadline_stops_polling() {
+async fn the_caller_deadline_stops_polling_after_a_last_poll_at_the_deadline() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .respond_with(
@@ -254,6 +255,7 @@ async fn the_caller_deadline_stops_polling() {
     Mock::given(method("GET"))
         .and(path(OP))
         .respond_with(op_status("InProgress", "4"))
+        .expect(3)
         .mount(&server)
         .await;
     let (arm, clock) = client(&server);
@@ -276,7 +278,44 @@ async fn the_caller_deadline_stops_polling() {
         matches!(err, Error::DeadlineExceeded { after, .. } if after == Duration::from_secs(10)),
         "{err:?}"
     );
-    assert_eq!(clock.sleeps(), vec![Duration::from_secs(4); 2]);
+    assert_eq!(
+        clock.sleeps(),
+        [4, 4, 2].map(Duration::from_secs).to_vec(),
+        "the last poll is at the deadline"
+    );
+}
+
+#[tokio::test]
+async fn an_operation_that_ends_by_the_deadline_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("azure-asyncoperation", format!("{ARM}{OP}").as_str())
+                .insert_header("location", "https://elsewhere.example.com/result")
+                .insert_header("retry-after", "6"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(OP))
+        .respond_with(Script::new(vec![
+            op_status("InProgress", "6"),
+            op_status("Succeeded", "6"),
+        ]))
+        .mount(&server)
+        .await;
+    let (arm, clock) = client(&server);
+    let options = PollOptions {
+        deadline: Some(Duration::from_secs(10)),
+        ..PollOptions::default()
+    };
+    let poller = arm
+        .begin::<()>(arm.request(Method::Delete, CG, "1").unwrap(), Some(options))
+        .await
+        .unwrap();
+    poller.await.unwrap();
+    assert_eq!(clock.sleeps(), [6, 4].map(Duration::from_secs).to_vec());
 }
 
 #[tokio::test]

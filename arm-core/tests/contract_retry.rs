@@ -1,12 +1,13 @@
 //! Contract tests of the ARM request layer against wiremock: retries, Retry-After, deadlines,
 //! headers.
 
-mod common;
+#[path = "support/script.rs"]
+mod script;
 
 use arm_core::test_support::{ManualClock, mock_arm_client};
 use arm_core::{ArmClientOptions, Error, RetryOptions};
 use azure_core::http::Method;
-use common::{Script, arm_error};
+use script::{Script, arm_error};
 use std::sync::Arc;
 use std::time::Duration;
 use wiremock::matchers::{method, path, query_param};
@@ -213,4 +214,32 @@ async fn absolute_urls_off_the_arm_origin_are_refused() {
     assert!(err.to_string().contains("refusing to send a token"), "{err}");
     arm.request_url(Method::Get, "https://MANAGEMENT.azure.com:443/subscriptions")
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_try_without_a_response_times_out_and_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("{}")
+                .set_delay(Duration::from_secs(5)),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let retry = RetryOptions {
+        max_retries: 2,
+        try_timeout: Duration::from_millis(100),
+        ..RetryOptions::default()
+    };
+    let arm = mock_arm_client(&server.uri(), options(&clock, retry)).unwrap();
+    let err = arm
+        .send(arm.request(Method::Get, RG, "2021-04-01").unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.to_string().contains("no response within 0.1s"), "{err}");
+    assert_eq!(clock.sleeps().len(), 2);
 }

@@ -1,103 +1,16 @@
 //! End-to-end tests against the az-emulator over TLS, with the real azure_identity credentials
 //! built by arm-core from the environment the emulator prints.
 
-use arm_core::resource_groups::{ResourceGroup, ResourceGroupsClient};
+#[path = "support/emulator.rs"]
+mod support;
+
+use arm_core::resource_groups::ResourceGroup;
+use arm_core::test_support::reqwest_client_trusting;
 use arm_core::{ArmClient, ArmClientOptions, ArmEnvironment, LroStatus, RetryOptions};
-use az_emulator::{Emulator, EmulatorConfig, StartupInfo};
+use az_emulator::Emulator;
 use futures::TryStreamExt;
-use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
-
-const NO_ROLE_CLIENT: &str = "11111111-1111-1111-1111-111111111111";
-const NO_ROLE_SECRET: &str = "no-role-secret-0123456789abcdefghijkl";
-const FEDERATED_CLIENT: &str = "22222222-2222-2222-2222-222222222222";
-const ISSUER: &str = "https://token.actions.githubusercontent.com";
-const SUBJECT: &str = "repo:contoso/agents:ref:refs/heads/main";
-
-fn config(extra: &str) -> EmulatorConfig {
-    let text = format!(
-        r#"
-operation_duration_ms = 1200
-retry_after_secs = 1
-{extra}
-
-[[tenants]]
-
-[[subscriptions]]
-
-[[resource_groups]]
-name = "rg-emulator"
-
-[[service_principals]]
-name = "owner"
-roles = [{{ role = "Owner" }}]
-
-[[service_principals]]
-name = "no-role"
-client_id = "{NO_ROLE_CLIENT}"
-client_secret = "{NO_ROLE_SECRET}"
-
-[[service_principals]]
-name = "federated"
-client_id = "{FEDERATED_CLIENT}"
-roles = [{{ role = "Reader" }}]
-federated_credentials = [{{ issuer = "{ISSUER}", subject = "{SUBJECT}" }}]
-
-[[managed_identities]]
-name = "id-emulator"
-resource_group = "rg-emulator"
-roles = [{{ role = "Contributor", resource_group = "rg-emulator" }}]
-"#
-    );
-    EmulatorConfig::from_toml_str(&text).unwrap()
-}
-
-/// The emulator's environment with the credential variables replaced by `credential`.
-fn env_with(info: &StartupInfo, credential: &[(&str, &str)]) -> BTreeMap<String, String> {
-    let mut env = info.env.clone();
-    for name in [
-        "AZ_SERVICE_PRINCIPAL",
-        "AZ_SERVICE_PRINCIPAL_KEY",
-        "AZURE_CLIENT_ID",
-        "AZURE_CLIENT_SECRET",
-    ] {
-        env.remove(name);
-    }
-    env.extend(credential.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    env
-}
-
-fn groups(env: &BTreeMap<String, String>, retry: Option<RetryOptions>) -> ResourceGroupsClient {
-    let arm_env = ArmEnvironment::from_env(env).unwrap();
-    let mut options = arm_env.client_options();
-    if let Some(retry) = retry {
-        options.retry = retry;
-    }
-    let arm = ArmClient::new(&arm_env.cloud, arm_env.credential().unwrap(), Some(options)).unwrap();
-    ResourceGroupsClient::from_arm(arm, arm_env.require_subscription_id().unwrap()).unwrap()
-}
-
-fn plain_http() -> reqwest::Client {
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(rustls::RootCertStore::empty())
-        .with_no_client_auth();
-    reqwest::Client::builder().use_preconfigured_tls(tls).build().unwrap()
-}
-
-async fn journal(info: &StartupInfo) -> Vec<serde_json::Value> {
-    let body = plain_http()
-        .get(format!("{}/journal", info.endpoints.admin))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    serde_json::from_slice(&body).unwrap()
-}
+use support::*;
 
 #[tokio::test]
 async fn service_principal_creates_lists_and_deletes_a_resource_group() {
@@ -182,7 +95,12 @@ async fn a_principal_without_a_role_gets_authorization_failed() {
     );
     let err = groups(&wrong, None).get("rg-emulator").await.unwrap_err();
     assert!(matches!(err, arm_core::Error::Credential { .. }), "{err:?}");
-    assert!(err.to_string().contains("AADSTS7000215"), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("AADSTS7000215"), "{text}");
+    assert!(
+        !text.contains('\n') && !text.contains('\r'),
+        "Display is one line: {text:?}"
+    );
     emulator.shutdown().await;
 }
 
@@ -224,71 +142,11 @@ async fn managed_identity_through_imds_by_every_kind_of_id() {
     emulator.shutdown().await;
 }
 
-/// App Service managed identity reads `IDENTITY_ENDPOINT` and `IDENTITY_HEADER` from the process
-/// environment, so it runs in a child process of this test binary (see `app_service_child`).
-#[tokio::test]
-async fn managed_identity_through_the_app_service_endpoint() {
-    let emulator = Emulator::start(config("")).await.unwrap();
-    let info = emulator.info().clone();
-    let env = env_with(
-        &info,
-        &[
-            ("AZ_MANAGED_IDENTITY", "true"),
-            ("AZ_MANAGED_IDENTITY_CLIENT_ID", &info.defaults.identity_client_id),
-        ],
-    );
-    let output = tokio::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "app_service_child", "--nocapture", "--test-threads=1"])
-        .env("ARM_CORE_E2E_CHILD_ENV", serde_json::to_string(&env).unwrap())
-        .env("ARM_CORE_E2E_CHILD_RG", &info.defaults.resource_group)
-        .env("IDENTITY_ENDPOINT", &info.endpoints.app_service_identity)
-        .env("IDENTITY_HEADER", &info.defaults.identity_header)
-        .output()
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "child failed: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        stdout.contains("app service identity read"),
-        "the child ran the check: {stdout}"
-    );
-    let entries = journal(&info).await;
-    assert!(
-        entries.iter().any(|e| e["path"] == "/msi/token" && e["status"] == 200),
-        "{entries:?}"
-    );
-    assert!(
-        !entries.iter().any(|e| e["path"] == "/metadata/identity/oauth2/token"),
-        "IMDS was not used"
-    );
-    emulator.shutdown().await;
-}
-
-/// The child half of `managed_identity_through_the_app_service_endpoint`; without the parent's
-/// variables there is nothing to check.
-#[tokio::test]
-async fn app_service_child() {
-    let (Ok(env), Ok(rg)) = (
-        std::env::var("ARM_CORE_E2E_CHILD_ENV"),
-        std::env::var("ARM_CORE_E2E_CHILD_RG"),
-    ) else {
-        return;
-    };
-    let env: BTreeMap<String, String> = serde_json::from_str(&env).unwrap();
-    let group = groups(&env, None).get(&rg).await.unwrap();
-    assert_eq!(group.name.as_deref(), Some(rg.as_str()));
-    println!("app service identity read {rg}");
-}
-
 #[tokio::test]
 async fn workload_identity_with_a_federated_token_file() {
     let emulator = Emulator::start(config("")).await.unwrap();
     let info = emulator.info().clone();
-    let minted = plain_http()
+    let minted = reqwest_client_trusting("")
         .post(format!("{}/federated-token", info.endpoints.admin))
         .body(serde_json::json!({"issuer": ISSUER, "subject": SUBJECT}).to_string())
         .send()

@@ -21,7 +21,7 @@ fn throughput(c: &mut Criterion) {
     let (emulator, url, token, client) = runtime.block_on(async {
         let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
         let info = emulator.info().clone();
-        let client = benches::client_trusting(emulator.ca_pem());
+        let client = arm_core::test_support::reqwest_client_trusting(emulator.ca_pem());
         let d = &info.defaults;
         let form = [
             ("grant_type", "client_credentials"),

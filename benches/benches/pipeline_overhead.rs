@@ -29,7 +29,7 @@ fn overhead(c: &mut Criterion) {
     let addr = runtime.block_on(benches::start_json_server(BODY));
     let target = format!("http://{addr}");
     let arm = mock_arm_client(&target, None).unwrap();
-    let bare = benches::client_trusting("");
+    let bare = arm_core::test_support::reqwest_client_trusting("");
     let bare_url = format!("{target}{PATH}?api-version=2021-04-01");
 
     let mut group = c.benchmark_group("arm_get");

@@ -1,5 +1,5 @@
 //! Shared pieces of the benchmarks: a minimal local HTTP server to measure client overhead
-//! against, and a TLS client that trusts the emulator's CA.
+//! against.
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -8,7 +8,6 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 /// Serves `body` as `application/json` to every request on a free 127.0.0.1 port, over plain
 /// HTTP/1.1 with keep-alive, for as long as the runtime lives.
@@ -38,23 +37,4 @@ pub async fn start_json_server(body: &'static str) -> SocketAddr {
         }
     });
     addr
-}
-
-/// A reqwest client over rustls (ring) that trusts only the given PEM CA (none for plain HTTP).
-pub fn client_trusting(ca_pem: &str) -> reqwest::Client {
-    let mut roots = rustls::RootCertStore::empty();
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject;
-    for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
-        roots.add(cert.expect("PEM certificate")).expect("CA certificate");
-    }
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("TLS versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    reqwest::Client::builder()
-        .use_preconfigured_tls(tls)
-        .build()
-        .expect("reqwest client")
 }

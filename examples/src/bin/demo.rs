@@ -6,9 +6,10 @@
 //! long-running operation and shows each step.
 
 use arm_core::azure_core::credentials::TokenRequestOptions;
+use arm_core::azure_core::http::ClientOptions;
 use arm_core::credentials::CredentialSource;
 use arm_core::resource_groups::{ResourceGroup, ResourceGroupsClient};
-use arm_core::{ArmEnvironment, LroStatus};
+use arm_core::{ArmClient, ArmClientOptions, ArmEnvironment, LroStatus};
 use az_emulator::{Emulator, EmulatorConfig};
 use futures::TryStreamExt;
 use std::process::ExitCode;
@@ -67,7 +68,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("          token for {scope}, expires {}", token.expires_on);
 
-    let arm = arm_core::ArmClient::new(&env.cloud, credential, Some(env.client_options()))?;
+    // The same credential (and its cached token) signs every ARM request.
+    let options = ArmClientOptions {
+        client_options: ClientOptions {
+            transport: Some(env.transport.to_transport()),
+            ..ClientOptions::default()
+        },
+        ..ArmClientOptions::default()
+    };
+    let arm = ArmClient::new(&env.cloud, credential, Some(options))?;
     let groups = ResourceGroupsClient::from_arm(arm, env.require_subscription_id()?)?;
     let name = "rg-demo-agents";
 

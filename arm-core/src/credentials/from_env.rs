@@ -1,106 +1,8 @@
-//! Credentials from the environment: service principal, managed identity, workload identity, or
-//! the Azure CLI as the developer fallback.
-//!
-//! # Variables and precedence
-//!
-//! | credential | variables |
-//! |---|---|
-//! | service principal | `AZ_TENANT_ID`, `AZ_SERVICE_PRINCIPAL`, `AZ_SERVICE_PRINCIPAL_KEY` (or `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`) |
-//! | managed identity | `AZ_MANAGED_IDENTITY=true`; user-assigned by at most one of `AZ_MANAGED_IDENTITY_CLIENT_ID`, `AZ_MANAGED_IDENTITY_OBJECT_ID`, `AZ_MANAGED_IDENTITY_RESOURCE_ID` (or `AZURE_CLIENT_ID`); system-assigned when none is set |
-//! | workload identity | `AZURE_FEDERATED_TOKEN_FILE` with the client id and tenant id above |
-//! | Azure CLI | nothing of the above set (an `AZ_TENANT_ID` alone selects the CLI's tenant) |
-//!
-//! 1. `AZ_MANAGED_IDENTITY=true` selects a managed identity; a service principal key or a
-//!    federated token file set at the same time is a contradiction and an error.
-//! 2. Otherwise a client secret selects a service principal, which then needs its client id and
-//!    tenant id.
-//! 3. Otherwise a federated token file selects workload identity (a secret and a token file
-//!    together are an error).
-//! 4. Otherwise the Azure CLI, when no other credential variable is set. A client id with neither
-//!    key nor token file, or a managed-identity id without `AZ_MANAGED_IDENTITY=true`, is an error.
-//!
-//! Where both an `AZ_*` and an `AZURE_*` name are set they must agree. `AZ_MANAGED_IDENTITY`
-//! accepts `true`/`false`, `1`/`0`, `yes`/`no` in any case. Secrets are held as
-//! [`azure_core::credentials::Secret`] and never printed.
+//! Choosing a [`CredentialSource`] from environment variables.
 
-use crate::cloud::Cloud;
+use super::*;
 use crate::env::EnvSource;
 use crate::error::{ConfigError, Error};
-use crate::resource_id::ResourceId;
-use crate::transport::HttpTransport;
-use azure_core::credentials::{Secret, TokenCredential};
-use azure_core::http::ClientOptions;
-use std::path::PathBuf;
-use std::sync::Arc;
-
-/// `AZ_TENANT_ID`: the tenant of the service principal (seed image name).
-pub const AZ_TENANT_ID: &str = "AZ_TENANT_ID";
-/// `AZ_SERVICE_PRINCIPAL`: the client (application) id of the service principal.
-pub const AZ_SERVICE_PRINCIPAL: &str = "AZ_SERVICE_PRINCIPAL";
-/// `AZ_SERVICE_PRINCIPAL_KEY`: the client secret of the service principal.
-pub const AZ_SERVICE_PRINCIPAL_KEY: &str = "AZ_SERVICE_PRINCIPAL_KEY";
-/// `AZ_MANAGED_IDENTITY`: `true` to use a managed identity.
-pub const AZ_MANAGED_IDENTITY: &str = "AZ_MANAGED_IDENTITY";
-/// `AZ_MANAGED_IDENTITY_CLIENT_ID`: a user-assigned identity by client id.
-pub const AZ_MANAGED_IDENTITY_CLIENT_ID: &str = "AZ_MANAGED_IDENTITY_CLIENT_ID";
-/// `AZ_MANAGED_IDENTITY_OBJECT_ID`: a user-assigned identity by object (principal) id.
-pub const AZ_MANAGED_IDENTITY_OBJECT_ID: &str = "AZ_MANAGED_IDENTITY_OBJECT_ID";
-/// `AZ_MANAGED_IDENTITY_RESOURCE_ID`: a user-assigned identity by resource id.
-pub const AZ_MANAGED_IDENTITY_RESOURCE_ID: &str = "AZ_MANAGED_IDENTITY_RESOURCE_ID";
-/// `AZURE_TENANT_ID`: the standard Azure SDK name of the tenant id.
-pub const AZURE_TENANT_ID: &str = "AZURE_TENANT_ID";
-/// `AZURE_CLIENT_ID`: the standard Azure SDK name of the client id.
-pub const AZURE_CLIENT_ID: &str = "AZURE_CLIENT_ID";
-/// `AZURE_CLIENT_SECRET`: the standard Azure SDK name of the client secret.
-pub const AZURE_CLIENT_SECRET: &str = "AZURE_CLIENT_SECRET";
-/// `AZURE_FEDERATED_TOKEN_FILE`: the file holding a federated token (workload identity).
-pub const AZURE_FEDERATED_TOKEN_FILE: &str = "AZURE_FEDERATED_TOKEN_FILE";
-
-/// Which user-assigned managed identity to use.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ManagedIdentityId {
-    /// By client id.
-    ClientId(String),
-    /// By object (principal) id.
-    ObjectId(String),
-    /// By resource id.
-    ResourceId(ResourceId),
-}
-
-/// A credential chosen from configuration, not yet built.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum CredentialSource {
-    /// A service principal with a client secret.
-    ServicePrincipal {
-        /// Tenant id.
-        tenant_id: String,
-        /// Client (application) id.
-        client_id: String,
-        /// Client secret.
-        secret: Secret,
-    },
-    /// A managed identity: system-assigned when `id` is `None`.
-    ManagedIdentity {
-        /// The user-assigned identity, if any.
-        id: Option<ManagedIdentityId>,
-    },
-    /// Workload identity federation with a token file.
-    WorkloadIdentity {
-        /// Tenant id.
-        tenant_id: String,
-        /// Client (application) id.
-        client_id: String,
-        /// The federated token file.
-        token_file: PathBuf,
-    },
-    /// The Azure CLI's logged-in account (developer fallback).
-    AzureCli {
-        /// The tenant to ask the CLI for, if set.
-        tenant_id: Option<String>,
-    },
-}
 
 struct Reader<'a> {
     env: &'a dyn EnvSource,
@@ -156,6 +58,13 @@ impl CredentialSource {
     /// assert_eq!(err.to_string(), "AZ_MANAGED_IDENTITY: 'maybe' is not a boolean; expected true or false");
     /// ```
     pub fn from_env(env: &dyn EnvSource) -> Result<Self, Error> {
+        if env.var(AZURE_CLIENT_CERTIFICATE_PATH).is_some() {
+            return Err(ConfigError::new(
+                AZURE_CLIENT_CERTIFICATE_PATH,
+                "certificate credentials are not supported (they need OpenSSL); use a client secret, workload identity or a managed identity",
+            )
+            .into());
+        }
         let r = Reader { env };
         let managed = r.flag(AZ_MANAGED_IDENTITY)?;
         let tenant_id = r.pair(AZ_TENANT_ID, AZURE_TENANT_ID)?;
@@ -268,85 +177,6 @@ impl CredentialSource {
             }
         }
     }
-
-    /// A short name of the kind of credential, for logs.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::ServicePrincipal { .. } => "service principal",
-            Self::ManagedIdentity { id: None } => "system-assigned managed identity",
-            Self::ManagedIdentity { id: Some(_) } => "user-assigned managed identity",
-            Self::WorkloadIdentity { .. } => "workload identity",
-            Self::AzureCli { .. } => "Azure CLI",
-        }
-    }
-
-    /// Builds the azure_identity credential, sending its requests through `transport` to the
-    /// authority host of `cloud`.
-    pub fn build(&self, cloud: &Cloud, transport: &HttpTransport) -> Result<Arc<dyn TokenCredential>, Error> {
-        let client_options = ClientOptions {
-            transport: Some(transport.to_transport()),
-            cloud: Some(Arc::new(cloud.to_cloud_configuration())),
-            ..ClientOptions::default()
-        };
-        let variable = match self {
-            Self::ServicePrincipal { .. } => AZ_SERVICE_PRINCIPAL,
-            Self::ManagedIdentity { .. } => AZ_MANAGED_IDENTITY,
-            Self::WorkloadIdentity { .. } => AZURE_FEDERATED_TOKEN_FILE,
-            Self::AzureCli { .. } => "az",
-        };
-        let wrap = |source: azure_core::Error| {
-            Error::Config(ConfigError::new(
-                variable,
-                format!("cannot create the {} credential: {source}", self.kind()),
-            ))
-        };
-        let credential: Arc<dyn TokenCredential> = match self {
-            Self::ServicePrincipal {
-                tenant_id,
-                client_id,
-                secret,
-            } => azure_identity::ClientSecretCredential::new(
-                tenant_id,
-                client_id.clone(),
-                secret.clone(),
-                Some(azure_identity::ClientSecretCredentialOptions { client_options }),
-            )
-            .map_err(wrap)?,
-            Self::ManagedIdentity { id } => {
-                let user_assigned_id = id.as_ref().map(|id| match id {
-                    ManagedIdentityId::ClientId(v) => azure_identity::UserAssignedId::ClientId(v.clone()),
-                    ManagedIdentityId::ObjectId(v) => azure_identity::UserAssignedId::ObjectId(v.clone()),
-                    ManagedIdentityId::ResourceId(v) => azure_identity::UserAssignedId::ResourceId(v.to_string()),
-                });
-                azure_identity::ManagedIdentityCredential::new(Some(azure_identity::ManagedIdentityCredentialOptions {
-                    user_assigned_id,
-                    client_options,
-                }))
-                .map_err(wrap)?
-            }
-            Self::WorkloadIdentity {
-                tenant_id,
-                client_id,
-                token_file,
-            } => azure_identity::WorkloadIdentityCredential::new(Some(
-                azure_identity::WorkloadIdentityCredentialOptions {
-                    credential_options: azure_identity::ClientAssertionCredentialOptions { client_options },
-                    client_id: Some(client_id.clone()),
-                    tenant_id: Some(tenant_id.clone()),
-                    token_file_path: Some(token_file.clone()),
-                },
-            ))
-            .map_err(wrap)?,
-            Self::AzureCli { tenant_id } => {
-                azure_identity::AzureCliCredential::new(Some(azure_identity::AzureCliCredentialOptions {
-                    tenant_id: tenant_id.clone(),
-                    ..Default::default()
-                }))
-                .map_err(wrap)?
-            }
-        };
-        Ok(credential)
-    }
 }
 
 fn managed_identity_id(
@@ -393,7 +223,6 @@ fn managed_identity_id(
         }
     }))
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,6 +317,18 @@ mod tests {
                 (AZ_TENANT_ID, "not a tenant!")
             ])
             .starts_with("AZ_TENANT_ID: must be a tenant id")
+        );
+    }
+
+    #[test]
+    fn certificates_are_refused_by_name() {
+        assert!(
+            err(&[
+                (AZURE_CLIENT_CERTIFICATE_PATH, "/c.pem"),
+                (AZURE_CLIENT_ID, "c"),
+                (AZURE_TENANT_ID, "t")
+            ])
+            .starts_with("AZURE_CLIENT_CERTIFICATE_PATH: certificate credentials are not supported")
         );
     }
 
@@ -656,44 +497,5 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-    }
-
-    #[test]
-    fn builds_every_kind() {
-        let transport = HttpTransport::builder().build().unwrap();
-        let cloud = Cloud::public();
-        let token = std::env::temp_dir().join(format!("arm-core-wi-{}", std::process::id()));
-        std::fs::write(&token, "eyJhbGciOiJub25lIn0.e30.").unwrap();
-        for source in [
-            CredentialSource::ServicePrincipal {
-                tenant_id: "t".into(),
-                client_id: "c".into(),
-                secret: Secret::new("s"),
-            },
-            CredentialSource::ManagedIdentity {
-                id: Some(ManagedIdentityId::ObjectId("o".into())),
-            },
-            CredentialSource::WorkloadIdentity {
-                tenant_id: "t".into(),
-                client_id: "c".into(),
-                token_file: token.clone(),
-            },
-            CredentialSource::AzureCli { tenant_id: None },
-        ] {
-            source
-                .build(&cloud, &transport)
-                .unwrap_or_else(|e| panic!("{}: {e}", source.kind()));
-        }
-        std::fs::remove_file(&token).unwrap();
-        let missing = CredentialSource::WorkloadIdentity {
-            tenant_id: "t".into(),
-            client_id: "c".into(),
-            token_file: token,
-        };
-        let err = missing.build(&cloud, &transport).err().unwrap().to_string();
-        assert!(
-            err.starts_with("AZURE_FEDERATED_TOKEN_FILE: cannot create the workload identity credential"),
-            "{err}"
-        );
     }
 }

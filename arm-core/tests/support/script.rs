@@ -1,7 +1,5 @@
 //! Helpers shared by the contract tests: a wiremock responder that plays a script.
 
-#![allow(dead_code, missing_docs)]
-
 use std::sync::Mutex;
 use wiremock::{Request, Respond, ResponseTemplate};
 
@@ -9,6 +7,7 @@ use wiremock::{Request, Respond, ResponseTemplate};
 pub struct Script(Mutex<Vec<ResponseTemplate>>);
 
 impl Script {
+    /// A responder playing `responses` (at least one).
     pub fn new(responses: Vec<ResponseTemplate>) -> Self {
         assert!(!responses.is_empty());
         let mut responses = responses;
@@ -28,6 +27,7 @@ impl Respond for Script {
     }
 }
 
+/// An ARM error envelope with request ids.
 pub fn arm_error(status: u16, code: &str, message: &str) -> ResponseTemplate {
     ResponseTemplate::new(status)
         .insert_header("x-ms-request-id", "req-42")
