@@ -104,13 +104,16 @@ impl ArmClient {
             client_options.transport = Some(HttpTransport::builder().build()?.to_transport());
         }
         client_options.retry = azure_core::http::RetryOptions::none();
-        let retry: Arc<dyn Policy> = Arc::new(ArmRetryPolicy::new(options.retry, clock.clone()));
+        // The caller's per-call policies run once per call, before arm-core's retries; azure_core
+        // would otherwise place them after the first per-call policy, inside the retry loop.
+        let mut per_call = std::mem::take(&mut client_options.per_call_policies);
+        per_call.push(Arc::new(ArmRetryPolicy::new(options.retry, clock.clone())));
         let bearer: Arc<dyn Policy> = Arc::new(BearerTokenAuthorizationPolicy::new(credential, [cloud.arm_scope()]));
         let pipeline = Pipeline::new(
             Some(crate_name),
             Some(crate_version),
             client_options,
-            vec![retry],
+            per_call,
             vec![bearer],
             None,
         );

@@ -243,3 +243,49 @@ async fn a_try_without_a_response_times_out_and_is_retried() {
     assert!(err.to_string().contains("no response within 0.1s"), "{err}");
     assert_eq!(clock.sleeps().len(), 2);
 }
+
+/// Counts the requests that pass through it.
+#[derive(Debug, Default)]
+struct Counting(std::sync::atomic::AtomicUsize);
+
+// azure_core's `Policy` trait spells the context type with an elided lifetime.
+#[allow(elided_lifetimes_in_paths)]
+#[async_trait::async_trait]
+impl azure_core::http::policies::Policy for Counting {
+    async fn send(
+        &self,
+        ctx: &azure_core::http::Context,
+        request: &mut azure_core::http::Request,
+        next: &[Arc<dyn azure_core::http::policies::Policy>],
+    ) -> azure_core::http::policies::PolicyResult {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        next[0].send(ctx, request, &next[1..]).await
+    }
+}
+
+#[tokio::test]
+async fn caller_policies_run_once_per_call_or_once_per_try() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(Script::new(vec![
+            throttled("1"),
+            throttled("1"),
+            ResponseTemplate::new(200).set_body_string("{}"),
+        ]))
+        .mount(&server)
+        .await;
+    let (per_call, per_try) = (Arc::new(Counting::default()), Arc::new(Counting::default()));
+    let clock = ManualClock::new();
+    let mut options = ArmClientOptions {
+        clock: Some(clock.clone()),
+        ..ArmClientOptions::default()
+    };
+    options.client_options.per_call_policies.push(per_call.clone());
+    options.client_options.per_try_policies.push(per_try.clone());
+    let arm = mock_arm_client(&server.uri(), Some(options)).unwrap();
+    arm.send(arm.request(Method::Get, RG, "2021-04-01").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(per_call.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(per_try.0.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
