@@ -4,7 +4,7 @@
 mod script;
 
 use arm_core::test_support::{ManualClock, mock_arm_client};
-use arm_core::{ArmClient, ArmClientOptions, Error, LroStatus, PollOptions};
+use arm_core::{ArmClient, ArmClientOptions, ArmRequest, Error, LroStatus, PollOptions};
 use azure_core::http::Method;
 use futures::TryStreamExt;
 use script::{Script, arm_error};
@@ -35,6 +35,14 @@ fn op_status(status: &str, retry_after: &str) -> ResponseTemplate {
 
 fn resource(state: &str) -> serde_json::Value {
     json!({"id": CG, "name": "cg", "properties": {"provisioningState": state}})
+}
+
+/// A PUT of the container group with an empty body.
+fn put_request(arm: &ArmClient) -> ArmRequest {
+    arm.request(Method::Put, CG, "2023-05-01")
+        .unwrap()
+        .json(&json!({}))
+        .unwrap()
 }
 
 async fn requests(server: &MockServer) -> Vec<(String, String)> {
@@ -162,11 +170,7 @@ async fn polls_provisioning_state_without_operation_headers() {
         default_delay: Duration::from_secs(10),
         ..PollOptions::default()
     };
-    let request = arm
-        .request(Method::Put, CG, "2023-05-01")
-        .unwrap()
-        .json(&json!({}))
-        .unwrap();
+    let request = put_request(&arm);
     let result: serde_json::Value = arm.begin(request, Some(options)).await.unwrap().await.unwrap();
     assert_eq!(result["properties"]["provisioningState"], "Succeeded");
     assert_eq!(clock.sleeps(), vec![Duration::from_secs(10); 2]);
@@ -193,11 +197,7 @@ async fn a_failed_operation_carries_the_arm_error() {
         .mount(&server)
         .await;
     let (arm, _) = client(&server);
-    let request = arm
-        .request(Method::Put, CG, "2023-05-01")
-        .unwrap()
-        .json(&json!({}))
-        .unwrap();
+    let request = put_request(&arm);
     let err = arm
         .begin::<serde_json::Value>(request, None)
         .await
@@ -263,11 +263,7 @@ async fn the_caller_deadline_stops_polling_after_a_last_poll_at_the_deadline() {
         deadline: Some(Duration::from_secs(10)),
         ..PollOptions::default()
     };
-    let request = arm
-        .request(Method::Put, CG, "2023-05-01")
-        .unwrap()
-        .json(&json!({}))
-        .unwrap();
+    let request = put_request(&arm);
     let err = arm
         .begin::<serde_json::Value>(request, Some(options))
         .await
@@ -326,11 +322,7 @@ async fn synchronous_success_needs_no_poll_and_stepping_after_the_end_is_safe() 
         .mount(&server)
         .await;
     let (arm, clock) = client(&server);
-    let request = arm
-        .request(Method::Put, CG, "2023-05-01")
-        .unwrap()
-        .json(&json!({}))
-        .unwrap();
+    let request = put_request(&arm);
     let mut poller = arm.begin::<serde_json::Value>(request, None).await.unwrap();
     assert_eq!(poller.poll().await.unwrap(), LroStatus::Succeeded);
     assert_eq!(poller.poll().await.unwrap(), LroStatus::Succeeded);

@@ -5,7 +5,7 @@
 mod script;
 
 use arm_core::test_support::{ManualClock, mock_arm_client};
-use arm_core::{ArmClientOptions, Error, RetryOptions};
+use arm_core::{ArmClientOptions, ArmResponse, Error, RetryOptions};
 use azure_core::http::Method;
 use script::{Script, arm_error};
 use std::sync::Arc;
@@ -21,6 +21,12 @@ fn options(clock: &Arc<ManualClock>, retry: RetryOptions) -> Option<ArmClientOpt
         retry,
         ..ArmClientOptions::default()
     })
+}
+
+/// One GET of the resource group through a client with `retry` and `clock`.
+async fn get_rg(server: &MockServer, clock: &Arc<ManualClock>, retry: RetryOptions) -> Result<ArmResponse, Error> {
+    let arm = mock_arm_client(&server.uri(), options(clock, retry)).unwrap();
+    arm.send(arm.request(Method::Get, RG, "2021-04-01").unwrap()).await
 }
 
 fn throttled(after: &str) -> ResponseTemplate {
@@ -110,11 +116,7 @@ async fn stops_retrying_when_the_next_wait_would_pass_the_deadline() {
         deadline: Duration::from_secs(120),
         ..RetryOptions::default()
     };
-    let arm = mock_arm_client(&server.uri(), options(&clock, retry)).unwrap();
-    let err = arm
-        .send(arm.request(Method::Get, RG, "2021-04-01").unwrap())
-        .await
-        .unwrap_err();
+    let err = get_rg(&server, &clock, retry).await.unwrap_err();
     assert_eq!(err.status().map(u16::from), Some(503));
     assert_eq!(
         err.as_service().unwrap().throttling.retry_after,
@@ -138,11 +140,7 @@ async fn retries_are_bounded_by_max_retries_with_growing_backoff() {
         initial_delay: Duration::from_secs(1),
         ..RetryOptions::default()
     };
-    let arm = mock_arm_client(&server.uri(), options(&clock, retry)).unwrap();
-    let err = arm
-        .send(arm.request(Method::Get, RG, "2021-04-01").unwrap())
-        .await
-        .unwrap_err();
+    let err = get_rg(&server, &clock, retry).await.unwrap_err();
     assert_eq!(err.code(), Some("InternalServerError"));
     let sleeps = clock.sleeps();
     assert_eq!(sleeps.len(), 3);
@@ -234,11 +232,7 @@ async fn a_try_without_a_response_times_out_and_is_retried() {
         try_timeout: Duration::from_millis(100),
         ..RetryOptions::default()
     };
-    let arm = mock_arm_client(&server.uri(), options(&clock, retry)).unwrap();
-    let err = arm
-        .send(arm.request(Method::Get, RG, "2021-04-01").unwrap())
-        .await
-        .unwrap_err();
+    let err = get_rg(&server, &clock, retry).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(err.to_string().contains("no response within 0.1s"), "{err}");
     assert_eq!(clock.sleeps().len(), 2);
