@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -14,14 +15,14 @@ use crate::config::{EmulatorConfig, IdentityKind};
 use crate::entra::Login;
 use crate::error::Error;
 use crate::faults::Faults;
-use crate::http::listener;
+use crate::http::{Family, listener};
 use crate::identity::{APP_SERVICE_PATH, Identity};
 use crate::model::World;
-use crate::model::seeding::{self, Seeded, Seeds};
+use crate::model::seeding::{self, Seeded};
 use crate::shared::{Settings, Shared};
 use crate::startup::{Defaults, Endpoints, StartupInfo, environment};
 use crate::token::Tokens;
-use crate::{model, random, tls};
+use crate::{ca_files, model, random, tls};
 
 /// A running emulator. Dropping it, or [`Emulator::shutdown`], stops every listener.
 pub struct Emulator {
@@ -43,25 +44,15 @@ impl std::fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// Applies the seeds, generates the CA and server certificate, writes `ca.pem`, binds the
-    /// listeners on 127.0.0.1 and starts serving. Must be called inside a Tokio runtime.
+    /// Applies the seeds, generates the CA and server certificate, writes `ca.pem` and
+    /// `ca-bundle.pem`, binds the listeners on 127.0.0.1 and starts serving. Must be called
+    /// inside a Tokio runtime.
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, Error> {
         config.validate()?;
         let location =
             model::seeding::location(&config.location).map_err(|message| Error::invalid("location", message))?;
         let mut world = World::default();
-        let seeded = seeding::apply(
-            &mut world,
-            &Seeds {
-                tenants: &config.tenants,
-                service_principals: &config.service_principals,
-                managed_identities: &config.managed_identities,
-                subscriptions: &config.subscriptions,
-                resource_groups: &config.resource_groups,
-                role_assignments: &config.role_assignments,
-            },
-            &location,
-        )?;
+        let seeded = seeding::apply(&mut world, &config.seed_sections(), &location, Instant::now())?;
         let certificates = tls::generate()?;
 
         let ports = &config.ports;
@@ -88,11 +79,7 @@ impl Emulator {
             path: state_dir.clone(),
             source,
         })?;
-        let ca_file = state_dir.join("ca.pem");
-        std::fs::write(&ca_file, &certificates.ca_pem).map_err(|source| Error::StateDir {
-            path: ca_file.clone(),
-            source,
-        })?;
+        let ca_files = ca_files::write(&state_dir, &certificates.ca_pem)?;
 
         let identity_header = match &config.identity_header {
             Some(header) => header.clone(),
@@ -114,38 +101,20 @@ impl Emulator {
 
         let (stop, stopped) = watch::channel(false);
         let acceptor = TlsAcceptor::from(certificates.server_config);
+        let serve = Serve {
+            shared: &shared,
+            max_connections: config.max_connections,
+            stopped: &stopped,
+        };
         let tasks = vec![
-            tokio::spawn(listener::run(
-                arm,
-                Some(acceptor.clone()),
-                Arc::new(Arm::new(Arc::clone(&shared))),
-                Arc::clone(&shared),
-                stopped.clone(),
-            )),
-            tokio::spawn(listener::run(
-                login,
-                Some(acceptor),
-                Arc::new(Login::new(Arc::clone(&shared))),
-                Arc::clone(&shared),
-                stopped.clone(),
-            )),
-            tokio::spawn(listener::run(
-                imds,
-                None,
-                Arc::new(Identity::new(Arc::clone(&shared))),
-                Arc::clone(&shared),
-                stopped.clone(),
-            )),
-            tokio::spawn(listener::run(
-                admin,
-                None,
-                Arc::new(Admin::new(Arc::clone(&shared))),
-                Arc::clone(&shared),
-                stopped,
-            )),
+            serve.spawn(arm, Some(acceptor.clone()), Arm::new(Arc::clone(&shared))),
+            serve.spawn(login, Some(acceptor), Login::new(Arc::clone(&shared))),
+            serve.spawn(imds, None, Identity::new(Arc::clone(&shared))),
+            serve.spawn(admin, None, Admin::new(Arc::clone(&shared))),
         ];
 
-        let env = environment(&endpoints, &ca_file, &defaults);
+        let ca_file = ca_files.ca;
+        let env = environment(&endpoints, &ca_file, &ca_files.bundle, &defaults);
         tracing::info!(
             arm = %endpoints.arm,
             login = %endpoints.login,
@@ -158,6 +127,7 @@ impl Emulator {
             info: StartupInfo {
                 endpoints,
                 ca_file,
+                ca_bundle_file: ca_files.bundle,
                 env,
                 defaults,
             },
@@ -197,6 +167,27 @@ impl Drop for Emulator {
         if let Some(dir) = self.owned_dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
+    }
+}
+
+/// What every listener task shares.
+struct Serve<'a> {
+    shared: &'a Arc<Shared>,
+    max_connections: usize,
+    stopped: &'a watch::Receiver<bool>,
+}
+
+impl Serve<'_> {
+    /// Starts serving `family` on `listener` (over TLS when `tls` is given).
+    fn spawn<F: Family>(&self, listener: TcpListener, tls: Option<TlsAcceptor>, family: F) -> JoinHandle<()> {
+        tokio::spawn(listener::run(
+            listener,
+            tls,
+            Arc::new(family),
+            Arc::clone(self.shared),
+            self.max_connections,
+            self.stopped.clone(),
+        ))
     }
 }
 

@@ -3,29 +3,36 @@
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
-use crate::config::{FaultConfig, FaultRule};
+use crate::config::{FaultConfig, FaultRule, Rates};
 use crate::listener_kind::ListenerKind;
 
 /// A fault to inflict on one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum InjectedFault {
+    /// Answer with an error in the family's format.
+    Respond(ErrorFault),
+    /// Close the connection without answering.
+    Drop,
+}
+
+/// An injected fault that is answered (each family renders it in its own error format).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ErrorFault {
     /// 429 with `Retry-After`.
     TooManyRequests { retry_after_secs: u64 },
     /// 500.
     InternalError,
     /// 503 with `Retry-After`.
     Unavailable { retry_after_secs: u64 },
-    /// Close the connection without answering.
-    Drop,
 }
 
 impl InjectedFault {
     /// The journal's name of the fault.
     pub fn label(self) -> &'static str {
         match self {
-            InjectedFault::TooManyRequests { .. } => "429",
-            InjectedFault::InternalError => "500",
-            InjectedFault::Unavailable { .. } => "503",
+            InjectedFault::Respond(ErrorFault::TooManyRequests { .. }) => "429",
+            InjectedFault::Respond(ErrorFault::InternalError) => "500",
+            InjectedFault::Respond(ErrorFault::Unavailable { .. }) => "503",
             InjectedFault::Drop => "drop",
         }
     }
@@ -58,36 +65,50 @@ impl Matcher {
 /// One rule with its own random generator.
 struct Rule {
     matcher: Option<Matcher>,
-    /// Probabilities of drop, 429, 500, 503.
-    rates: [f64; 4],
+    rates: Rates,
     latency: Duration,
     retry_after_secs: u64,
     rng: Mutex<fastrand::Rng>,
 }
 
 impl Rule {
-    fn draws(&self) -> bool {
-        self.rates.iter().any(|r| *r > 0.0)
+    fn new(matcher: Option<Matcher>, rates: Rates, latency_ms: u64, retry_after_secs: u64, seed: u64) -> Rule {
+        Rule {
+            matcher,
+            rates,
+            latency: Duration::from_millis(latency_ms),
+            retry_after_secs,
+            rng: Mutex::new(fastrand::Rng::with_seed(seed)),
+        }
     }
 
+    /// One draw: drop, 429, 500 and 503 take consecutive slices of `[0, 1)`.
     fn draw(&self) -> Option<InjectedFault> {
         let x = self.rng.lock().unwrap_or_else(PoisonError::into_inner).f64();
-        let [drop, too_many, internal, unavailable] = self.rates;
         let retry_after_secs = self.retry_after_secs;
-        let mut bound = drop;
-        if x < bound {
-            return Some(InjectedFault::Drop);
-        }
-        bound += too_many;
-        if x < bound {
-            return Some(InjectedFault::TooManyRequests { retry_after_secs });
-        }
-        bound += internal;
-        if x < bound {
-            return Some(InjectedFault::InternalError);
-        }
-        bound += unavailable;
-        (x < bound).then_some(InjectedFault::Unavailable { retry_after_secs })
+        let Rates {
+            drop,
+            too_many_requests,
+            internal_error,
+            unavailable,
+        } = self.rates;
+        let slices = [
+            (drop, InjectedFault::Drop),
+            (
+                too_many_requests,
+                InjectedFault::Respond(ErrorFault::TooManyRequests { retry_after_secs }),
+            ),
+            (internal_error, InjectedFault::Respond(ErrorFault::InternalError)),
+            (
+                unavailable,
+                InjectedFault::Respond(ErrorFault::Unavailable { retry_after_secs }),
+            ),
+        ];
+        let mut bound = 0.0;
+        slices.into_iter().find_map(|(rate, fault)| {
+            bound += rate;
+            (x < bound).then_some(fault)
+        })
     }
 }
 
@@ -100,20 +121,14 @@ struct Plan {
 impl Plan {
     fn compile(config: &FaultConfig) -> Plan {
         let seed = config.seed.unwrap_or_else(|| fastrand::u64(..));
-        let global = Rule {
-            matcher: None,
-            rates: [config.rate_drop, config.rate_429, config.rate_500, config.rate_503],
-            latency: Duration::from_millis(config.latency_ms),
-            retry_after_secs: config.retry_after_secs,
-            rng: Mutex::new(fastrand::Rng::with_seed(seed)),
-        };
+        let global = Rule::new(None, config.rates(), config.latency_ms, config.retry_after_secs, seed);
         let routes = config.routes.iter().enumerate().map(|(i, rule)| {
             let rule_seed = rule.seed.unwrap_or(seed.wrapping_add(i as u64 + 1));
             route_rule(rule, config.retry_after_secs, rule_seed)
         });
         let rules = std::iter::once(global)
             .chain(routes)
-            .filter(|r| r.draws() || !r.latency.is_zero())
+            .filter(|r| r.rates.any() || !r.latency.is_zero())
             .collect();
         Plan { rules }
     }
@@ -132,8 +147,8 @@ impl Plan {
             if !applies {
                 continue;
             }
-            decision.latency += rule.latency;
-            if rule.draws() {
+            decision.latency = decision.latency.saturating_add(rule.latency);
+            if rule.rates.any() {
                 let fault = rule.draw();
                 decision.fault = decision.fault.or(fault);
             }
@@ -143,18 +158,14 @@ impl Plan {
 }
 
 fn route_rule(rule: &FaultRule, default_retry_after: u64, seed: u64) -> Rule {
-    Rule {
-        matcher: Some(Matcher {
-            method: rule.method.clone(),
-            prefix: rule.path_prefix.as_deref().map(str::to_lowercase),
-            contains: rule.path_contains.as_deref().map(str::to_lowercase),
-            listener: rule.listener,
-        }),
-        rates: [rule.rate_drop, rule.rate_429, rule.rate_500, rule.rate_503],
-        latency: Duration::from_millis(rule.latency_ms),
-        retry_after_secs: rule.retry_after_secs.unwrap_or(default_retry_after),
-        rng: Mutex::new(fastrand::Rng::with_seed(seed)),
-    }
+    let matcher = Matcher {
+        method: rule.method.clone(),
+        prefix: rule.path_prefix.as_deref().map(str::to_lowercase),
+        contains: rule.path_contains.as_deref().map(str::to_lowercase),
+        listener: rule.listener,
+    };
+    let retry_after_secs = rule.retry_after_secs.unwrap_or(default_retry_after);
+    Rule::new(Some(matcher), rule.rates(), rule.latency_ms, retry_after_secs, seed)
 }
 
 /// The fault rules in force; replaceable while the emulator runs.
@@ -187,7 +198,7 @@ impl Faults {
 mod tests {
     use std::time::Duration;
 
-    use super::{Decision, Faults, InjectedFault};
+    use super::{Decision, ErrorFault, Faults, InjectedFault};
     use crate::config::{FaultConfig, FaultRule};
     use crate::listener_kind::ListenerKind;
 
@@ -233,7 +244,7 @@ mod tests {
             hit,
             Decision {
                 latency: Duration::from_millis(5),
-                fault: Some(InjectedFault::Unavailable { retry_after_secs: 9 }),
+                fault: Some(InjectedFault::Respond(ErrorFault::Unavailable { retry_after_secs: 9 })),
             }
         );
         let miss = faults.decide(ListenerKind::Arm, "GET", "/subscriptions/s/resourceGroups/rg");

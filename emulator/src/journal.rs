@@ -12,6 +12,10 @@ use crate::listener_kind::ListenerKind;
 /// How many entries are kept; older ones are dropped.
 pub(crate) const CAPACITY: usize = 20_000;
 
+/// Longest text field an entry keeps, in bytes; longer ones are cut (at a character boundary)
+/// and end in `…`.
+pub(crate) const MAX_FIELD: usize = 1024;
+
 /// Query parameters whose values are secrets and are replaced by `REDACTED`.
 const SECRET_PARAMETERS: &[&str] = &["client_secret", "client_assertion", "sig", "code"];
 
@@ -29,6 +33,8 @@ pub(crate) struct Entry {
     pub client_request_id: Option<String>,
     /// `"429"`, `"500"`, `"503"` or `"drop"` when a fault was injected.
     pub fault: Option<&'static str>,
+    /// Injected latency applied before answering, in milliseconds.
+    pub latency_ms: u64,
     /// Object id of the authenticated or token-receiving principal.
     pub principal: Option<String>,
 }
@@ -49,9 +55,18 @@ impl Default for Journal {
 }
 
 impl Journal {
-    /// Records an entry, filling in `seq`.
+    /// Records an entry, filling in `seq` and cutting long text fields to [`MAX_FIELD`] bytes.
     pub fn record(&self, mut entry: Entry) {
         entry.seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
+        for field in [&mut entry.method, &mut entry.path, &mut entry.query] {
+            cut(field);
+        }
+        for field in [&mut entry.client_request_id, &mut entry.principal]
+            .into_iter()
+            .flatten()
+        {
+            cut(field);
+        }
         let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if entries.len() == CAPACITY {
             entries.pop_front();
@@ -76,20 +91,35 @@ impl Journal {
     }
 }
 
-/// The query string with secret parameter values replaced.
-pub(crate) fn redact_query(query: &str) -> String {
-    if !SECRET_PARAMETERS
-        .iter()
-        .any(|name| query.to_ascii_lowercase().contains(name))
-    {
-        return query.to_owned();
+/// Cuts `text` to at most [`MAX_FIELD`] bytes at a character boundary, marking the cut with `…`.
+fn cut(text: &mut String) {
+    if text.len() <= MAX_FIELD {
+        return;
     }
+    let mut end = MAX_FIELD - '…'.len_utf8();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text.push('…');
+}
+
+/// The query string with secret parameter values replaced. Parameter names are compared the way
+/// a server reads them: form-decoded (`client%5Fsecret` is `client_secret`), case-insensitively.
+pub(crate) fn redact_query(query: &str) -> String {
     query
         .split('&')
         .map(|pair| {
-            let name = pair.split('=').next().unwrap_or("");
-            if SECRET_PARAMETERS.iter().any(|secret| secret.eq_ignore_ascii_case(name)) {
-                format!("{name}=REDACTED")
+            let raw_name = pair.split('=').next().unwrap_or("");
+            let name = url::form_urlencoded::parse(raw_name.as_bytes())
+                .next()
+                .map(|(name, _)| name)
+                .unwrap_or_default();
+            if SECRET_PARAMETERS
+                .iter()
+                .any(|secret| secret.eq_ignore_ascii_case(&name))
+            {
+                format!("{raw_name}=REDACTED")
             } else {
                 pair.to_owned()
             }
@@ -100,7 +130,7 @@ pub(crate) fn redact_query(query: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{CAPACITY, Entry, Journal, redact_query};
+    use super::{CAPACITY, Entry, Journal, MAX_FIELD, redact_query};
     use crate::listener_kind::ListenerKind;
 
     fn entry() -> Entry {
@@ -114,6 +144,7 @@ mod tests {
             status: Some(200),
             client_request_id: None,
             fault: None,
+            latency_ms: 0,
             principal: None,
         }
     }
@@ -140,5 +171,39 @@ mod tests {
             "api-version=1&client_secret=REDACTED&x=2"
         );
         assert_eq!(redact_query("api-version=1"), "api-version=1");
+        assert_eq!(redact_query(""), "");
+    }
+
+    #[test]
+    fn encoded_secret_names_are_redacted() {
+        assert_eq!(
+            redact_query("client%5Fsecret=abc&CLIENT_ASSERTION=x.y.z&si%67=s&sig%20=kept"),
+            "client%5Fsecret=REDACTED&CLIENT_ASSERTION=REDACTED&si%67=REDACTED&sig%20=kept"
+        );
+    }
+
+    #[test]
+    fn long_fields_are_cut_at_a_character_boundary() {
+        let journal = Journal::default();
+        let mut long = entry();
+        long.path = format!("/{}", "é".repeat(3000));
+        long.query = "q".repeat(10 * MAX_FIELD);
+        long.client_request_id = Some("c".repeat(5000));
+        long.method = "M".repeat(2000);
+        journal.record(long);
+        let kept = &journal.snapshot()[0];
+        for field in [
+            &kept.path,
+            &kept.query,
+            kept.client_request_id.as_ref().unwrap(),
+            &kept.method,
+        ] {
+            assert!(field.len() <= MAX_FIELD, "{} bytes", field.len());
+            assert!(field.ends_with('…'));
+        }
+        assert!(kept.path.starts_with("/éé"));
+        let short = entry();
+        journal.record(short);
+        assert_eq!(journal.snapshot()[1].path, "/");
     }
 }

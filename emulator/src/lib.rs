@@ -1,7 +1,7 @@
 //! # az-emulator
 //!
 //! A local stand-in for the Azure endpoints azure-ephemeral talks to, speaking Azure's documented
-//! wire formats so that official clients (azure_identity, the Python `az` CLI, curl) work
+//! wire formats so that official clients (azure_identity's credentials and curl are tested) work
 //! against it unchanged:
 //!
 //! - **Entra ID** (`login`, HTTPS): `POST /{tenant}/oauth2/v2.0/token` with the client
@@ -11,10 +11,13 @@
 //! - **Azure Resource Manager** (`arm`, HTTPS): subscriptions, resource groups, long-running
 //!   operations, bearer authentication, api-version checks and role-based access, with ARM's
 //!   headers and error envelope.
-//! - **Admin API** (`admin`, HTTP): request journal, fault injection, seeding, federated tokens.
+//! - **Admin API** (`admin`, HTTP): request journal, fault injection, seeding, federated tokens,
+//!   test operations, and the emulator's clock (`POST /clock/advance` moves it forward so that
+//!   operations finish and tokens expire without waiting).
 //!
 //! Each family has its own listener on 127.0.0.1. The HTTPS listeners use a certificate signed
-//! by a CA generated at start and written to `ca.pem` in the state directory.
+//! by a CA generated at start and written to `ca.pem` in the state directory (and, after the
+//! system's trusted roots, to `ca-bundle.pem`).
 //!
 //! ```no_run
 //! use az_emulator::{Emulator, EmulatorConfig};
@@ -35,6 +38,7 @@
 
 mod admin;
 mod arm;
+mod ca_files;
 mod clock;
 mod config;
 mod emulator;
@@ -47,6 +51,7 @@ mod journal;
 mod listener_kind;
 mod model;
 mod random;
+mod redact;
 mod shared;
 mod startup;
 mod tls;

@@ -3,6 +3,7 @@
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
+use crate::clock::Clock;
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::model::World;
@@ -29,6 +30,8 @@ pub(crate) struct Shared {
     pub tokens: Tokens,
     pub endpoints: Endpoints,
     pub settings: Settings,
+    /// The emulator's time (real time unless the admin API moved it forward).
+    pub clock: Clock,
 }
 
 impl Shared {
@@ -40,6 +43,7 @@ impl Shared {
             tokens,
             endpoints,
             settings,
+            clock: Clock::default(),
         }
     }
 

@@ -6,13 +6,19 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-/// Everything a client needs to use a running emulator.
-#[derive(Serialize, Deserialize, Clone, Debug)]
+use crate::redact;
+
+/// Everything a client needs to use a running emulator. Its `Debug` output leaves out secrets.
+#[derive(Serialize, Deserialize, Clone)]
 pub struct StartupInfo {
     /// Base URLs of the endpoint families.
     pub endpoints: Endpoints,
-    /// The CA certificate (PEM) that signs the HTTPS listeners' certificate.
+    /// The CA certificate (PEM) that signs the HTTPS listeners' certificate (`ca.pem`).
     pub ca_file: PathBuf,
+    /// The system's trusted roots followed by the emulator's CA (`ca-bundle.pem`), for variables
+    /// that replace a process's whole trust store (`SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`).
+    #[serde(default)]
+    pub ca_bundle_file: PathBuf,
     /// Environment variables that point a process at the emulator.
     pub env: BTreeMap<String, String>,
     /// The first tenant, service principal, subscription, resource group and user-assigned
@@ -35,8 +41,9 @@ pub struct Endpoints {
     pub admin: String,
 }
 
-/// The identities and resources a client can use without looking anything up.
-#[derive(Serialize, Deserialize, Clone, Debug)]
+/// The identities and resources a client can use without looking anything up. Its `Debug`
+/// output leaves out the client secret and the identity header.
+#[derive(Serialize, Deserialize, Clone)]
 pub struct Defaults {
     /// First tenant.
     pub tenant_id: String,
@@ -60,6 +67,50 @@ pub struct Defaults {
     pub location: String,
 }
 
+impl std::fmt::Debug for StartupInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let env: BTreeMap<&str, &str> = self
+            .env
+            .iter()
+            .map(|(name, value)| {
+                let shown = if SECRET_VARIABLES.contains(&name.as_str()) {
+                    redact::REDACTED
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("StartupInfo")
+            .field("endpoints", &self.endpoints)
+            .field("ca_file", &self.ca_file)
+            .field("ca_bundle_file", &self.ca_bundle_file)
+            .field("env", &env)
+            .field("defaults", &self.defaults)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Defaults {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Defaults")
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redact::REDACTED)
+            .field("subscription_id", &self.subscription_id)
+            .field("resource_group", &self.resource_group)
+            .field("identity_client_id", &self.identity_client_id)
+            .field("identity_principal_id", &self.identity_principal_id)
+            .field("identity_resource_id", &self.identity_resource_id)
+            .field("identity_header", &redact::REDACTED)
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
+/// Variables of [`StartupInfo::env`] whose values are secrets.
+const SECRET_VARIABLES: &[&str] = &["AZ_SERVICE_PRINCIPAL_KEY", "AZURE_CLIENT_SECRET"];
+
 /// Name of the custom cloud the `AZ_CLOUD` variable selects.
 pub const CLOUD_NAME: &str = "AzureEmulator";
 
@@ -67,9 +118,11 @@ pub const CLOUD_NAME: &str = "AzureEmulator";
 pub(crate) fn environment(
     endpoints: &Endpoints,
     ca_file: &std::path::Path,
+    ca_bundle_file: &std::path::Path,
     defaults: &Defaults,
 ) -> BTreeMap<String, String> {
     let ca = ca_file.display().to_string();
+    let bundle = ca_bundle_file.display().to_string();
     [
         ("AZ_CLOUD", CLOUD_NAME),
         ("AZ_ARM_ENDPOINT", endpoints.arm.as_str()),
@@ -84,8 +137,8 @@ pub(crate) fn environment(
         ("AZURE_CLIENT_SECRET", defaults.client_secret.as_str()),
         ("AZURE_SUBSCRIPTION_ID", defaults.subscription_id.as_str()),
         ("AZ_CA_BUNDLE", ca.as_str()),
-        ("SSL_CERT_FILE", ca.as_str()),
-        ("REQUESTS_CA_BUNDLE", ca.as_str()),
+        ("SSL_CERT_FILE", bundle.as_str()),
+        ("REQUESTS_CA_BUNDLE", bundle.as_str()),
         ("AZURE_POD_IDENTITY_AUTHORITY_HOST", endpoints.imds.as_str()),
     ]
     .into_iter()

@@ -8,7 +8,6 @@ use rcgen::{
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use time::Duration;
 
-use crate::clock;
 use crate::error::Error;
 
 /// Subject names of the server certificate.
@@ -24,7 +23,7 @@ pub(crate) struct Certificates {
 
 /// Generates a CA (`CN=az-emulator CA`) and a leaf for 127.0.0.1, localhost and ::1.
 pub(crate) fn generate() -> Result<Certificates, Error> {
-    let now = clock::now();
+    let now = time::OffsetDateTime::now_utc();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(Error::Certificate)?;
     ca_params.distinguished_name.push(DnType::CommonName, "az-emulator CA");
     ca_params

@@ -1,5 +1,7 @@
-//! The admin listener (plain HTTP): journal, faults, seeding, federated tokens, operations.
+//! The admin listener (plain HTTP): journal, faults, seeding, federated tokens, operations,
+//! the emulator's clock.
 
+mod clock;
 mod operations;
 mod seed;
 
@@ -47,9 +49,10 @@ impl Family for Admin {
             ("POST", ["seed"]) => seed::handle(shared, request),
             ("POST", ["federated-token"]) => federated_token(shared, request),
             ("POST", ["operations"]) => operations::handle(shared, request),
-            (_, ["health" | "journal" | "faults" | "seed" | "federated-token" | "operations"]) => {
-                error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
-            }
+            ("GET", ["clock"]) => clock::show(shared),
+            ("POST", ["clock", "advance"]) => clock::advance(shared, request),
+            (_, ["health" | "journal" | "faults" | "seed" | "federated-token" | "operations" | "clock"])
+            | (_, ["clock", "advance"]) => error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
             _ => error(StatusCode::NOT_FOUND, "no such admin endpoint"),
         }
     }
@@ -82,6 +85,8 @@ fn federated_token(shared: &Shared, request: &Request) -> Reply {
         Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string()),
     };
     let audience = body.audience.as_deref().unwrap_or(DEFAULT_FEDERATED_AUDIENCE);
-    let token = shared.tokens.federated(&body.issuer, &body.subject, audience);
+    let token = shared
+        .tokens
+        .federated(&body.issuer, &body.subject, audience, shared.clock.unix_now());
     Reply::json(StatusCode::OK, &json!({ "token": token }))
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::error;
 use crate::arm::lro;
 use crate::http::{Reply, Request};
-use crate::model::operations::{LocationStyle, NewOperation, Outcome};
+use crate::model::operations::{LocationStyle, MAX_DURATION, NewOperation, Outcome};
 use crate::random;
 use crate::shared::Shared;
 
@@ -38,6 +38,9 @@ struct OperationBody {
     /// The error of a `Failed` operation.
     #[serde(default)]
     error: Option<OperationError>,
+    /// HTTP status of the `Location` result of a `Failed` operation (400 to 599).
+    #[serde(default = "default_failure_status")]
+    failure_status: u16,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -62,6 +65,10 @@ fn default_status() -> FinalStatus {
     FinalStatus::Succeeded
 }
 
+fn default_failure_status() -> u16 {
+    400
+}
+
 /// Starts the operation and answers with its polling URLs.
 pub(crate) fn handle(shared: &Shared, request: &Request) -> Reply {
     let body: OperationBody = match serde_json::from_slice(&request.body) {
@@ -71,6 +78,14 @@ pub(crate) fn handle(shared: &Shared, request: &Request) -> Reply {
     if body.namespace.is_empty() || body.namespace.contains('/') {
         return error(StatusCode::BAD_REQUEST, "namespace must be a provider namespace");
     }
+    if !(400..=599).contains(&body.failure_status) {
+        return error(StatusCode::BAD_REQUEST, "failure_status must be between 400 and 599");
+    }
+    let duration = match body.duration_ms.map(Duration::from_millis) {
+        None => shared.settings.operation_duration,
+        Some(duration) if duration <= MAX_DURATION => duration,
+        Some(_) => return error(StatusCode::BAD_REQUEST, "duration_ms must be at most 7 days"),
+    };
     let outcome = match (body.status, body.error) {
         (FinalStatus::Succeeded, _) => Outcome::Succeeded,
         (FinalStatus::Canceled, _) => Outcome::Canceled,
@@ -82,6 +97,7 @@ pub(crate) fn handle(shared: &Shared, request: &Request) -> Reply {
             Outcome::Failed {
                 code: error.code,
                 message: error.message,
+                status: body.failure_status,
             }
         }
     };
@@ -99,9 +115,7 @@ pub(crate) fn handle(shared: &Shared, request: &Request) -> Reply {
         namespace: body.namespace,
         location: body.location.unwrap_or_else(|| shared.settings.location.clone()),
         api_version: body.api_version,
-        duration: body
-            .duration_ms
-            .map_or(shared.settings.operation_duration, Duration::from_millis),
+        duration,
         outcome,
         success_status: 204,
         style: LocationStyle::Provider,
@@ -109,6 +123,7 @@ pub(crate) fn handle(shared: &Shared, request: &Request) -> Reply {
     let handle = lro::start(
         &mut world,
         spec,
+        &shared.clock,
         &shared.endpoints.arm,
         shared.settings.retry_after_secs,
     );

@@ -25,18 +25,20 @@ pub(crate) fn check(version: &str, accepted: &ApiVersions) -> Result<(), ArmErro
     ))
 }
 
-/// `YYYY-MM-DD` optionally followed by `-preview` (or another lowercase suffix).
+/// `YYYY-MM-DD` optionally followed by `-preview` (or another ASCII alphanumeric suffix).
+/// Works on bytes, so that any text (multibyte characters included) is judged, never split.
 pub(crate) fn is_well_formed(version: &str) -> bool {
-    let (date, suffix) = version.split_at(version.len().min(10));
+    let (date, suffix) = version.as_bytes().split_at(version.len().min(10));
     let date_ok = date.len() == 10
-        && date.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
+        && date.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
             _ => b.is_ascii_digit(),
         });
-    let suffix_ok = suffix.is_empty()
-        || suffix
-            .strip_prefix('-')
-            .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let suffix_ok = match suffix {
+        [] => true,
+        [b'-', rest @ ..] => !rest.is_empty() && rest.iter().all(u8::is_ascii_alphanumeric),
+        _ => false,
+    };
     date_ok && suffix_ok
 }
 
@@ -50,6 +52,12 @@ mod tests {
         assert!(is_well_formed("2025-03-01-preview"));
         assert!(!is_well_formed("2024-3-1"));
         assert!(!is_well_formed("latest"));
+        assert!(!is_well_formed("2024-01-0é"));
+        assert!(!is_well_formed("2024-01-01-é"));
+        assert!(!is_well_formed("日本語の版"));
+        let error = check("2024-01-0é", &ApiVersions::Any).unwrap_err();
+        assert_eq!(error.code, "InvalidApiVersionParameter");
+        assert_eq!(error.status, hyper::StatusCode::BAD_REQUEST);
         assert!(check("2021-04-01", &ApiVersions::Only(&["2021-04-01"])).is_ok());
         let error = check("1999-01-01", &ApiVersions::Only(&["2021-04-01", "2022-09-01"])).unwrap_err();
         assert_eq!(error.code, "InvalidApiVersionParameter");

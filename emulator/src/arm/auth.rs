@@ -59,7 +59,7 @@ pub(crate) fn authenticate(shared: &Shared, request: &Request) -> Result<Caller,
             "The access token is invalid.",
         )
     })?;
-    let now = clock::unix_now();
+    let now = shared.clock.unix_now();
     if now >= claims.exp {
         let message = format!(
             "The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",

@@ -3,13 +3,13 @@
 use hyper::StatusCode;
 
 use super::error::ArmError;
-use crate::faults::InjectedFault;
+use crate::faults::ErrorFault;
 use crate::http::Request;
 
 /// ARM's response for an injected fault.
-pub(crate) fn reply(fault: InjectedFault, request: &Request) -> ArmError {
+pub(crate) fn reply(fault: ErrorFault, request: &Request) -> ArmError {
     match fault {
-        InjectedFault::TooManyRequests { retry_after_secs } => {
+        ErrorFault::TooManyRequests { retry_after_secs } => {
             let kind = match request.method.as_str() {
                 "GET" | "HEAD" => "reads",
                 "DELETE" => "deletes",
@@ -31,13 +31,13 @@ pub(crate) fn reply(fault: InjectedFault, request: &Request) -> ArmError {
             .with_header("retry-after", retry_after_secs.to_string())
             .with_header(remaining_header(kind), "0")
         }
-        InjectedFault::Unavailable { retry_after_secs } => ArmError::new(
+        ErrorFault::Unavailable { retry_after_secs } => ArmError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "ServiceUnavailable",
             "The service is temporarily unavailable. Please try again later.",
         )
         .with_header("retry-after", retry_after_secs.to_string()),
-        InjectedFault::InternalError | InjectedFault::Drop => ArmError::new(
+        ErrorFault::InternalError => ArmError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "InternalServerError",
             "Encountered internal server error. Please try again later.",

@@ -1,10 +1,13 @@
 //! The headers every ARM response carries (request, correlation and routing ids).
 
+use time::OffsetDateTime;
+
 use crate::http::{Reply, Request};
 use crate::{clock, random};
 
-/// Stamps a reply with ARM's tracking headers, echoing the client's ids.
-pub(crate) fn stamp(reply: Reply, request: &Request, location: &str) -> Reply {
+/// Stamps a reply with ARM's tracking headers, echoing the client's ids; `now` is the emulator's
+/// time.
+pub(crate) fn stamp(reply: Reply, request: &Request, location: &str, now: OffsetDateTime) -> Reply {
     let request_id = random::uuid();
     let correlation = request
         .header("x-ms-correlation-request-id")
@@ -12,7 +15,7 @@ pub(crate) fn stamp(reply: Reply, request: &Request, location: &str) -> Reply {
     let routing = format!(
         "{}:{}:{}",
         location.to_ascii_uppercase(),
-        clock::routing_stamp(clock::now()),
+        clock::routing_stamp(now),
         request_id
     );
     let mut reply = reply

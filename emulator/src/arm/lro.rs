@@ -1,9 +1,8 @@
 //! The internal API resource handlers use to run long-running operations.
 
-use std::time::Instant;
-
 use hyper::StatusCode;
 
+use crate::clock::Clock;
 use crate::http::Reply;
 use crate::model::World;
 use crate::model::operations::{NewOperation, Operation};
@@ -39,8 +38,14 @@ impl OperationHandle {
     }
 }
 
-/// Starts an operation in `world` and returns its URLs.
-pub(crate) fn start(world: &mut World, spec: NewOperation, arm: &str, retry_after_secs: u64) -> OperationHandle {
-    let operation = world.operations.start(spec, Instant::now());
+/// Starts an operation in `world` at the emulator's `clock` time and returns its URLs.
+pub(crate) fn start(
+    world: &mut World,
+    spec: NewOperation,
+    clock: &Clock,
+    arm: &str,
+    retry_after_secs: u64,
+) -> OperationHandle {
+    let operation = world.operations.start(spec, clock.instant(), clock.now());
     OperationHandle::of(operation, arm, retry_after_secs)
 }

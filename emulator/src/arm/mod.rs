@@ -7,6 +7,7 @@ mod error;
 mod faults;
 mod headers;
 pub(crate) mod lro;
+mod namespaces;
 mod not_found;
 mod operations;
 mod resource_groups;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 use hyper::StatusCode;
 
-use crate::faults::InjectedFault;
+use crate::faults::ErrorFault;
 use crate::http::{Family, Reply, Request};
 use crate::listener_kind::ListenerKind;
 use crate::model::roles::{Action, has_any_access, is_authorized};
@@ -163,14 +164,15 @@ impl Family for Arm {
             }
             .by(Some(caller.oid)),
         };
-        headers::stamp(reply, request, &self.shared.settings.location)
+        headers::stamp(reply, request, &self.shared.settings.location, self.shared.clock.now())
     }
 
-    fn fault_reply(&self, fault: InjectedFault, request: &Request) -> Reply {
+    fn fault_reply(&self, fault: ErrorFault, request: &Request) -> Reply {
         headers::stamp(
             faults::reply(fault, request).into_reply(),
             request,
             &self.shared.settings.location,
+            self.shared.clock.now(),
         )
     }
 }

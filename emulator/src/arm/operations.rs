@@ -1,8 +1,6 @@
 //! Polling long-running operations: the Azure-AsyncOperation status resource and the Location
 //! result, in both URL shapes.
 
-use std::time::Instant;
-
 use hyper::StatusCode;
 use serde_json::json;
 
@@ -92,16 +90,18 @@ fn provider_result(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     result(call, operation)
 }
 
-/// The Location protocol: 202 while running, then the success status or the error.
+/// The Location protocol: 202 while running, then the success status or the error (a failed
+/// operation answers with its failure status, 400 unless chosen otherwise: a client retries a
+/// 5xx of a GET instead of reporting the failure).
 fn result(call: &ArmCall<'_>, operation: &Operation) -> Result<Reply, ArmError> {
     let retry_after = call.shared.settings.retry_after_secs;
-    match operation.outcome(Instant::now()) {
+    match operation.outcome(call.shared.clock.instant()) {
         None => Ok(OperationHandle::of(operation, call.arm(), retry_after).accepted_with_location()),
         Some(Outcome::Succeeded) => Ok(Reply::empty(
             StatusCode::from_u16(operation.spec.success_status).unwrap_or(StatusCode::OK),
         )),
-        Some(Outcome::Failed { code, message }) => Err(ArmError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
+        Some(Outcome::Failed { code, message, status }) => Err(ArmError::new(
+            StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
             code.clone(),
             message.clone(),
         )),
@@ -122,7 +122,7 @@ fn provider_status(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         "name": operation.spec.id,
         "startTime": clock::rfc3339(operation.started_at),
     });
-    match operation.outcome(Instant::now()) {
+    match operation.outcome(call.shared.clock.instant()) {
         None => {
             body["status"] = json!("InProgress");
             return Ok(Reply::json(StatusCode::OK, &body)
@@ -131,7 +131,7 @@ fn provider_status(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         Some(outcome) => {
             body["status"] = json!(outcome.status());
             body["endTime"] = json!(clock::rfc3339(operation.end_time()));
-            if let Outcome::Failed { code, message } = outcome {
+            if let Outcome::Failed { code, message, .. } = outcome {
                 body["error"] = json!({ "code": code, "message": message });
             }
         }

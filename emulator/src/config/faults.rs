@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::rates::Rates;
 use crate::error::Error;
 use crate::listener_kind::ListenerKind;
 
@@ -85,17 +86,14 @@ pub struct FaultRule {
 }
 
 impl FaultConfig {
+    /// The global fault probabilities.
+    pub(crate) fn rates(&self) -> Rates {
+        Rates::new(self.rate_429, self.rate_500, self.rate_503, self.rate_drop)
+    }
+
     /// Checks rates, methods and listeners; `field` is the path of this section (e.g. `faults`).
     pub(crate) fn validate(&self, field: &str) -> Result<(), Error> {
-        check_rates(
-            field,
-            [
-                ("rate_429", self.rate_429),
-                ("rate_500", self.rate_500),
-                ("rate_503", self.rate_503),
-                ("rate_drop", self.rate_drop),
-            ],
-        )?;
+        self.rates().validate(field)?;
         for (index, rule) in self.routes.iter().enumerate() {
             rule.validate(&format!("{field}.routes[{index}]"))?;
         }
@@ -104,16 +102,13 @@ impl FaultConfig {
 }
 
 impl FaultRule {
+    /// The rule's fault probabilities.
+    pub(crate) fn rates(&self) -> Rates {
+        Rates::new(self.rate_429, self.rate_500, self.rate_503, self.rate_drop)
+    }
+
     fn validate(&self, field: &str) -> Result<(), Error> {
-        check_rates(
-            field,
-            [
-                ("rate_429", self.rate_429),
-                ("rate_500", self.rate_500),
-                ("rate_503", self.rate_503),
-                ("rate_drop", self.rate_drop),
-            ],
-        )?;
+        self.rates().validate(field)?;
         if self.listener == Some(ListenerKind::Admin) {
             return Err(Error::invalid(
                 format!("{field}.listener"),
@@ -130,23 +125,4 @@ impl FaultRule {
         }
         Ok(())
     }
-}
-
-fn check_rates(field: &str, rates: [(&str, f64); 4]) -> Result<(), Error> {
-    for (name, rate) in rates {
-        if !(0.0..=1.0).contains(&rate) {
-            return Err(Error::invalid(
-                format!("{field}.{name}"),
-                format!("{rate} is not a probability between 0 and 1"),
-            ));
-        }
-    }
-    let total: f64 = rates.iter().map(|(_, rate)| rate).sum();
-    if total > 1.0 + 1e-9 {
-        return Err(Error::invalid(
-            field,
-            format!("rate_429 + rate_500 + rate_503 + rate_drop is {total}, more than 1"),
-        ));
-    }
-    Ok(())
 }

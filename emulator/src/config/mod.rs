@@ -2,19 +2,26 @@
 
 mod faults;
 mod parse;
+mod rates;
+mod seed_sections;
 mod seeds;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
 pub use faults::{FaultConfig, FaultRule};
+pub(crate) use rates::Rates;
+pub(crate) use seed_sections::SeedSections;
 pub use seeds::{
     DEFAULT_FEDERATED_AUDIENCE, FederatedCredentialSeed, IdentityKind, ManagedIdentitySeed, ResourceGroupSeed,
     RoleAssignmentSeed, RoleGrantSeed, RoleName, ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
 };
 
 use crate::error::Error;
+use crate::model::operations::MAX_DURATION;
+use crate::redact;
 
 /// Name of the resource group of the default configuration.
 pub const DEFAULT_RESOURCE_GROUP: &str = "rg-emulator";
@@ -23,7 +30,7 @@ pub const DEFAULT_IDENTITY_NAME: &str = "id-emulator";
 
 /// Everything the emulator starts with. Every field is optional in a file; a field left out keeps
 /// its value from [`EmulatorConfig::default`].
-#[derive(Deserialize, Clone, Debug)]
+#[derive(Deserialize, Clone)]
 #[serde(default, deny_unknown_fields)]
 pub struct EmulatorConfig {
     /// Default region of resource groups and of the ARM routing headers.
@@ -43,6 +50,8 @@ pub struct EmulatorConfig {
     pub identity_token_lifetime_secs: u64,
     /// The App Service `X-IDENTITY-HEADER` secret; random when left out.
     pub identity_header: Option<String>,
+    /// Most connections each listener keeps open at once; further ones wait until one closes.
+    pub max_connections: usize,
     /// Fault injection.
     pub faults: FaultConfig,
     /// Tenants.
@@ -57,6 +66,31 @@ pub struct EmulatorConfig {
     pub resource_groups: Vec<ResourceGroupSeed>,
     /// Role assignments by principal id (roles can also be granted inline on a principal).
     pub role_assignments: Vec<RoleAssignmentSeed>,
+}
+
+/// Shows every field but the identity header secret (and, through [`ServicePrincipalSeed`], the
+/// client secrets).
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("location", &self.location)
+            .field("state_dir", &self.state_dir)
+            .field("ports", &self.ports)
+            .field("operation_duration_ms", &self.operation_duration_ms)
+            .field("retry_after_secs", &self.retry_after_secs)
+            .field("token_lifetime_secs", &self.token_lifetime_secs)
+            .field("identity_token_lifetime_secs", &self.identity_token_lifetime_secs)
+            .field("identity_header", &redact::optional(self.identity_header.as_ref()))
+            .field("max_connections", &self.max_connections)
+            .field("faults", &self.faults)
+            .field("tenants", &self.tenants)
+            .field("service_principals", &self.service_principals)
+            .field("managed_identities", &self.managed_identities)
+            .field("subscriptions", &self.subscriptions)
+            .field("resource_groups", &self.resource_groups)
+            .field("role_assignments", &self.role_assignments)
+            .finish()
+    }
 }
 
 /// Fixed ports of the listeners (all on 127.0.0.1).
@@ -87,6 +121,7 @@ impl Default for EmulatorConfig {
             token_lifetime_secs: 3600,
             identity_token_lifetime_secs: 86_400,
             identity_header: None,
+            max_connections: 1024,
             faults: FaultConfig::default(),
             tenants: vec![TenantSeed::default()],
             service_principals: vec![ServicePrincipalSeed {
@@ -171,6 +206,12 @@ impl EmulatorConfig {
         }
         if self.identity_token_lifetime_secs < 2 {
             return Err(Error::invalid("identity_token_lifetime_secs", "must be at least 2"));
+        }
+        if Duration::from_millis(self.operation_duration_ms) > MAX_DURATION {
+            return Err(Error::invalid("operation_duration_ms", "must be at most 7 days"));
+        }
+        if self.max_connections == 0 {
+            return Err(Error::invalid("max_connections", "must be at least 1"));
         }
         if let Some(header) = &self.identity_header
             && (header.is_empty() || hyper::header::HeaderValue::from_str(header).is_err())

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::redact;
+
 /// The audience Entra expects in a federated (workload identity) assertion by default.
 pub const DEFAULT_FEDERATED_AUDIENCE: &str = "api://AzureADTokenExchange";
 
@@ -21,7 +23,7 @@ pub struct TenantSeed {
 }
 
 /// An app registration with its service principal, able to use the client credentials grant.
-#[derive(Deserialize, Clone, Debug, Default)]
+#[derive(Deserialize, Clone, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ServicePrincipalSeed {
     /// Display name, for logs and for reference; defaults to `sp-<n>`.
@@ -45,6 +47,21 @@ pub struct ServicePrincipalSeed {
     /// Roles granted to this principal.
     #[serde(default)]
     pub roles: Vec<RoleGrantSeed>,
+}
+
+/// Shows every field but the client secret.
+impl std::fmt::Debug for ServicePrincipalSeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServicePrincipalSeed")
+            .field("name", &self.name)
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redact::optional(self.client_secret.as_ref()))
+            .field("object_id", &self.object_id)
+            .field("federated_credentials", &self.federated_credentials)
+            .field("roles", &self.roles)
+            .finish()
+    }
 }
 
 /// A federated identity credential of an app: which external tokens it accepts.

@@ -13,7 +13,8 @@ use crate::token::jwt::JwtError;
 pub(crate) const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// Checks `assertion` for `app` the way Entra does for federated credentials.
-pub(crate) fn check(tokens: &Tokens, app: &ServicePrincipal, assertion: &str) -> Result<(), AadError> {
+/// `now` is the emulator's time in Unix seconds.
+pub(crate) fn check(tokens: &Tokens, app: &ServicePrincipal, assertion: &str, now: i64) -> Result<(), AadError> {
     let claims = tokens.verify_assertion(assertion).map_err(|error| match error {
         JwtError::Malformed => AadError::new(
             StatusCode::BAD_REQUEST,
@@ -28,7 +29,6 @@ pub(crate) fn check(tokens: &Tokens, app: &ServicePrincipal, assertion: &str) ->
             "Assertion failed signature validation. [Reason - The key was not found.]",
         ),
     })?;
-    let now = clock::unix_now();
     if now >= claims.exp || now + 300 < claims.nbf {
         return Err(AadError::new(
             StatusCode::BAD_REQUEST,

@@ -2,6 +2,7 @@
 
 use hyper::StatusCode;
 use serde_json::json;
+use time::OffsetDateTime;
 
 use crate::http::{Reply, Request};
 use crate::{clock, random};
@@ -38,10 +39,10 @@ impl AadError {
         )
     }
 
-    /// The response, in Entra's exact shape.
-    pub fn into_reply(self, request: &Request) -> Reply {
+    /// The response, in Entra's exact shape; `now` is the emulator's time.
+    pub fn into_reply(self, request: &Request, now: OffsetDateTime) -> Reply {
         let ids = Ids::for_request(request);
-        let timestamp = clock::entra_timestamp(clock::now());
+        let timestamp = clock::entra_timestamp(now);
         let description = format!(
             "AADSTS{}: {}\r\nTrace ID: {}\r\nCorrelation ID: {}\r\nTimestamp: {}",
             self.code, self.message, ids.trace, ids.correlation, timestamp

@@ -1,6 +1,7 @@
 //! The Entra ID (login) listener.
 
 mod assertion;
+mod discovery;
 mod error;
 mod openid;
 mod token_endpoint;
@@ -9,13 +10,13 @@ use std::sync::Arc;
 
 use hyper::{Method, StatusCode};
 
-use crate::faults::InjectedFault;
+use crate::faults::ErrorFault;
 use crate::http::{Family, Reply, Request};
 use crate::listener_kind::ListenerKind;
 use crate::shared::Shared;
 use error::AadError;
 
-/// Entra ID: token endpoint and discovery.
+/// Entra ID: token endpoint, OpenID Connect discovery and instance discovery.
 pub(crate) struct Login {
     shared: Arc<Shared>,
 }
@@ -40,27 +41,30 @@ impl Family for Login {
             {
                 openid::handle(&self.shared, tenant, request)
             }
+            (&Method::GET, _) if request.path_is(&["common", "discovery", "instance"]) => {
+                discovery::handle(&self.shared, request)
+            }
             _ => Reply::empty(StatusCode::NOT_FOUND),
         }
     }
 
-    fn fault_reply(&self, fault: InjectedFault, request: &Request) -> Reply {
+    fn fault_reply(&self, fault: ErrorFault, request: &Request) -> Reply {
         let (status, error, code, message, retry_after) = match fault {
-            InjectedFault::TooManyRequests { retry_after_secs } => (
+            ErrorFault::TooManyRequests { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "temporarily_unavailable",
                 90_055,
                 "There are too many incoming requests. Retry after the time in the Retry-After header.",
                 Some(retry_after_secs),
             ),
-            InjectedFault::Unavailable { retry_after_secs } => (
+            ErrorFault::Unavailable { retry_after_secs } => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "temporarily_unavailable",
                 90_033,
                 "A transient error has occurred. Please try again.",
                 Some(retry_after_secs),
             ),
-            InjectedFault::InternalError | InjectedFault::Drop => (
+            ErrorFault::InternalError => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "server_error",
                 50_000,
@@ -68,7 +72,7 @@ impl Family for Login {
                 None,
             ),
         };
-        let reply = AadError::new(status, error, code, message).into_reply(request);
+        let reply = AadError::new(status, error, code, message).into_reply(request, self.shared.clock.now());
         match retry_after {
             Some(seconds) => reply.with_header("retry-after", &seconds.to_string()),
             None => reply,

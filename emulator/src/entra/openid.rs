@@ -1,4 +1,8 @@
 //! `GET /{tenant}/v2.0/.well-known/openid-configuration`: where MSAL finds the token endpoint.
+//!
+//! As in Azure, the v2 document names the v2 issuer `https://login.microsoftonline.com/{tenant}/v2.0`
+//! while the access tokens for ARM are v1 tokens (`iss` `https://sts.windows.net/{tenant}/`), even
+//! when asked for at the v2 endpoint: ARM accepts v1 tokens only.
 
 use hyper::StatusCode;
 use serde_json::json;
@@ -17,14 +21,14 @@ pub(crate) fn handle(shared: &Shared, tenant: &str, request: &Request) -> Reply 
             90_002,
             format!("Tenant '{tenant}' not found."),
         )
-        .into_reply(request);
+        .into_reply(request, shared.clock.now());
     };
     let login = &shared.endpoints.login;
     let id = &tenant.id;
     Reply::json(
         StatusCode::OK,
         &json!({
-            "issuer": format!("{login}/{id}/v2.0"),
+            "issuer": format!("https://login.microsoftonline.com/{id}/v2.0"),
             "token_endpoint": format!("{login}/{id}/oauth2/v2.0/token"),
             "authorization_endpoint": format!("{login}/{id}/oauth2/v2.0/authorize"),
             "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt"],

@@ -18,7 +18,7 @@ const RESERVED_SCOPES: &[&str] = &["openid", "profile", "offline_access"];
 pub(crate) fn handle(shared: &Shared, tenant: &str, request: &Request) -> Reply {
     match issue(shared, tenant, request) {
         Ok(reply) => reply,
-        Err(error) => error.into_reply(request),
+        Err(error) => error.into_reply(request, shared.clock.now()),
     }
 }
 
@@ -88,7 +88,7 @@ fn issue(shared: &Shared, tenant: &str, request: &Request) -> Result<Reply, AadE
             ),
         ));
     }
-    let issued = shared.tokens.for_app(app, resource, auth);
+    let issued = shared.tokens.for_app(app, resource, auth, shared.clock.unix_now());
     let body = json!({
         "token_type": "Bearer",
         "expires_in": issued.expires_in(),
@@ -166,7 +166,7 @@ fn authenticate(shared: &Shared, app: &ServicePrincipal, form: &Form) -> Result<
         }
         None => return Err(AadError::missing_parameter("client_assertion_type")),
     }
-    assertion::check(&shared.tokens, app, assertion)?;
+    assertion::check(&shared.tokens, app, assertion, shared.clock.unix_now())?;
     Ok(ClientAuth::Assertion)
 }
 

@@ -4,7 +4,7 @@ use hyper::StatusCode;
 use serde_json::json;
 
 use super::{Reply, Request};
-use crate::faults::InjectedFault;
+use crate::faults::ErrorFault;
 use crate::listener_kind::ListenerKind;
 
 /// An endpoint family: answers every request of its listener.
@@ -19,16 +19,16 @@ pub(crate) trait Family: Send + Sync + 'static {
     fn handle(&self, request: &Request) -> Reply;
 
     /// The response for an injected fault, in this family's error format.
-    fn fault_reply(&self, fault: InjectedFault, _request: &Request) -> Reply {
+    fn fault_reply(&self, fault: ErrorFault, _request: &Request) -> Reply {
         oauth_style_fault(fault)
     }
 }
 
 /// An injected fault in the OAuth error shape (`error`, `error_description`) that the managed
 /// identity endpoints use.
-fn oauth_style_fault(fault: InjectedFault) -> Reply {
+fn oauth_style_fault(fault: ErrorFault) -> Reply {
     match fault {
-        InjectedFault::TooManyRequests { retry_after_secs } => Reply::json(
+        ErrorFault::TooManyRequests { retry_after_secs } => Reply::json(
             StatusCode::TOO_MANY_REQUESTS,
             &json!({
                 "error": "too_many_requests",
@@ -36,7 +36,7 @@ fn oauth_style_fault(fault: InjectedFault) -> Reply {
             }),
         )
         .with_header("retry-after", &retry_after_secs.to_string()),
-        InjectedFault::Unavailable { retry_after_secs } => Reply::json(
+        ErrorFault::Unavailable { retry_after_secs } => Reply::json(
             StatusCode::SERVICE_UNAVAILABLE,
             &json!({
                 "error": "service_unavailable",
@@ -44,7 +44,7 @@ fn oauth_style_fault(fault: InjectedFault) -> Reply {
             }),
         )
         .with_header("retry-after", &retry_after_secs.to_string()),
-        InjectedFault::InternalError | InjectedFault::Drop => Reply::json(
+        ErrorFault::InternalError => Reply::json(
             StatusCode::INTERNAL_SERVER_ERROR,
             &json!({
                 "error": "internal_error",

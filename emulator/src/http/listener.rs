@@ -8,7 +8,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
@@ -20,27 +20,40 @@ const GRACE: Duration = Duration::from_secs(5);
 /// How long a TLS handshake may take.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Serves `family` on `listener` until `shutdown` turns true (or its sender is dropped).
+/// Serves `family` on `listener` until `shutdown` turns true (or its sender is dropped), with at
+/// most `max_connections` connections open at once: further ones wait in the operating system's
+/// backlog until one closes.
 pub(crate) async fn run<F: Family>(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     family: Arc<F>,
     shared: Arc<Shared>,
+    max_connections: usize,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let slots = Arc::new(Semaphore::new(max_connections.clamp(1, Semaphore::MAX_PERMITS)));
     let mut connections = JoinSet::new();
     loop {
+        let slot = tokio::select! {
+            () = stopped(&mut shutdown) => break,
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+        };
+        let Ok(slot) = slot else { break };
         tokio::select! {
             () = stopped(&mut shutdown) => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(connection(
+                    let served = connection(
                         stream,
                         tls.clone(),
                         Arc::clone(&family),
                         Arc::clone(&shared),
                         shutdown.clone(),
-                    ));
+                    );
+                    connections.spawn(async move {
+                        served.await;
+                        drop(slot);
+                    });
                 }
                 Err(error) => {
                     tracing::warn!(listener = %F::KIND, %error, "accept failed");

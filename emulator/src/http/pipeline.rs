@@ -57,7 +57,7 @@ pub(crate) async fn serve<F: Family>(
     }
     let reply = match decision.fault {
         Some(InjectedFault::Drop) => None,
-        Some(fault) => Some(family.fault_reply(fault, &request)),
+        Some(InjectedFault::Respond(fault)) => Some(family.fault_reply(fault, &request)),
         None => Some(family.handle(&request)),
     };
 
@@ -73,7 +73,7 @@ pub(crate) async fn serve<F: Family>(
     if F::KIND != ListenerKind::Admin {
         shared.journal.record(Entry {
             seq: 0,
-            time: clock::rfc3339(clock::now()),
+            time: clock::rfc3339(shared.clock.now()),
             listener: F::KIND,
             method: request.method.to_string(),
             path: request.path.clone(),
@@ -81,6 +81,7 @@ pub(crate) async fn serve<F: Family>(
             status,
             client_request_id: request.client_request_id().map(str::to_owned),
             fault: decision.fault.map(InjectedFault::label),
+            latency_ms: u64::try_from(decision.latency.as_millis()).unwrap_or(u64::MAX),
             principal: reply.as_ref().and_then(|r| r.principal.clone()),
         });
     }

@@ -42,7 +42,7 @@ pub(crate) fn issue(shared: &Shared, request: &Request, names: SelectorNames) ->
             ),
         );
     }
-    let issued = shared.tokens.for_identity(identity, resource);
+    let issued = shared.tokens.for_identity(identity, resource, shared.clock.unix_now());
     let expires_in = issued.expires_in().to_string();
     Reply::json(
         StatusCode::OK,

@@ -8,6 +8,7 @@ pub(crate) mod resource_groups;
 pub(crate) mod roles;
 pub(crate) mod seeding;
 pub(crate) mod subscriptions;
+pub(crate) mod tags;
 
 use operations::Operations;
 use principals::{ManagedIdentity, ServicePrincipal, Tenant};

@@ -12,7 +12,12 @@ use time::OffsetDateTime;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
     Succeeded,
-    Failed { code: String, message: String },
+    /// Failed with this error; `status` is the HTTP status of the final `Location` response.
+    Failed {
+        code: String,
+        message: String,
+        status: u16,
+    },
     Canceled,
 }
 
@@ -105,17 +110,20 @@ pub(crate) struct Operations {
     by_id: HashMap<String, Operation>,
 }
 
+/// The longest an operation may run (longer ones are refused where they are asked for).
+pub(crate) const MAX_DURATION: Duration = Duration::from_secs(7 * 24 * 3600);
+
 /// Finished operations are forgotten this long after they complete.
 const RETENTION: Duration = Duration::from_secs(3600);
 
 impl Operations {
-    /// Starts an operation now and returns it.
-    pub fn start(&mut self, spec: NewOperation, now: Instant) -> &Operation {
+    /// Starts an operation at `now` (monotonic) / `started_at` (UTC) and returns it.
+    pub fn start(&mut self, spec: NewOperation, now: Instant, started_at: OffsetDateTime) -> &Operation {
         self.by_id.retain(|_, op| op.completes_at() + RETENTION > now);
         let id = spec.id.clone();
         let operation = Operation {
             spec,
-            started_at: crate::clock::now(),
+            started_at,
             started: now,
         };
         self.by_id.entry(id).insert_entry(operation).into_mut()
@@ -150,6 +158,7 @@ mod tests {
                 style: LocationStyle::Provider,
             },
             now,
+            time::OffsetDateTime::UNIX_EPOCH,
         );
         assert_eq!(op.outcome(now), None);
         assert_eq!(op.outcome(now + Duration::from_secs(5)), Some(&Outcome::Canceled));

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::config::IdentityKind;
+use crate::redact;
 
 /// An Entra ID tenant.
 #[derive(Serialize, Clone, Debug)]
@@ -10,8 +11,8 @@ pub(crate) struct Tenant {
     pub id: String,
 }
 
-/// An app registration and its service principal.
-#[derive(Serialize, Clone, Debug)]
+/// An app registration and its service principal. `Debug` leaves out the secret.
+#[derive(Serialize, Clone)]
 pub(crate) struct ServicePrincipal {
     pub name: String,
     pub tenant_id: String,
@@ -38,6 +39,19 @@ pub(crate) struct ManagedIdentity {
     pub client_id: String,
     pub principal_id: String,
     pub resource_id: String,
+}
+
+impl std::fmt::Debug for ServicePrincipal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServicePrincipal")
+            .field("name", &self.name)
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redact::REDACTED)
+            .field("object_id", &self.object_id)
+            .field("federated_credentials", &self.federated_credentials)
+            .finish()
+    }
 }
 
 impl ServicePrincipal {

@@ -1,6 +1,8 @@
-//! Azure regions: the names ARM accepts for a location, and their normal form.
+//! Azure regions: the names ARM accepts for a resource group's location, and their normal form.
 
-/// Region names as ARM returns them (lowercase, no spaces), public and national clouds.
+/// The physical regions (lowercase, no spaces) of the public and national clouds, where resource
+/// groups can live. Geographies (`global`, `asia`, `unitedstates`, ...), staging and canary
+/// (EUAP) regions are not among them, as ARM refuses them for resource groups.
 const REGIONS: &[&str] = &[
     "eastus",
     "eastus2",
@@ -39,45 +41,10 @@ const REGIONS: &[&str] = &[
     "belgiumcentral",
     "chilecentral",
     "denmarkeast",
-    "centralusstage",
-    "eastusstage",
-    "eastus2stage",
-    "northcentralusstage",
-    "southcentralusstage",
-    "westusstage",
-    "westus2stage",
-    "asia",
-    "asiapacific",
-    "australia",
-    "brazil",
-    "canada",
-    "europe",
-    "france",
-    "germany",
-    "global",
-    "india",
-    "japan",
-    "korea",
-    "norway",
-    "singapore",
-    "southafrica",
-    "sweden",
-    "switzerland",
-    "uae",
-    "uk",
-    "unitedstates",
-    "unitedstateseuap",
-    "eastasiastage",
-    "southeastasiastage",
-    "brazilus",
-    "eastusstg",
     "northcentralus",
     "westus",
     "japanwest",
     "jioindiawest",
-    "centraluseuap",
-    "eastus2euap",
-    "southcentralusstg",
     "westcentralus",
     "southafricawest",
     "australiacentral",
@@ -118,9 +85,11 @@ pub(crate) fn normalize(location: &str) -> Option<String> {
     REGIONS.contains(&normal.as_str()).then_some(normal)
 }
 
-/// The known region names, comma separated, for error messages.
+/// The region names in alphabetical order, comma separated, as ARM lists them in errors.
 pub(crate) fn known_list() -> String {
-    REGIONS.join(",")
+    let mut names = REGIONS.to_vec();
+    names.sort_unstable();
+    names.join(",")
 }
 
 #[cfg(test)]
@@ -130,5 +99,23 @@ mod tests {
         assert_eq!(super::normalize("East US 2").as_deref(), Some("eastus2"));
         assert_eq!(super::normalize("westeurope").as_deref(), Some("westeurope"));
         assert_eq!(super::normalize("atlantis"), None);
+    }
+
+    #[test]
+    fn geographies_staging_and_canary_regions_are_not_resource_group_locations() {
+        for name in [
+            "global",
+            "asia",
+            "United States",
+            "eastusstage",
+            "eastus2euap",
+            "brazilus",
+            "europe",
+        ] {
+            assert_eq!(super::normalize(name), None, "{name}");
+        }
+        let list = super::known_list();
+        assert!(list.starts_with("australiacentral,"), "{list}");
+        assert!(list.contains(",westeurope,") && !list.contains("global"), "{list}");
     }
 }

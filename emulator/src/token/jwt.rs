@@ -17,19 +17,20 @@ pub(crate) enum JwtError {
     BadSignature,
 }
 
-/// Signs and verifies tokens.
+/// Signs and verifies one kind of token: each kind has its own key, key id and `typ`, so that a
+/// token of one kind is never accepted as another.
 pub(crate) struct Signer {
     key: hmac::Key,
-    /// The base64url header every token of this emulator carries.
+    /// The base64url header every token of this signer carries.
     header: String,
 }
 
 impl Signer {
-    /// A signer with a fresh random key and key id.
-    pub fn generate() -> Result<Self, Error> {
+    /// A signer with a fresh random key and key id whose tokens carry `typ`.
+    pub fn generate(typ: &str) -> Result<Self, Error> {
         let key = hmac::Key::new(hmac::HMAC_SHA256, &random::key_bytes(32)?);
         let kid = URL_SAFE_NO_PAD.encode(random::key_bytes(16)?);
-        let header = serde_json::json!({ "alg": "HS256", "typ": "JWT", "kid": kid });
+        let header = serde_json::json!({ "alg": "HS256", "typ": typ, "kid": kid });
         Ok(Signer {
             key,
             header: URL_SAFE_NO_PAD.encode(header.to_string()),
@@ -74,7 +75,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_tamper() {
-        let signer = Signer::generate().expect("key");
+        let signer = Signer::generate("JWT").expect("key");
         let token = signer.sign(&serde_json::json!({ "sub": "x" }));
         let payload = signer.verify(&token).expect("verifies");
         assert_eq!(payload, br#"{"sub":"x"}"#);
@@ -85,7 +86,7 @@ mod tests {
         parts[1] = forged_payload;
         assert_eq!(signer.verify(&parts.join(".")), Err(JwtError::BadSignature));
 
-        let other = Signer::generate().expect("key");
+        let other = Signer::generate("JWT").expect("key");
         assert_eq!(other.verify(&token), Err(JwtError::BadSignature));
         assert_eq!(signer.verify("a.b"), Err(JwtError::Malformed));
         assert_eq!(signer.verify("not a token"), Err(JwtError::Malformed));

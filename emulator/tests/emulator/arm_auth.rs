@@ -1,11 +1,9 @@
 //! ARM authentication, authorization, api-versions, unknown routes and tracking headers.
 
-use std::time::Duration;
-
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::common::{Harness, RG_API};
+use crate::common::{ARM_SCOPE, Harness, RG_API, Reply};
 
 #[tokio::test]
 async fn missing_authorization_is_authentication_failed_with_a_challenge() {
@@ -37,99 +35,126 @@ async fn missing_authorization_is_authentication_failed_with_a_challenge() {
     assert!(reply.header("www-authenticate").unwrap().contains("/common\""));
 }
 
-#[tokio::test]
-async fn bad_tokens_are_invalid_authentication_token() {
-    let h = Harness::start().await;
-    let path = h.rg_path("rg-emulator");
-    let reply = h.arm(Method::GET, &path, "not.a.jwt", None).await;
-    assert_eq!(reply.status, 401);
-    assert_eq!(reply.arm_code(), "InvalidAuthenticationToken");
-    let token = h.token().await;
-    let mut parts: Vec<&str> = token.split('.').collect();
-    parts[2] = "c2lnbmF0dXJl";
-    let forged = parts.join(".");
-    let reply = h.arm(Method::GET, &path, &forged, None).await;
-    assert_eq!(reply.status, 401);
-    assert_eq!(reply.arm_code(), "InvalidAuthenticationToken");
-    assert!(
-        reply
-            .header("www-authenticate")
-            .unwrap()
-            .contains("error=\"invalid_token\"")
-    );
+/// Asserts ARM's 401 with `code`, a message containing `fragment` and a challenge.
+fn assert_unauthorized(reply: &Reply, code: &str, fragment: &str) {
+    assert_eq!(reply.status, 401, "{}", reply.text);
+    assert_eq!(reply.arm_code(), code, "{}", reply.text);
+    let message = reply.json["error"]["message"].as_str().unwrap();
+    assert!(message.contains(fragment), "{message}");
+    let challenge = reply.header("www-authenticate").unwrap();
+    assert!(challenge.contains("error=\"invalid_token\""), "{challenge}");
+}
+
+/// Seeds a service principal (with `roles`, in `tenant` when given) and returns its ARM token.
+async fn seeded_principal_token(h: &Harness, tenant: Option<&str>, client_id: &str, roles: Value) -> String {
+    let secret = format!("{client_id}-secret");
+    let mut principal = json!({ "client_id": client_id, "client_secret": secret, "roles": roles });
+    let mut seed = json!({});
+    if let Some(tenant) = tenant {
+        principal["tenant_id"] = json!(tenant);
+        seed["tenants"] = json!([{ "id": tenant }]);
+    }
+    seed["service_principals"] = json!([principal]);
+    let seeded = h.admin(Method::POST, "/seed", Some(seed)).await;
+    assert_eq!(seeded.status, 200, "{}", seeded.text);
+    let tenant = tenant.unwrap_or(&h.info().defaults.tenant_id).to_owned();
+    let reply = h.secret_grant(&tenant, client_id, &secret, ARM_SCOPE).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.json["access_token"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
-async fn expired_tokens_are_expired_authentication_token() {
+async fn rejected_tokens_get_the_matching_401() {
+    let h = Harness::start().await;
+    let path = h.rg_path("rg-emulator");
+    let token = h.token().await;
+    let forged = {
+        let mut parts: Vec<&str> = token.split('.').collect();
+        parts[2] = "c2lnbmF0dXJl";
+        parts.join(".")
+    };
+    let assertion = h
+        .admin(
+            Method::POST,
+            "/federated-token",
+            Some(json!({ "issuer": "https://issuer.example", "subject": "s" })),
+        )
+        .await
+        .json["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let storage = h.token_for_scope("https://storage.azure.com/.default").await;
+    let cases = [
+        (
+            "not a JWT",
+            "not.a.jwt".to_owned(),
+            "InvalidAuthenticationToken",
+            "could not be parsed",
+        ),
+        (
+            "forged signature",
+            forged,
+            "InvalidAuthenticationToken",
+            "signature could not be verified",
+        ),
+        (
+            "federated assertion",
+            assertion,
+            "InvalidAuthenticationToken",
+            "signature could not be verified",
+        ),
+        (
+            "storage token",
+            storage,
+            "InvalidAuthenticationTokenAudience",
+            "'https://storage.azure.com'",
+        ),
+    ];
+    for (case, bad, code, fragment) in cases {
+        let reply = h.arm(Method::GET, &path, &bad, None).await;
+        assert_eq!(reply.arm_code(), code, "{case}");
+        assert_unauthorized(&reply, code, fragment);
+    }
+    assert_eq!(h.arm(Method::GET, &path, &token, None).await.status, 200);
+}
+
+#[tokio::test]
+async fn tokens_expire_when_the_clock_passes_their_lifetime() {
     let h = Harness::with(az_emulator::EmulatorConfig {
-        token_lifetime_secs: 2,
+        token_lifetime_secs: 600,
         ..crate::common::quick_config()
     })
     .await;
     let token = h.token().await;
     let path = h.rg_path("rg-emulator");
     assert_eq!(h.arm(Method::GET, &path, &token, None).await.status, 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    h.advance_clock(540).await;
+    assert_eq!(h.arm(Method::GET, &path, &token, None).await.status, 200);
+    h.advance_clock(60).await;
     let reply = h.arm(Method::GET, &path, &token, None).await;
-    assert_eq!(reply.status, 401);
-    assert_eq!(reply.arm_code(), "ExpiredAuthenticationToken");
-    assert!(
-        reply.json["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("The access token expiry UTC time '")
+    assert_unauthorized(
+        &reply,
+        "ExpiredAuthenticationToken",
+        "The access token expiry UTC time '",
     );
-}
-
-#[tokio::test]
-async fn tokens_for_other_resources_have_the_wrong_audience() {
-    let h = Harness::start().await;
-    let token = h.token_for_scope("https://storage.azure.com/.default").await;
-    let reply = h.arm(Method::GET, &h.rg_path("rg-emulator"), &token, None).await;
-    assert_eq!(reply.status, 401);
-    assert_eq!(reply.arm_code(), "InvalidAuthenticationTokenAudience");
-    assert!(
-        reply.json["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("'https://storage.azure.com'")
-    );
+    let fresh = h.token().await;
+    assert_eq!(h.arm(Method::GET, &path, &fresh, None).await.status, 200);
 }
 
 #[tokio::test]
 async fn tokens_from_another_tenant_are_rejected_for_the_subscription() {
     let h = Harness::start().await;
     let other_tenant = "7e7e7e7e-0000-4000-8000-000000000007";
-    let seeded = h
-        .admin(
-            Method::POST,
-            "/seed",
-            Some(json!({
-                "tenants": [ { "id": other_tenant } ],
-                "service_principals": [ {
-                    "tenant_id": other_tenant,
-                    "client_id": "7e7e7e7e-0000-4000-8000-000000000008",
-                    "client_secret": "other-secret-other-secret-other-secret",
-                } ],
-            })),
-        )
-        .await;
-    assert_eq!(seeded.status, 200, "{}", seeded.text);
-    let reply = h
-        .token_request(
-            other_tenant,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", "7e7e7e7e-0000-4000-8000-000000000008"),
-                ("client_secret", "other-secret-other-secret-other-secret"),
-                ("scope", crate::common::ARM_SCOPE),
-            ],
-        )
-        .await;
-    let token = reply.json["access_token"].as_str().unwrap().to_owned();
+    let token = seeded_principal_token(
+        &h,
+        Some(other_tenant),
+        "7e7e7e7e-0000-4000-8000-000000000008",
+        json!([]),
+    )
+    .await;
     let reply = h.arm(Method::GET, &h.rg_path("rg-emulator"), &token, None).await;
-    assert_eq!(reply.status, 401);
-    assert_eq!(reply.arm_code(), "InvalidAuthenticationTokenTenant");
+    assert_unauthorized(&reply, "InvalidAuthenticationTokenTenant", "wrong issuer");
     let home = &h.info().defaults.tenant_id;
     assert!(
         reply
@@ -211,33 +236,8 @@ async fn role_assignments_decide_and_403_names_action_and_scope() {
 #[tokio::test]
 async fn reader_may_read_but_not_delete() {
     let h = Harness::start().await;
-    let reader_client = "4e4e4e4e-0000-4000-8000-000000000004";
-    let seeded = h
-        .admin(
-            Method::POST,
-            "/seed",
-            Some(json!({
-                "service_principals": [ {
-                    "client_id": reader_client,
-                    "client_secret": "reader-secret-reader-secret-reader",
-                    "roles": [ { "role": "Reader", "resource_group": "rg-emulator" } ],
-                } ],
-            })),
-        )
-        .await;
-    assert_eq!(seeded.status, 200, "{}", seeded.text);
-    let reply = h
-        .token_request(
-            &h.info().defaults.tenant_id,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", reader_client),
-                ("client_secret", "reader-secret-reader-secret-reader"),
-                ("scope", crate::common::ARM_SCOPE),
-            ],
-        )
-        .await;
-    let token = reply.json["access_token"].as_str().unwrap().to_owned();
+    let roles = json!([{ "role": "Reader", "resource_group": "rg-emulator" }]);
+    let token = seeded_principal_token(&h, None, "4e4e4e4e-0000-4000-8000-000000000004", roles).await;
     let path = h.rg_path("rg-emulator");
     assert_eq!(h.arm(Method::GET, &path, &token, None).await.status, 200);
     let reply = h.arm(Method::DELETE, &path, &token, None).await;
@@ -284,6 +284,15 @@ async fn api_version_is_required_and_checked() {
         "{message}"
     );
     assert!(message.contains("2021-04-01") && message.contains("2025-04-01"));
+    for path in [
+        format!("/subscriptions/{sub}/resourcegroups/rg-emulator?api-version=2024-01-0%C3%A9"),
+        format!("/subscriptions/{sub}/operationresults/x?api-version=2024-01-0%C3%A9"),
+        format!("/subscriptions/{sub}/operationresults/x?api-version=%E6%97%A5%E6%9C%AC%E8%AA%9E%E3%81%AE"),
+    ] {
+        let reply = h.arm(Method::GET, &path, &token, None).await;
+        assert_eq!(reply.status, 400, "{path}: {}", reply.text);
+        assert_eq!(reply.arm_code(), "InvalidApiVersionParameter", "{path}");
+    }
     for version in [
         "2021-04-01",
         "2022-09-01",
@@ -305,30 +314,34 @@ async fn api_version_is_required_and_checked() {
 }
 
 #[tokio::test]
-async fn unknown_routes_are_404_in_the_arm_envelope() {
+async fn unknown_routes_are_answered_in_the_arm_envelope() {
     let h = Harness::start().await;
     let token = h.token().await;
     let sub = h.info().defaults.subscription_id.clone();
-    let reply = h
-        .arm(
-            Method::GET,
-            &format!("/subscriptions/{sub}/widgets?api-version=2020-01-01"),
-            &token,
-            None,
-        )
-        .await;
-    assert_eq!(reply.status, 404);
-    assert_eq!(reply.arm_code(), "InvalidResourceType");
-    let reply = h
-        .arm(
-            Method::GET,
-            &format!("/subscriptions/{sub}/resourceGroups/rg-emulator/providers/Microsoft.Nope/things/x?api-version=2020-01-01"),
-            &token,
-            None,
-        )
-        .await;
-    assert_eq!(reply.status, 404);
-    assert_eq!(reply.arm_code(), "NoRegisteredProviderFound");
+    let in_group =
+        |rest: &str| format!("/subscriptions/{sub}/resourceGroups/rg-emulator/providers/{rest}?api-version=2020-01-01");
+    let cases = [
+        (
+            format!("/subscriptions/{sub}/widgets?api-version=2020-01-01"),
+            404,
+            "InvalidResourceType",
+        ),
+        (
+            in_group("Microsoft.Compute/virtualMachines/vm"),
+            400,
+            "NoRegisteredProviderFound",
+        ),
+        (in_group("Microsoft.Nope/things/x"), 400, "InvalidResourceNamespace"),
+    ];
+    for (path, status, code) in cases {
+        let reply = h.arm(Method::GET, &path, &token, None).await;
+        assert_eq!(
+            (reply.status, reply.arm_code()),
+            (status, code),
+            "{path}: {}",
+            reply.text
+        );
+    }
     let reply = h.arm(Method::POST, &h.rg_path("rg-emulator"), &token, None).await;
     assert_eq!(reply.status, 405);
     assert_eq!(reply.arm_code(), "MethodNotAllowed");
@@ -338,20 +351,12 @@ async fn unknown_routes_are_404_in_the_arm_envelope() {
 async fn every_response_carries_the_tracking_headers() {
     let h = Harness::start().await;
     let token = h.token().await;
-    let url = format!("{}{}", h.info().endpoints.arm, h.rg_path("rg-emulator"));
-    let auth = format!("Bearer {token}");
-    let reply = h
-        .send(
-            Method::GET,
-            &url,
-            &[
-                ("authorization", &auth),
-                ("x-ms-client-request-id", "client-1"),
-                ("x-ms-correlation-request-id", "corr-1"),
-            ],
-            None,
-        )
-        .await;
+    let path = h.rg_path("rg-emulator");
+    let ids = [
+        ("x-ms-client-request-id", "client-1"),
+        ("x-ms-correlation-request-id", "corr-1"),
+    ];
+    let reply = h.arm_with(Method::GET, &path, &token, &ids, None).await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("x-ms-client-request-id"), Some("client-1"));
     assert_eq!(reply.header("x-ms-correlation-request-id"), Some("corr-1"));
@@ -360,6 +365,7 @@ async fn every_response_carries_the_tracking_headers() {
     assert!(routing.starts_with("EASTUS:"), "{routing}");
     assert!(routing.ends_with(request_id), "{routing}");
 
+    let url = format!("{}{path}", h.info().endpoints.arm);
     let unauthenticated = h.send(Method::GET, &url, &[], None).await;
     assert!(unauthenticated.header("x-ms-request-id").is_some());
     let correlation = unauthenticated.header("x-ms-correlation-request-id").unwrap();

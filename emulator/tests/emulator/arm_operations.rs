@@ -1,11 +1,9 @@
 //! Generic long-running operations: Azure-AsyncOperation status and Location results.
 
-use std::time::{Duration, Instant};
-
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::Harness;
+use crate::common::{Harness, Reply};
 
 async fn start_operation(h: &Harness, body: Value) -> Value {
     let reply = h.admin(Method::POST, "/operations", Some(body)).await;
@@ -17,13 +15,19 @@ fn path<'a>(h: &Harness, url: &'a str) -> &'a str {
     url.strip_prefix(&h.info().endpoints.arm).expect("ARM URL")
 }
 
+/// `GET` of the operation's polling URL `key` (`azure_async_operation` or `location`).
+async fn poll(h: &Harness, op: &Value, key: &str, token: &str) -> Reply {
+    let url = op[key].as_str().expect("a polling URL");
+    h.arm(Method::GET, path(h, url), token, None).await
+}
+
 #[tokio::test]
 async fn async_operation_goes_from_in_progress_to_succeeded() {
     let h = Harness::start().await;
     let token = h.token().await;
     let op = start_operation(
         &h,
-        json!({ "namespace": "Microsoft.ContainerInstance", "location": "westus2", "duration_ms": 800, "api_version": "2023-05-01" }),
+        json!({ "namespace": "Microsoft.ContainerInstance", "location": "westus2", "duration_ms": 60_000, "api_version": "2023-05-01" }),
     )
     .await;
     let status_url = op["azure_async_operation"].as_str().unwrap();
@@ -45,15 +49,11 @@ async fn async_operation_goes_from_in_progress_to_succeeded() {
     assert!(first.json.get("endTime").is_none());
     assert_eq!(first.header("retry-after"), Some("1"));
 
-    let started = Instant::now();
-    let done = loop {
-        let poll = h.arm(Method::GET, path(&h, status_url), &token, None).await;
-        if poll.json["status"] != "InProgress" {
-            break poll;
-        }
-        assert!(started.elapsed() < Duration::from_secs(10));
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    h.advance_clock(30).await;
+    let still = h.arm(Method::GET, path(&h, status_url), &token, None).await;
+    assert_eq!(still.json["status"], "InProgress");
+    h.advance_clock(30).await;
+    let done = h.arm(Method::GET, path(&h, status_url), &token, None).await;
     assert_eq!(done.json["status"], "Succeeded");
     assert!(done.json["endTime"].is_string());
     assert!(done.header("retry-after").is_none());
@@ -72,7 +72,7 @@ async fn location_result_is_202_then_the_error_of_a_failed_operation() {
         &h,
         json!({
             "namespace": "Microsoft.VirtualMachineImages",
-            "duration_ms": 600,
+            "duration_ms": 60_000,
             "status": "Failed",
             "error": { "code": "ImageBuildFailed", "message": "customization failed" }
         }),
@@ -83,21 +83,14 @@ async fn location_result_is_202_then_the_error_of_a_failed_operation() {
     assert_eq!(first.status, 202);
     assert_eq!(first.header("location"), Some(location));
     assert_eq!(first.header("retry-after"), Some("1"));
-    tokio::time::sleep(Duration::from_millis(650)).await;
+    h.advance_clock(60).await;
     let result = h.arm(Method::GET, path(&h, location), &token, None).await;
-    assert_eq!(result.status, 500);
+    assert_eq!(result.status, 400, "a failure is a 4xx, which clients do not retry");
     assert_eq!(
         result.json,
         json!({"error":{"code":"ImageBuildFailed","message":"customization failed"}})
     );
-    let status = h
-        .arm(
-            Method::GET,
-            path(&h, op["azure_async_operation"].as_str().unwrap()),
-            &token,
-            None,
-        )
-        .await;
+    let status = poll(&h, &op, "azure_async_operation", &token).await;
     assert_eq!(status.json["status"], "Failed");
     assert_eq!(status.json["error"]["code"], "ImageBuildFailed");
 }
@@ -111,18 +104,9 @@ async fn canceled_operations_report_canceled() {
         json!({ "namespace": "Microsoft.ContainerRegistry", "duration_ms": 0, "status": "Canceled" }),
     )
     .await;
-    let status = h
-        .arm(
-            Method::GET,
-            path(&h, op["azure_async_operation"].as_str().unwrap()),
-            &token,
-            None,
-        )
-        .await;
+    let status = poll(&h, &op, "azure_async_operation", &token).await;
     assert_eq!(status.json["status"], "Canceled");
-    let result = h
-        .arm(Method::GET, path(&h, op["location"].as_str().unwrap()), &token, None)
-        .await;
+    let result = poll(&h, &op, "location", &token).await;
     assert_eq!(result.status, 409);
     assert_eq!(result.arm_code(), "OperationCanceled");
 }
@@ -146,4 +130,31 @@ async fn operations_are_found_only_under_their_own_namespace() {
         )
         .await;
     assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn the_failure_status_of_a_location_result_can_be_chosen() {
+    let h = Harness::start().await;
+    let token = h.token().await;
+    for status in [409, 422, 500] {
+        let op = start_operation(
+            &h,
+            json!({ "namespace": "Microsoft.Compute", "duration_ms": 0, "status": "Failed", "failure_status": status }),
+        )
+        .await;
+        let result = poll(&h, &op, "location", &token).await;
+        assert_eq!(result.status, status);
+        assert_eq!(
+            result.json,
+            json!({"error":{"code":"OperationFailed","message":"The operation failed."}})
+        );
+    }
+    for bad in [
+        json!({ "namespace": "Microsoft.Compute", "failure_status": 200 }),
+        json!({ "namespace": "Microsoft.Compute", "failure_status": 600 }),
+        json!({ "namespace": "Microsoft.Compute", "duration_ms": u64::MAX }),
+    ] {
+        let reply = h.admin(Method::POST, "/operations", Some(bad.clone())).await;
+        assert_eq!(reply.status, 400, "{bad}: {}", reply.text);
+    }
 }

@@ -1,10 +1,8 @@
 //! Resource groups over ARM: create, update, get, head, patch, list with paging, delete as a
 //! long-running operation.
 
-use std::time::{Duration, Instant};
-
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::{Harness, RG_API};
 
@@ -124,16 +122,33 @@ async fn put_is_validated_like_arm() {
         .await;
     assert_eq!(reply.arm_code(), "InvalidResourceGroup");
 
-    let reply = h
-        .arm(
-            Method::PUT,
-            &h.rg_path("ok-name"),
-            &token,
-            Some(json!({ "location": "atlantis" })),
-        )
-        .await;
-    assert_eq!(reply.status, 400);
-    assert_eq!(reply.arm_code(), "LocationNotAvailableForResourceGroup");
+    for location in [
+        "atlantis",
+        "global",
+        "Asia",
+        "unitedstates",
+        "eastusstage",
+        "eastus2euap",
+    ] {
+        let reply = h
+            .arm(
+                Method::PUT,
+                &h.rg_path("ok-name"),
+                &token,
+                Some(json!({ "location": location })),
+            )
+            .await;
+        assert_eq!(reply.status, 400, "{location}");
+        assert_eq!(reply.arm_code(), "LocationNotAvailableForResourceGroup", "{location}");
+        let message = reply.json["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!(
+                "The provided location '{location}' is not available for resource group. List of available regions is 'australiacentral,"
+            )),
+            "{message}"
+        );
+        assert!(!message.contains("global") || location == "global", "{message}");
+    }
 
     let url = format!("{}{}", h.info().endpoints.arm, h.rg_path("ok-name"));
     let auth = format!("Bearer {token}");
@@ -162,7 +177,7 @@ async fn get_of_a_missing_group_is_resource_group_not_found() {
 #[tokio::test]
 async fn delete_is_a_long_running_operation_followed_through_location() {
     let h = Harness::with(az_emulator::EmulatorConfig {
-        operation_duration_ms: 1000,
+        operation_duration_ms: 60_000,
         ..az_emulator::EmulatorConfig::default()
     })
     .await;
@@ -173,7 +188,6 @@ async fn delete_is_a_long_running_operation_followed_through_location() {
         .await;
     assert_eq!(created.status, 201);
 
-    let started = Instant::now();
     let accepted = h.arm(Method::DELETE, &path, &token, None).await;
     assert_eq!(accepted.status, 202, "{}", accepted.text);
     assert_eq!(accepted.header("retry-after"), Some("1"));
@@ -196,22 +210,21 @@ async fn delete_is_a_long_running_operation_followed_through_location() {
     assert_eq!(again.arm_code(), "ResourceGroupBeingDeleted");
 
     let operation_path = location.strip_prefix(&h.info().endpoints.arm).unwrap();
-    let mut polls = Vec::new();
-    loop {
-        let poll = h.arm(Method::GET, operation_path, &token, None).await;
-        polls.push(poll.status);
-        if poll.status != 202 {
-            assert_eq!(poll.status, 200, "{}", poll.text);
-            assert!(poll.text.is_empty());
-            break;
-        }
-        assert_eq!(poll.header("retry-after"), Some("1"));
-        assert_eq!(poll.header("location"), Some(location.as_str()));
-        assert!(started.elapsed() < Duration::from_secs(10), "never finished");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(polls.first(), Some(&202));
-    assert!(started.elapsed() >= Duration::from_millis(1000));
+    let running = h.arm(Method::GET, operation_path, &token, None).await;
+    assert_eq!(running.status, 202, "{}", running.text);
+    assert_eq!(running.header("retry-after"), Some("1"));
+    assert_eq!(running.header("location"), Some(location.as_str()));
+
+    h.advance_clock(30).await;
+    assert_eq!(h.arm(Method::GET, operation_path, &token, None).await.status, 202);
+    assert_eq!(
+        h.arm(Method::GET, &path, &token, None).await.json["properties"]["provisioningState"],
+        "Deleting"
+    );
+    h.advance_clock(30).await;
+    let done = h.arm(Method::GET, operation_path, &token, None).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert!(done.text.is_empty());
 
     let after = h.arm(Method::GET, &path, &token, None).await;
     assert_eq!(after.status, 404);
@@ -319,4 +332,125 @@ async fn subscriptions_are_listed_and_read() {
         reply.json,
         json!({"error":{"code":"SubscriptionNotFound","message":format!("The subscription '{missing}' could not be found.")}})
     );
+}
+
+/// Creates `name` with `tags` in the default subscription.
+async fn create_tagged(h: &Harness, token: &str, name: &str, tags: Value) {
+    let reply = h
+        .arm(
+            Method::PUT,
+            &h.rg_path(name),
+            token,
+            Some(json!({ "location": "eastus", "tags": tags })),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+}
+
+#[tokio::test]
+async fn list_filters_by_tag_name_and_value() {
+    let h = Harness::start().await;
+    let token = h.token().await;
+    create_tagged(&h, &token, "rg-ci-1", json!({ "Team": "build", "env": "ci" })).await;
+    create_tagged(&h, &token, "rg-ci-2", json!({ "team": "Build" })).await;
+    create_tagged(&h, &token, "rg-other", json!({ "owner": "someone" })).await;
+    let sub = h.info().defaults.subscription_id.clone();
+    let names = |filter: &'static str| {
+        let h = &h;
+        let token = token.clone();
+        let sub = sub.clone();
+        async move {
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("api-version", RG_API)
+                .append_pair("$filter", filter)
+                .append_pair("$top", "1")
+                .finish();
+            let mut path = format!("/subscriptions/{sub}/resourcegroups?{query}");
+            let mut names = Vec::new();
+            loop {
+                let page = h.arm(Method::GET, &path, &token, None).await;
+                assert_eq!(page.status, 200, "{filter}: {}", page.text);
+                for group in page.json["value"].as_array().unwrap() {
+                    names.push(group["name"].as_str().unwrap().to_owned());
+                }
+                match page.json["nextLink"].as_str() {
+                    Some(next) => path = next.strip_prefix(&h.info().endpoints.arm).unwrap().to_owned(),
+                    None => break names,
+                }
+            }
+        }
+    };
+    assert_eq!(names("tagName eq 'team'").await, ["rg-ci-1", "rg-ci-2"]);
+    assert_eq!(names("TAGNAME eq 'TEAM' and TagValue eq 'build'").await, ["rg-ci-1"]);
+    assert_eq!(
+        names("tagName eq 'owner' and tagValue eq 'nobody'").await,
+        Vec::<String>::new()
+    );
+
+    for filter in ["name eq 'rg-ci-1'", "location eq 'eastus'", "tagName eq 'team"] {
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("api-version", RG_API)
+            .append_pair("$filter", filter)
+            .finish();
+        let reply = h
+            .arm(
+                Method::GET,
+                &format!("/subscriptions/{sub}/resourcegroups?{query}"),
+                &token,
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, 400, "{filter}");
+        assert_eq!(
+            reply.json,
+            json!({"error":{"code":"InvalidFilterInQueryString","message":format!("Invalid $filter '{filter}' specified in the query string.")}})
+        );
+    }
+}
+
+#[tokio::test]
+async fn tags_are_held_to_arm_limits() {
+    let h = Harness::start().await;
+    let token = h.token().await;
+    let many: serde_json::Map<String, Value> = (0..51).map(|i| (format!("tag{i}"), json!("v"))).collect();
+    let cases = [
+        (json!(many), "InvalidTags"),
+        (json!({ "a/b": "x" }), "InvalidTagNameCharacters"),
+        (json!({ "50%": "x" }), "InvalidTagNameCharacters"),
+        (json!({ "n".repeat(513): "x" }), "InvalidTagName"),
+        (json!({ "n": "v".repeat(257) }), "InvalidTagValueLength"),
+    ];
+    for (tags, code) in cases {
+        for (method, path, body) in [
+            (
+                Method::PUT,
+                h.rg_path("tagged"),
+                json!({ "location": "eastus", "tags": tags }),
+            ),
+            (Method::PATCH, h.rg_path("rg-emulator"), json!({ "tags": tags })),
+        ] {
+            let reply = h.arm(method.clone(), &path, &token, Some(body)).await;
+            assert_eq!(reply.status, 400, "{method} {code}: {}", reply.text);
+            assert_eq!(reply.arm_code(), code, "{method}");
+        }
+    }
+    let fifty: serde_json::Map<String, Value> = (0..50).map(|i| (format!("tag{i}"), json!("v"))).collect();
+    let reply = h
+        .arm(
+            Method::PATCH,
+            &h.rg_path("rg-emulator"),
+            &token,
+            Some(json!({ "tags": fifty })),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let seeded = h
+        .admin(
+            Method::POST,
+            "/seed",
+            Some(json!({ "resource_groups": [ { "name": "seeded", "tags": { "a<b": "x" } } ] })),
+        )
+        .await;
+    assert_eq!(seeded.status, 400);
+    assert!(seeded.text.contains("resource_groups[0].tags"), "{}", seeded.text);
 }

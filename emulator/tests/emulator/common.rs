@@ -120,19 +120,22 @@ impl Harness {
         .await
     }
 
+    /// The client credentials grant with a secret.
+    pub async fn secret_grant(&self, tenant: &str, client_id: &str, secret: &str, scope: &str) -> Reply {
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", secret),
+            ("scope", scope),
+        ];
+        self.token_request(tenant, &form).await
+    }
+
     /// A token for `scope` as the default service principal.
     pub async fn token_for_scope(&self, scope: &str) -> String {
         let d = &self.info().defaults;
         let reply = self
-            .token_request(
-                &d.tenant_id,
-                &[
-                    ("grant_type", "client_credentials"),
-                    ("client_id", &d.client_id),
-                    ("client_secret", &d.client_secret),
-                    ("scope", scope),
-                ],
-            )
+            .secret_grant(&d.tenant_id, &d.client_id, &d.client_secret, scope)
             .await;
         assert_eq!(reply.status, 200, "{}", reply.text);
         reply.json["access_token"].as_str().expect("access_token").to_owned()
@@ -156,9 +159,22 @@ impl Harness {
 
     /// An ARM request; `path_and_query` starts with `/`.
     pub async fn arm(&self, method: Method, path_and_query: &str, token: &str, body: Option<Value>) -> Reply {
+        self.arm_with(method, path_and_query, token, &[], body).await
+    }
+
+    /// An ARM request with `extra` headers.
+    pub async fn arm_with(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        token: &str,
+        extra: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Reply {
         let url = format!("{}{path_and_query}", self.info().endpoints.arm);
         let auth = format!("Bearer {token}");
         let mut headers = vec![("authorization", auth.as_str())];
+        headers.extend_from_slice(extra);
         if body.is_some() {
             headers.push(("content-type", "application/json"));
         }
@@ -169,6 +185,25 @@ impl Harness {
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
         let url = format!("{}{path}", self.info().endpoints.admin);
         self.send(method, &url, &[], body.map(|b| b.to_string())).await
+    }
+
+    /// Moves the emulator's clock forward (`POST /clock/advance`).
+    pub async fn advance_clock(&self, seconds: u64) {
+        let reply = self
+            .admin(
+                Method::POST,
+                "/clock/advance",
+                Some(serde_json::json!({ "seconds": seconds })),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+
+    /// The journal's entries (`GET /journal`).
+    pub async fn journal(&self) -> Vec<Value> {
+        let reply = self.admin(Method::GET, "/journal", None).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.json.as_array().expect("an array").clone()
     }
 
     /// `/subscriptions/{default}/resourcegroups/{name}?api-version=...`

@@ -209,7 +209,15 @@ async fn default_config_is_random_and_cleans_up_its_state_dir() {
     assert_eq!(env["AZ_ARM_ENDPOINT"], info.endpoints.arm);
     assert_eq!(env["AZURE_AUTHORITY_HOST"], info.endpoints.login);
     assert_eq!(env["AZURE_CLIENT_SECRET"], d.client_secret);
-    assert_eq!(env["SSL_CERT_FILE"], info.ca_file.display().to_string());
+    assert_eq!(env["AZ_CA_BUNDLE"], info.ca_file.display().to_string());
+    assert_eq!(info.ca_bundle_file, dir.join("ca-bundle.pem"));
+    for variable in ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"] {
+        assert_eq!(env[variable], info.ca_bundle_file.display().to_string(), "{variable}");
+    }
+    let bundle = std::fs::read_to_string(&info.ca_bundle_file).unwrap();
+    assert!(bundle.ends_with(&pem), "the emulator's CA comes last");
+    let system = std::fs::read_to_string("/etc/ssl/certs/ca-certificates.crt").unwrap_or_default();
+    assert!(bundle.starts_with(&system), "the system's roots come first");
     assert_eq!(env["AZURE_POD_IDENTITY_AUTHORITY_HOST"], info.endpoints.imds);
     assert_eq!(env.len(), 16);
     emulator.shutdown().await;
@@ -234,4 +242,77 @@ async fn start_reports_references_to_nothing() {
         error.to_string(),
         "invalid config: location: 'moon' is not an Azure region"
     );
+}
+
+#[test]
+fn debug_output_never_shows_secrets() {
+    let config = EmulatorConfig::from_toml_str(
+        r#"
+identity_header = "header-secret-value"
+[[service_principals]]
+client_secret = "client-secret-value"
+"#,
+    )
+    .unwrap();
+    let debug = format!("{config:?}");
+    assert!(
+        !debug.contains("header-secret-value") && !debug.contains("client-secret-value"),
+        "{debug}"
+    );
+    assert!(debug.contains("<redacted>"), "{debug}");
+    let seed = format!("{:?}", config.service_principals[0]);
+    assert!(!seed.contains("client-secret-value"), "{seed}");
+}
+
+#[tokio::test]
+async fn startup_info_debug_never_shows_secrets() {
+    let config = EmulatorConfig {
+        identity_header: Some("header-secret-value".into()),
+        ..EmulatorConfig::default()
+    };
+    let emulator = Emulator::start(config).await.unwrap();
+    let info = emulator.info();
+    let secret = info.defaults.client_secret.clone();
+    for debug in [format!("{info:?}"), format!("{:?}", info.defaults)] {
+        assert!(!debug.contains(&secret), "{debug}");
+        assert!(!debug.contains("header-secret-value"), "{debug}");
+        assert!(debug.contains(&info.defaults.client_id), "other fields are shown");
+    }
+    emulator.shutdown().await;
+}
+
+#[test]
+fn parse_errors_never_quote_secrets() {
+    let cases = [
+        ("[[service_principals]]\nclient_secret = 12345678\n", "<toml>:2:"),
+        ("identity_header = \"h3ader-s3cret\" trailing\n", "<toml>:1:"),
+        ("{\"service_principals\":[{\"client_secret\": 12345678}]}", "<json>:1:"),
+        ("{\n  \"identity_header\": 12345678\n}", "<json>:2:"),
+    ];
+    for (text, position) in cases {
+        let error = if text.starts_with('{') {
+            EmulatorConfig::from_json_str(text)
+        } else {
+            EmulatorConfig::from_toml_str(text)
+        }
+        .unwrap_err();
+        for shown in [error.to_string(), format!("{error:?}")] {
+            assert!(!shown.contains("12345678") && !shown.contains("s3cret"), "{shown}");
+        }
+        let line = error.to_string();
+        assert!(line.starts_with(position), "{line}");
+        assert!(line.contains("<redacted>"), "{line}");
+    }
+}
+
+#[test]
+fn limits_are_range_checked() {
+    let error = EmulatorConfig::from_toml_str("max_connections = 0").unwrap_err();
+    assert_eq!(error.to_string(), "invalid config: max_connections: must be at least 1");
+    let error = EmulatorConfig::from_toml_str("operation_duration_ms = 604800001").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid config: operation_duration_ms: must be at most 7 days"
+    );
+    assert_eq!(EmulatorConfig::default().max_connections, 1024);
 }

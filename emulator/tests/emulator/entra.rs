@@ -33,15 +33,7 @@ async fn client_secret_grant_issues_an_arm_token() {
     let h = Harness::start().await;
     let d = h.info().defaults.clone();
     let reply = h
-        .token_request(
-            &d.tenant_id,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", &d.client_id),
-                ("client_secret", &d.client_secret),
-                ("scope", ARM_SCOPE),
-            ],
-        )
+        .secret_grant(&d.tenant_id, &d.client_id, &d.client_secret, ARM_SCOPE)
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.json["token_type"], "Bearer");
@@ -92,14 +84,11 @@ async fn every_known_resource_gets_a_token_and_others_do_not() {
     }
     let d = h.info().defaults.clone();
     let reply = h
-        .token_request(
+        .secret_grant(
             &d.tenant_id,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", &d.client_id),
-                ("client_secret", &d.client_secret),
-                ("scope", "https://vault.azure.net/.default"),
-            ],
+            &d.client_id,
+            &d.client_secret,
+            "https://vault.azure.net/.default",
         )
         .await;
     let description = assert_aad_error(&reply, 400, "invalid_resource", 500011);
@@ -114,15 +103,7 @@ async fn wrong_secret_is_aadsts7000215() {
     let h = Harness::start().await;
     let d = h.info().defaults.clone();
     let reply = h
-        .token_request(
-            &d.tenant_id,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", &d.client_id),
-                ("client_secret", "not-the-secret"),
-                ("scope", ARM_SCOPE),
-            ],
-        )
+        .secret_grant(&d.tenant_id, &d.client_id, "not-the-secret", ARM_SCOPE)
         .await;
     let description = assert_aad_error(&reply, 401, "invalid_client", 7000215);
     assert!(description.contains("Invalid client secret provided."));
@@ -134,17 +115,7 @@ async fn unknown_client_is_aadsts700016() {
     let h = Harness::start().await;
     let d = h.info().defaults.clone();
     let stranger = "11111111-2222-3333-4444-555555555555";
-    let reply = h
-        .token_request(
-            &d.tenant_id,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", stranger),
-                ("client_secret", "x"),
-                ("scope", ARM_SCOPE),
-            ],
-        )
-        .await;
+    let reply = h.secret_grant(&d.tenant_id, stranger, "x", ARM_SCOPE).await;
     let description = assert_aad_error(&reply, 400, "unauthorized_client", 700016);
     assert!(
         description.contains(&format!(
@@ -160,15 +131,7 @@ async fn unknown_tenant_is_aadsts90002() {
     let h = Harness::start().await;
     let d = h.info().defaults.clone();
     let reply = h
-        .token_request(
-            "contoso.example",
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", &d.client_id),
-                ("client_secret", &d.client_secret),
-                ("scope", ARM_SCOPE),
-            ],
-        )
+        .secret_grant("contoso.example", &d.client_id, &d.client_secret, ARM_SCOPE)
         .await;
     let description = assert_aad_error(&reply, 400, "invalid_request", 90002);
     assert!(description.contains("Tenant 'contoso.example' not found."));
@@ -314,6 +277,15 @@ async fn federated_client_assertion_is_checked_against_the_credential() {
     };
     assert_aad_error(&exchange(forged).await, 401, "invalid_client", 50013);
     assert_aad_error(&exchange("garbage".to_owned()).await, 400, "invalid_client", 50027);
+
+    let access_token = h.token().await;
+    let description = assert_aad_error(&exchange(access_token).await, 401, "invalid_client", 50013);
+    assert!(description.contains("signature validation"), "{description}");
+
+    let soon_stale = mint("repo:acme/app:ref:refs/heads/main", "https://token.actions.example/").await;
+    h.advance_clock(3600).await;
+    let description = assert_aad_error(&exchange(soon_stale).await, 400, "invalid_client", 700024);
+    assert!(description.contains("not within its valid time range"), "{description}");
 }
 
 #[tokio::test]
@@ -328,5 +300,69 @@ async fn openid_configuration_names_the_token_endpoint() {
         reply.json["token_endpoint"],
         format!("{login}/{tenant}/oauth2/v2.0/token")
     );
-    assert_eq!(reply.json["issuer"], format!("{login}/{tenant}/v2.0"));
+    assert_eq!(
+        reply.json["issuer"],
+        format!("https://login.microsoftonline.com/{tenant}/v2.0"),
+        "the v2 issuer, as Azure's v2 document names it"
+    );
+    let token = h.token().await;
+    assert_eq!(
+        claims(&token)["iss"],
+        format!("https://sts.windows.net/{tenant}/"),
+        "ARM tokens are v1 tokens, as in Azure"
+    );
+    assert_eq!(claims(&token)["ver"], "1.0");
+}
+
+#[tokio::test]
+async fn instance_discovery_points_at_the_tenant_document() {
+    let h = Harness::start().await;
+    let login = h.info().endpoints.login.clone();
+    let tenant = h.info().defaults.tenant_id.clone();
+    let port = login.rsplit(':').next().unwrap().to_owned();
+    let discover = |authorization_endpoint: String| {
+        let h = &h;
+        let login = login.clone();
+        async move {
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("api-version", "1.1")
+                .append_pair("authorization_endpoint", &authorization_endpoint)
+                .finish();
+            h.send(
+                Method::GET,
+                &format!("{login}/common/discovery/instance?{query}"),
+                &[],
+                None,
+            )
+            .await
+        }
+    };
+
+    let reply = discover(format!("https://localhost:{port}/{tenant}/oauth2/v2.0/authorize")).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let document = format!("{login}/{tenant}/v2.0/.well-known/openid-configuration");
+    assert_eq!(reply.json["tenant_discovery_endpoint"], document);
+    assert_eq!(reply.json["api-version"], "1.1");
+    assert_eq!(
+        reply.json["metadata"][0]["aliases"],
+        json!([format!("127.0.0.1:{port}"), format!("localhost:{port}")])
+    );
+    let followed = h.send(Method::GET, &document, &[], None).await;
+    assert_eq!(followed.status, 200, "{}", followed.text);
+    assert_eq!(
+        followed.json["token_endpoint"],
+        format!("{login}/{tenant}/oauth2/v2.0/token")
+    );
+
+    let reply = discover(format!("https://login.example.com/{tenant}/oauth2/v2.0/authorize")).await;
+    assert_aad_error(&reply, 400, "invalid_instance", 50049);
+    let reply = h
+        .send(
+            Method::GET,
+            &format!("{login}/common/discovery/instance?api-version=1.1"),
+            &[],
+            None,
+        )
+        .await;
+    assert_aad_error(&reply, 400, "invalid_request", 90014);
 }

@@ -1,7 +1,5 @@
 //! Fault injection: seeded, reproducible 429/5xx/drops, latency, runtime replacement.
 
-use std::time::{Duration, Instant};
-
 use az_emulator::{EmulatorConfig, FaultConfig, FaultRule, ListenerKind};
 use reqwest::Method;
 use serde_json::json;
@@ -137,12 +135,13 @@ async fn faults_can_be_replaced_at_runtime_and_never_hit_admin() {
 }
 
 #[tokio::test]
-async fn latency_delays_matching_requests_only() {
+async fn latency_applies_to_matching_requests_only_and_adds_up() {
     let config = EmulatorConfig {
         faults: FaultConfig {
+            latency_ms: 5,
             routes: vec![FaultRule {
                 path_prefix: Some("/SUBSCRIPTIONS".into()),
-                latency_ms: 300,
+                latency_ms: 20,
                 ..FaultRule::default()
             }],
             ..FaultConfig::default()
@@ -151,10 +150,20 @@ async fn latency_delays_matching_requests_only() {
     };
     let h = Harness::with(config).await;
     let token = h.token().await;
-    let started = Instant::now();
     let reply = h.arm(Method::GET, &h.rg_path("rg-emulator"), &token, None).await;
     assert_eq!(reply.status, 200);
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    let latencies: Vec<(String, u64)> = h
+        .journal()
+        .await
+        .iter()
+        .map(|e| {
+            (
+                e["listener"].as_str().unwrap().to_owned(),
+                e["latency_ms"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(latencies, [("login".to_owned(), 5), ("arm".to_owned(), 25)]);
 }
 
 #[tokio::test]
@@ -178,4 +187,59 @@ async fn login_faults_use_the_entra_error_shape() {
     assert_eq!(reply.header("retry-after"), Some("2"));
     assert!(reply.json["error_description"].as_str().unwrap().starts_with("AADSTS"));
     assert!(reply.json["error_codes"].is_array());
+}
+
+/// Sends `GET {path}` on `stream` (HTTP/1.1, keep-alive).
+async fn send_get(stream: &mut tokio::net::TcpStream, path: &str) {
+    use tokio::io::AsyncWriteExt;
+    let request = format!("GET {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("request written");
+}
+
+/// Reads one response without a body (the identity listener's 404) and returns its status line.
+async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        assert_eq!(stream.read(&mut byte).await.expect("reads"), 1, "connection closed");
+        head.push(byte[0]);
+    }
+    String::from_utf8(head).unwrap().lines().next().unwrap().to_owned()
+}
+
+/// The paths of the journal's entries.
+async fn paths(h: &Harness) -> Vec<String> {
+    h.journal()
+        .await
+        .iter()
+        .map(|e| e["path"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn connections_beyond_the_limit_wait_until_one_closes() {
+    let h = Harness::with(EmulatorConfig {
+        max_connections: 1,
+        ..quick_config()
+    })
+    .await;
+    let address = h.info().endpoints.imds.strip_prefix("http://").unwrap().to_owned();
+
+    let mut first = tokio::net::TcpStream::connect(&address).await.unwrap();
+    send_get(&mut first, "/first").await;
+    assert_eq!(read_head(&mut first).await, "HTTP/1.1 404 Not Found");
+    let mut second = tokio::net::TcpStream::connect(&address).await.unwrap();
+    send_get(&mut second, "/second").await;
+    send_get(&mut first, "/first-again").await;
+    assert_eq!(read_head(&mut first).await, "HTTP/1.1 404 Not Found");
+    assert_eq!(
+        paths(&h).await,
+        ["/first", "/first-again"],
+        "the second connection waits"
+    );
+
+    drop(first);
+    assert_eq!(read_head(&mut second).await, "HTTP/1.1 404 Not Found");
+    assert_eq!(paths(&h).await, ["/first", "/first-again", "/second"]);
 }

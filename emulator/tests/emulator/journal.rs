@@ -10,15 +10,9 @@ async fn journal_records_requests_without_secrets() {
     let h = Harness::start().await;
     let token = h.token().await;
     let d = h.info().defaults.clone();
-    let url = format!("{}{}", h.info().endpoints.arm, h.rg_path("rg-emulator"));
-    let auth = format!("Bearer {token}");
+    let ids = [("x-ms-client-request-id", "journal-test")];
     let reply = h
-        .send(
-            Method::GET,
-            &url,
-            &[("authorization", &auth), ("x-ms-client-request-id", "journal-test")],
-            None,
-        )
+        .arm_with(Method::GET, &h.rg_path("rg-emulator"), &token, &ids, None)
         .await;
     assert_eq!(reply.status, 200);
 
@@ -117,6 +111,75 @@ async fn admin_answers_health_and_unknown_paths() {
     assert_eq!(health.json, json!({ "status": "ok" }));
     assert_eq!(h.admin(Method::GET, "/nope", None).await.status, 404);
     assert_eq!(h.admin(Method::POST, "/journal", None).await.status, 405);
+    assert_eq!(h.admin(Method::GET, "/clock/advance", None).await.status, 405);
     let journal = h.admin(Method::GET, "/journal", None).await;
     assert_eq!(journal.json, json!([]), "admin requests are not journaled");
+}
+
+#[tokio::test]
+async fn encoded_secret_names_are_redacted_and_long_fields_cut() {
+    let h = Harness::start().await;
+    let imds = &h.info().endpoints.imds;
+    let url = format!(
+        "{imds}/metadata/identity/oauth2/token?api-version=2018-02-01&client%5Fsecret=top-secret&Sig=also-secret"
+    );
+    h.send(Method::GET, &url, &[("metadata", "true")], None).await;
+    let long = format!("{imds}/{}?{}", "p".repeat(4000), "q".repeat(4000));
+    let reply = h
+        .send(
+            Method::GET,
+            &long,
+            &[("x-ms-client-request-id", &"c".repeat(3000))],
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, 404);
+
+    let entries = h.journal().await;
+    assert_eq!(
+        entries[0]["query"],
+        "api-version=2018-02-01&client%5Fsecret=REDACTED&Sig=REDACTED"
+    );
+    for field in ["path", "query", "client_request_id"] {
+        let text = entries[1][field].as_str().unwrap();
+        assert!(text.len() <= 1024, "{field}: {} bytes", text.len());
+        assert!(text.ends_with('…'), "{field}");
+    }
+    let all = serde_json::to_string(&entries).unwrap();
+    assert!(!all.contains("top-secret") && !all.contains("also-secret"));
+}
+
+#[tokio::test]
+async fn the_clock_moves_forward_only_when_asked() {
+    let h = Harness::start().await;
+    let before = h.admin(Method::GET, "/clock", None).await;
+    assert_eq!(before.status, 200);
+    assert_eq!(before.json["offset_ms"], 0);
+    let advanced = h
+        .admin(
+            Method::POST,
+            "/clock/advance",
+            Some(json!({ "seconds": 90, "milliseconds": 500 })),
+        )
+        .await;
+    assert_eq!(advanced.status, 200, "{}", advanced.text);
+    assert_eq!(advanced.json["offset_ms"], 90_500);
+    let parse = |reply: &crate::common::Reply| {
+        time::OffsetDateTime::parse(
+            reply.json["now"].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+    };
+    assert!(parse(&advanced) - parse(&before) >= time::Duration::seconds(90));
+    for bad in [
+        json!({}),
+        json!({ "minutes": 1 }),
+        json!({ "seconds": -1 }),
+        json!({ "seconds": 200u64 * 365 * 24 * 3600 }),
+    ] {
+        let reply = h.admin(Method::POST, "/clock/advance", Some(bad.clone())).await;
+        assert_eq!(reply.status, 400, "{bad}");
+    }
+    assert_eq!(h.admin(Method::GET, "/clock", None).await.json["offset_ms"], 90_500);
 }

@@ -1,7 +1,5 @@
 //! DELETE of a resource group: a long-running operation polled through `Location`.
 
-use std::time::Instant;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
@@ -19,7 +17,7 @@ use crate::random;
 pub(super) fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let (subscription, name) = (call.params[0], call.params[1]);
     let settings = &call.shared.settings;
-    let now = Instant::now();
+    let now = call.shared.clock.instant();
     let mut world = call.shared.write();
     let group = world
         .groups
@@ -50,7 +48,13 @@ pub(super) fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         success_status: 200,
         style: LocationStyle::Subscription,
     };
-    let handle = lro::start(&mut world, spec, call.arm(), settings.retry_after_secs);
+    let handle = lro::start(
+        &mut world,
+        spec,
+        &call.shared.clock,
+        call.arm(),
+        settings.retry_after_secs,
+    );
     if let Some(group) = world.groups.get_mut(subscription, name, now) {
         group.deletion = Some(Deletion {
             operation_id: handle.id.clone(),

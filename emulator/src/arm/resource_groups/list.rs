@@ -1,12 +1,11 @@
 //! Listing the resource groups of a subscription, a page at a time.
 
-use std::time::Instant;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hyper::StatusCode;
 use serde_json::json;
 
+use super::filter::TagFilter;
 use crate::arm::error::ArmError;
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
@@ -16,9 +15,12 @@ use crate::model::roles::{Action, is_authorized};
 /// Page size when the request has no `$top` (ARM's maximum).
 const MAX_PAGE: usize = 1000;
 
-/// GET of the collection: the groups the caller may read, a page at a time (`$top`, `$skiptoken`).
+/// GET of the collection: the groups the caller may read that pass the tag `$filter`, a page at
+/// a time (`$top`, `$skiptoken`).
 pub(super) fn list(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let subscription = call.params[0];
+    let filter_text = call.request.query("$filter");
+    let filter = filter_text.map(TagFilter::parse).transpose()?;
     let top = match call.request.query("$top") {
         None => None,
         Some(raw) => Some(
@@ -51,7 +53,8 @@ pub(super) fn list(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let world = call.shared.read();
     let mut readable = world
         .groups
-        .list_after(subscription, after.as_deref(), Instant::now())
+        .list_after(subscription, after.as_deref(), call.shared.clock.instant())
+        .filter(|group| filter.as_ref().is_none_or(|f| f.matches(group)))
         .filter(|group| {
             is_authorized(
                 &world.role_assignments,
@@ -65,6 +68,9 @@ pub(super) fn list(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     if let (Some(last), Some(_)) = (page.last(), readable.next()) {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         query.append_pair("api-version", call.api_version);
+        if let Some(filter) = filter_text {
+            query.append_pair("$filter", filter);
+        }
         if let Some(top) = top {
             query.append_pair("$top", &top.to_string());
         }

@@ -2,6 +2,7 @@
 //! paging, and delete as a long-running operation.
 
 mod delete;
+mod filter;
 mod list;
 mod read;
 mod write;

@@ -1,7 +1,5 @@
 //! GET and HEAD of a resource group.
 
-use std::time::Instant;
-
 use hyper::StatusCode;
 
 use super::not_found;
@@ -15,7 +13,7 @@ pub(super) fn get(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let world = call.shared.read();
     let group = world
         .groups
-        .get(subscription, name, Instant::now())
+        .get(subscription, name, call.shared.clock.instant())
         .ok_or_else(|| not_found(name))?;
     Ok(Reply::json(StatusCode::OK, &group.to_json()))
 }
@@ -27,7 +25,7 @@ pub(super) fn head(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         .shared
         .read()
         .groups
-        .get(subscription, name, Instant::now())
+        .get(subscription, name, call.shared.clock.instant())
         .is_some();
     Ok(Reply::empty(if exists {
         StatusCode::NO_CONTENT

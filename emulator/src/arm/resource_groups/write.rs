@@ -1,7 +1,6 @@
 //! PUT (create or update) and PATCH (tags) of a resource group.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use hyper::StatusCode;
 use serde_json::Value;
@@ -11,8 +10,8 @@ use crate::arm::error::ArmError;
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
 use crate::model::names::check_resource_group_name;
-use crate::model::regions;
 use crate::model::resource_groups::ResourceGroup;
+use crate::model::{regions, tags};
 
 /// The request body as a JSON object.
 fn body_object(call: &ArmCall<'_>) -> Result<serde_json::Map<String, Value>, ArmError> {
@@ -32,8 +31,18 @@ fn body_object(call: &ArmCall<'_>) -> Result<serde_json::Map<String, Value>, Arm
     }
 }
 
-/// The `tags` of a body, if present; an error if they are not an object of strings.
+/// The `tags` of a body, if present; an error if they are not an object of strings within ARM's
+/// tag limits.
 fn tags_of(body: &serde_json::Map<String, Value>) -> Result<Option<BTreeMap<String, String>>, ArmError> {
+    let tags = strings_of(body)?;
+    if let Some(tags) = &tags {
+        tags::check(tags).map_err(|error| ArmError::bad_request(error.code, error.message))?;
+    }
+    Ok(tags)
+}
+
+/// The `tags` of a body, if present; an error if they are not an object of strings.
+fn strings_of(body: &serde_json::Map<String, Value>) -> Result<Option<BTreeMap<String, String>>, ArmError> {
     match body.get("tags") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(tags)) => tags
@@ -77,7 +86,7 @@ pub(super) fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         )
     })?;
     let tags = tags_of(&body)?.unwrap_or_default();
-    let now = Instant::now();
+    let now = call.shared.clock.instant();
     let mut world = call.shared.write();
     if let Some(existing) = world.groups.get_mut(subscription, name, now) {
         if existing.deletion.is_some() {
@@ -119,7 +128,7 @@ pub(super) fn patch(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let mut world = call.shared.write();
     let group = world
         .groups
-        .get_mut(subscription, name, Instant::now())
+        .get_mut(subscription, name, call.shared.clock.instant())
         .ok_or_else(|| not_found(name))?;
     if group.deletion.is_some() {
         return Err(being_deleted(&group.name));

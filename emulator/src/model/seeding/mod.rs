@@ -6,31 +6,21 @@ mod references;
 mod resources;
 mod roles;
 
+use std::time::Instant;
+
 use serde::Serialize;
 
 use super::World;
 use super::principals::{ManagedIdentity, ServicePrincipal, Tenant};
 use super::roles::RoleAssignment;
 use super::subscriptions::Subscription;
-use crate::config::{
-    ManagedIdentitySeed, ResourceGroupSeed, RoleAssignmentSeed, ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
-};
+use crate::config::SeedSections;
 use crate::error::Error;
 use principals::{managed_identity, service_principal};
 use references::resolve_principal;
 pub(crate) use resources::location;
 use resources::{resource_group, subscription, tenant};
 use roles::{grant_role, scope};
-
-/// The seed sections of a config file or of an admin `POST /seed` body.
-pub(crate) struct Seeds<'a> {
-    pub tenants: &'a [TenantSeed],
-    pub service_principals: &'a [ServicePrincipalSeed],
-    pub managed_identities: &'a [ManagedIdentitySeed],
-    pub subscriptions: &'a [SubscriptionSeed],
-    pub resource_groups: &'a [ResourceGroupSeed],
-    pub role_assignments: &'a [RoleAssignmentSeed],
-}
 
 /// What applying seeds created, with every id resolved.
 #[derive(Serialize, Default, Debug)]
@@ -52,8 +42,14 @@ pub(crate) struct SeededGroup {
     pub location: String,
 }
 
-/// Applies `seeds` to `world`. On error `world` may be partly changed: apply to a copy.
-pub(crate) fn apply(world: &mut World, seeds: &Seeds<'_>, default_location: &str) -> Result<Seeded, Error> {
+/// Applies `seeds` to `world` at the emulator time `now`. On error `world` may be partly
+/// changed: apply to a copy.
+pub(crate) fn apply(
+    world: &mut World,
+    seeds: &SeedSections,
+    default_location: &str,
+    now: Instant,
+) -> Result<Seeded, Error> {
     let mut seeded = Seeded::default();
     for (i, seed) in seeds.tenants.iter().enumerate() {
         let tenant = tenant(world, seed, &format!("tenants[{i}]"))?;
@@ -68,7 +64,7 @@ pub(crate) fn apply(world: &mut World, seeds: &Seeds<'_>, default_location: &str
     }
     for (i, seed) in seeds.resource_groups.iter().enumerate() {
         let field = format!("resource_groups[{i}]");
-        let group = resource_group(world, seed, default_location, &field)?;
+        let group = resource_group(world, seed, default_location, &field, now)?;
         seeded.resource_groups.push(SeededGroup {
             id: group.id(),
             subscription_id: group.subscription_id.clone(),
@@ -89,7 +85,7 @@ pub(crate) fn apply(world: &mut World, seeds: &Seeds<'_>, default_location: &str
     }
     for (i, seed) in seeds.managed_identities.iter().enumerate() {
         let field = format!("managed_identities[{i}]");
-        let identity = managed_identity(world, seed, &field)?;
+        let identity = managed_identity(world, seed, &field, now)?;
         world.identities.push(identity.clone());
         for (j, grant) in seed.roles.iter().enumerate() {
             let assignment = grant_role(world, &identity.principal_id, grant, &field, j)?;
@@ -126,27 +122,18 @@ pub(crate) fn apply(world: &mut World, seeds: &Seeds<'_>, default_location: &str
 
 #[cfg(test)]
 mod tests {
-    use super::{Seeds, apply};
+    use std::time::Instant;
+
+    use super::apply;
     use crate::config::EmulatorConfig;
     use crate::model::World;
     use crate::model::roles::{Action, is_authorized};
-
-    fn seeds(config: &EmulatorConfig) -> Seeds<'_> {
-        Seeds {
-            tenants: &config.tenants,
-            service_principals: &config.service_principals,
-            managed_identities: &config.managed_identities,
-            subscriptions: &config.subscriptions,
-            resource_groups: &config.resource_groups,
-            role_assignments: &config.role_assignments,
-        }
-    }
 
     #[test]
     fn default_config_gives_owner_and_contributor() {
         let config = EmulatorConfig::default();
         let mut world = World::default();
-        let seeded = apply(&mut world, &seeds(&config), "eastus").expect("applies");
+        let seeded = apply(&mut world, &config.seed_sections(), "eastus", Instant::now()).expect("applies");
         let sub = &seeded.subscriptions[0].id;
         let sp = &seeded.service_principals[0];
         let mi = &seeded.managed_identities[0];
@@ -175,7 +162,7 @@ mod tests {
             "#,
         )
         .expect("parses");
-        let error = apply(&mut World::default(), &seeds(&config), "eastus").unwrap_err();
+        let error = apply(&mut World::default(), &config.seed_sections(), "eastus", Instant::now()).unwrap_err();
         assert_eq!(
             error.to_string(),
             "invalid config: subscriptions[0].tenant_id: tenant '00000000-0000-0000-0000-000000000001' is not defined"

@@ -60,6 +60,7 @@ pub(super) fn managed_identity(
     world: &World,
     seed: &ManagedIdentitySeed,
     field: &str,
+    now: Instant,
 ) -> Result<ManagedIdentity, Error> {
     let tenant_id = tenant_ref(world, seed.tenant_id.as_deref(), &format!("{field}.tenant_id"))?;
     let (client_id, principal_id) = unique_ids(
@@ -105,7 +106,7 @@ pub(super) fn managed_identity(
                 seed.subscription_id.as_deref(),
                 &format!("{field}.subscription_id"),
             )?;
-            let group = identity_group(world, &subscription_id, seed, field)?;
+            let group = identity_group(world, &subscription_id, seed, field, now)?;
             match seed.kind {
                 IdentityKind::User => format!(
                     "/subscriptions/{subscription_id}/resourceGroups/{group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}"
@@ -133,8 +134,8 @@ fn identity_group(
     subscription_id: &str,
     seed: &ManagedIdentitySeed,
     field: &str,
+    now: Instant,
 ) -> Result<String, Error> {
-    let now = Instant::now();
     match &seed.resource_group {
         Some(name) => world
             .groups

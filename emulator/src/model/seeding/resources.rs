@@ -8,9 +8,9 @@ use crate::error::Error;
 use crate::model::World;
 use crate::model::names::check_resource_group_name;
 use crate::model::principals::Tenant;
-use crate::model::regions;
 use crate::model::resource_groups::ResourceGroup;
 use crate::model::subscriptions::Subscription;
+use crate::model::{regions, tags};
 
 pub(super) fn tenant(world: &World, seed: &TenantSeed, field: &str) -> Result<Tenant, Error> {
     let id = id_or_random(seed.id.as_deref(), &format!("{field}.id"))?;
@@ -48,6 +48,7 @@ pub(super) fn resource_group(
     seed: &ResourceGroupSeed,
     default_location: &str,
     field: &str,
+    now: Instant,
 ) -> Result<ResourceGroup, Error> {
     let subscription_id = subscription_ref(
         world,
@@ -55,7 +56,7 @@ pub(super) fn resource_group(
         &format!("{field}.subscription_id"),
     )?;
     check_resource_group_name(&seed.name).map_err(|message| Error::invalid(format!("{field}.name"), message))?;
-    if world.groups.get(&subscription_id, &seed.name, Instant::now()).is_some() {
+    if world.groups.get(&subscription_id, &seed.name, now).is_some() {
         return Err(Error::invalid(
             format!("{field}.name"),
             format!(
@@ -66,6 +67,8 @@ pub(super) fn resource_group(
     }
     let location = location(seed.location.as_deref().unwrap_or(default_location))
         .map_err(|message| Error::invalid(format!("{field}.location"), message))?;
+    tags::check(&seed.tags)
+        .map_err(|error| Error::invalid(format!("{field}.tags"), format!("{}: {}", error.code, error.message)))?;
     Ok(ResourceGroup {
         subscription_id,
         name: seed.name.clone(),

@@ -1,18 +1,8 @@
-//! Wall-clock time in the formats Azure puts on the wire.
+//! Time in the formats Azure puts on the wire.
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
-
-/// Now, in UTC.
-pub(crate) fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
-
-/// Now, as Unix seconds.
-pub(crate) fn unix_now() -> i64 {
-    now().unix_timestamp()
-}
 
 /// RFC 3339 with fractional seconds, as ARM and the journal use (`2026-01-02T03:04:05.123Z`).
 pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
