@@ -1,12 +1,12 @@
 //! The `az-emulator` binary: one JSON line, signals, exit codes.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_az-emulator");
 
-#[test]
-fn serve_prints_one_json_line_and_exits_0_on_sigterm() {
+/// Starts `az-emulator serve` and reads its one JSON line.
+fn serve() -> (Child, BufReader<ChildStdout>, String, serde_json::Value) {
     let mut child = Command::new(BINARY)
         .arg("serve")
         .env("RUST_LOG", "warn")
@@ -18,6 +18,22 @@ fn serve_prints_one_json_line_and_exits_0_on_sigterm() {
     let mut line = String::new();
     stdout.read_line(&mut line).expect("reads the startup line");
     let info: serde_json::Value = serde_json::from_str(&line).expect("the line is JSON");
+    (child, stdout, line, info)
+}
+
+/// Sends SIGTERM and returns the exit code.
+fn terminate(mut child: Child) -> Option<i32> {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    child.wait().expect("exits").code()
+}
+
+#[test]
+fn serve_prints_one_json_line_and_exits_0_on_sigterm() {
+    let (child, mut stdout, line, info) = serve();
     for pointer in [
         "/endpoints/arm",
         "/endpoints/login",
@@ -52,13 +68,7 @@ fn serve_prints_one_json_line_and_exits_0_on_sigterm() {
     assert!(std::path::Path::new(&ca_file).exists());
 
     let mut rest = String::new();
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success());
-    let exit = child.wait().expect("exits");
-    assert_eq!(exit.code(), Some(0));
+    assert_eq!(terminate(child), Some(0));
     std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
     assert_eq!(rest, "", "exactly one line on stdout");
     assert!(
@@ -101,4 +111,61 @@ fn unknown_arguments_exit_2_naming_the_argument() {
             .unwrap()
             .contains("az-emulator serve [--config FILE]")
     );
+}
+
+/// A client that is not ours, knowing only the printed line: it trusts the CA file, gets a token
+/// from the printed login endpoint with the printed principal, and reads the printed resource
+/// group from the printed ARM endpoint, in Azure's documented wire format.
+#[tokio::test]
+async fn a_foreign_client_needs_only_the_printed_line() {
+    let (child, _stdout, _line, info) = serve();
+    let text = |pointer: &str| info.pointer(pointer).and_then(|v| v.as_str()).unwrap().to_owned();
+    let ca_pem = std::fs::read_to_string(text("/ca_file")).expect("the CA file is readable");
+    let http = crate::common::client(&ca_pem);
+    let form = [
+        ("grant_type", "client_credentials".to_owned()),
+        ("client_id", text("/defaults/client_id")),
+        ("client_secret", text("/defaults/client_secret")),
+        ("scope", "https://management.azure.com/.default".to_owned()),
+    ];
+    let body = form
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    let token = http
+        .post(format!(
+            "{}/{}/oauth2/v2.0/token",
+            text("/endpoints/login"),
+            text("/defaults/tenant_id")
+        ))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("the token endpoint answers");
+    assert_eq!(token.status(), 200);
+    let token: serde_json::Value = serde_json::from_slice(&token.bytes().await.unwrap()).unwrap();
+    assert_eq!(token["token_type"], "Bearer");
+    let group = http
+        .get(format!(
+            "{}/subscriptions/{}/resourceGroups/{}?api-version=2021-04-01",
+            text("/endpoints/arm"),
+            text("/defaults/subscription_id"),
+            text("/defaults/resource_group")
+        ))
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .expect("ARM answers");
+    assert_eq!(group.status(), 200);
+    let group: serde_json::Value = serde_json::from_slice(&group.bytes().await.unwrap()).unwrap();
+    assert_eq!(group["name"], text("/defaults/resource_group").as_str());
+    assert_eq!(group["type"], "Microsoft.Resources/resourceGroups");
+    assert_eq!(terminate(child), Some(0));
 }
