@@ -4,7 +4,10 @@
 use crate::env::EnvSource;
 use crate::error::{ConfigError, Error};
 use async_trait::async_trait;
-use azure_core::http::{AsyncRawResponse, HttpClient, Request, Url};
+use azure_core::error::ErrorKind;
+use azure_core::http::headers::{HeaderName, HeaderValue, Headers};
+use azure_core::http::request::Body;
+use azure_core::http::{AsyncRawResponse, HttpClient, Method, Request, StatusCode, Url};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use std::sync::Arc;
@@ -82,15 +85,45 @@ fn same_origin(a: &Url, b: &Url) -> bool {
 #[async_trait]
 impl HttpClient for HttpTransport {
     async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
-        match self.rewritten(request.url()) {
-            Some(url) => {
-                let mut moved = request.clone();
-                *moved.url_mut() = url;
-                self.client.execute_request(&moved).await
-            }
-            None => self.client.execute_request(request).await,
+        let url = self.rewritten(request.url()).unwrap_or_else(|| request.url().clone());
+        let mut builder = self.client.request(reqwest_method(request.method())?, url);
+        for (name, value) in request.headers().iter() {
+            builder = builder.header(name.as_str(), value.as_str());
         }
+        builder = match request.body() {
+            Body::Bytes(bytes) => builder.body(bytes.clone()),
+            Body::SeekableStream(stream) => builder.body(reqwest::Body::wrap_stream(stream.clone())),
+        };
+        let response = builder.send().await.map_err(|error| {
+            let kind = if error.is_connect() {
+                ErrorKind::Connection
+            } else {
+                ErrorKind::Io
+            };
+            azure_core::Error::with_error(kind, error, "the HTTP request failed")
+        })?;
+        let status = StatusCode::from(response.status().as_u16());
+        let mut headers = Headers::new();
+        for (name, value) in response.headers() {
+            if let Ok(value) = value.to_str() {
+                headers.insert(
+                    HeaderName::from(name.as_str().to_owned()),
+                    HeaderValue::from(value.to_owned()),
+                );
+            }
+        }
+        // ARM, Entra ID and IMDS answer small JSON documents: read them whole.
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| azure_core::Error::with_error(ErrorKind::Io, error, "reading the HTTP response failed"))?;
+        Ok(AsyncRawResponse::from_bytes(status, headers, body))
     }
+}
+
+fn reqwest_method(method: Method) -> azure_core::Result<reqwest::Method> {
+    reqwest::Method::from_bytes(method.as_ref().as_bytes())
+        .map_err(|error| azure_core::Error::with_error(ErrorKind::Other, error, "unsupported HTTP method"))
 }
 
 /// Builds an [`HttpTransport`].
