@@ -61,6 +61,7 @@ pub struct ArmClient {
 struct Inner {
     pipeline: Pipeline,
     endpoint: Url,
+    scope: String,
     api_version: Option<String>,
     clock: Arc<dyn Clock>,
 }
@@ -108,7 +109,8 @@ impl ArmClient {
         // would otherwise place them after the first per-call policy, inside the retry loop.
         let mut per_call = std::mem::take(&mut client_options.per_call_policies);
         per_call.push(Arc::new(ArmRetryPolicy::new(options.retry, clock.clone())));
-        let bearer: Arc<dyn Policy> = Arc::new(BearerTokenAuthorizationPolicy::new(credential, [cloud.arm_scope()]));
+        let scope = cloud.arm_scope();
+        let bearer: Arc<dyn Policy> = Arc::new(BearerTokenAuthorizationPolicy::new(credential, [scope.clone()]));
         let pipeline = Pipeline::new(
             Some(crate_name),
             Some(crate_version),
@@ -121,6 +123,7 @@ impl ArmClient {
             inner: Arc::new(Inner {
                 pipeline,
                 endpoint: cloud.arm_endpoint().clone(),
+                scope,
                 api_version: options.api_version,
                 clock,
             }),
@@ -233,7 +236,7 @@ impl ArmClient {
             .map_err(|source| {
                 if matches!(source.kind(), ErrorKind::Credential) {
                     Error::Credential {
-                        scope: format!("{}/.default", self.inner.endpoint.as_str().trim_end_matches('/')),
+                        scope: self.inner.scope.clone(),
                         source: Box::new(source),
                     }
                 } else {
