@@ -62,7 +62,9 @@ pub use lro::{LAST_REQUEST_GRACE, LroPoller, LroStatus, PollOptions};
 pub use pager::Pager;
 pub use resource_id::{ResourceId, ResourceIdError};
 pub use retry::{Idempotent, RetryOptions};
-pub use transport::{AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, HttpTransport, HttpTransportBuilder};
+pub use transport::{
+    AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, DEFAULT_READ_TIMEOUT, HttpTransport, HttpTransportBuilder,
+};
 
 /// Re-exported so that users name the same `azure_core` as arm-core.
 pub use azure_core;

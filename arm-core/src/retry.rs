@@ -16,9 +16,9 @@ use tracing::debug;
 /// exponential backoff (with jitter) from `initial_delay` up to `max_delay`. A `Retry-After`
 /// header (seconds or an HTTP date, or `retry-after-ms` / `x-ms-retry-after-ms`) replaces the
 /// backoff. Retries stop after `max_retries`, or when the next wait would end after `deadline`
-/// counted from the first try; the last response or error is then returned as it is. Each try
-/// is bounded by `try_timeout` (a try that times out counts as an I/O error), so a request takes
-/// at most about `deadline + try_timeout`.
+/// counted from the first try; the last response or error is then returned as it is. A try
+/// whose server stops sending is ended by the transport's read timeout
+/// ([`crate::HttpTransportBuilder::read_timeout`]) and counts as an I/O error.
 ///
 /// Only idempotent requests (GET, HEAD, PUT, DELETE, or any request marked with
 /// [`Idempotent`]) are retried after a 5xx, a timeout or an I/O error, since the service may
@@ -34,8 +34,6 @@ pub struct RetryOptions {
     pub max_delay: Duration,
     /// The total time, from the first try, after which no retry starts.
     pub deadline: Duration,
-    /// The longest one try may wait for its response.
-    pub try_timeout: Duration,
 }
 
 impl Default for RetryOptions {
@@ -45,7 +43,6 @@ impl Default for RetryOptions {
             initial_delay: Duration::from_millis(800),
             max_delay: Duration::from_secs(30),
             deadline: Duration::from_secs(120),
-            try_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -118,15 +115,7 @@ impl Policy for ArmRetryPolicy {
             if retry > 0 {
                 request.body_mut().reset().await?;
             }
-            let timeout = self.options.try_timeout;
-            let result = tokio::time::timeout(timeout, next[0].send(ctx, request, &next[1..]))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(azure_core::Error::with_message(
-                        ErrorKind::Io,
-                        format!("no response within {}s", timeout.as_secs_f64()),
-                    ))
-                });
+            let result = next[0].send(ctx, request, &next[1..]).await;
             let wait = match &result {
                 Ok(response) if retryable_status(response.status(), idempotent) => {
                     let delay = retry_after(response.headers()).unwrap_or_else(|| self.backoff(retry));

@@ -7,7 +7,7 @@ use crate::cloud::Cloud;
 use crate::env::EnvSource;
 use crate::environment::ArmEnvironment;
 use crate::error::Error;
-use crate::transport::HttpTransport;
+use crate::transport::{HttpTransport, HttpTransportBuilder};
 use async_trait::async_trait;
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
 use azure_core::http::ClientOptions;
@@ -109,15 +109,18 @@ impl TokenCredential for StaticTokenCredential {
 /// `target` (e.g. a wiremock server's `http://127.0.0.1:port`), keeping the `https://` URLs the
 /// bearer policy insists on.
 pub fn redirecting_transport(target: &str) -> Result<HttpTransport, Error> {
+    redirecting_transport_builder(target)?.build()
+}
+
+/// The builder of [`redirecting_transport`], to adjust timeouts or trusted roots first.
+pub fn redirecting_transport_builder(target: &str) -> Result<HttpTransportBuilder, Error> {
     let mut builder = HttpTransport::builder();
     for cloud in [Cloud::public(), Cloud::china(), Cloud::us_government()] {
         builder = builder
             .rewrite_origin("test target", cloud.arm_endpoint().as_str(), target)?
             .rewrite_origin("test target", cloud.authority_host().as_str(), target)?;
     }
-    builder
-        .rewrite_origin("test target", "http://169.254.169.254", target)?
-        .build()
+    builder.rewrite_origin("test target", "http://169.254.169.254", target)
 }
 
 /// An [`ArmClient`] for the public cloud whose requests go to `mock_uri`, authenticated with a

@@ -15,6 +15,8 @@ use std::time::Duration;
 
 /// Variable naming a PEM file of extra root certificates to trust (e.g. the emulator's CA).
 pub const AZ_CA_BUNDLE: &str = "AZ_CA_BUNDLE";
+/// The default of [`HttpTransportBuilder::read_timeout`].
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// The standard Azure SDK variable that moves the IMDS endpoint (`http://169.254.169.254`).
 pub const AZURE_POD_IDENTITY_AUTHORITY_HOST: &str = "AZURE_POD_IDENTITY_AUTHORITY_HOST";
 
@@ -132,6 +134,7 @@ pub struct HttpTransportBuilder {
     roots: Vec<CertificateDer<'static>>,
     rewrites: Vec<Rewrite>,
     timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
 }
 
 impl HttpTransportBuilder {
@@ -172,8 +175,16 @@ impl HttpTransportBuilder {
         Ok(self)
     }
 
-    /// Sets a timeout for each whole request (default: none; arm-core's pipeline bounds each try
-    /// with [`crate::RetryOptions::try_timeout`]).
+    /// Sets how long a request may wait for the next bytes of its response before it fails with
+    /// an I/O error (default 60 s); this is what ends a try against a server that stopped
+    /// answering. Unlike [`HttpTransportBuilder::timeout`] it costs no timer per request.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets a timeout for each whole request (default: none; the read timeout bounds a try whose
+    /// server stopped answering).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -193,6 +204,7 @@ impl HttpTransportBuilder {
         let mut builder = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
             .connect_timeout(Duration::from_secs(20))
+            .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
             .redirect(reqwest::redirect::Policy::none())
             .pool_idle_timeout(Duration::from_secs(90));
         if let Some(timeout) = self.timeout {
