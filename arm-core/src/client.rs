@@ -264,6 +264,26 @@ impl ArmClient {
         LroPoller::start(self.clone(), request, options.unwrap_or_default()).await
     }
 
+    /// Starts a DELETE as a long-running operation in which "not found" (404) means the resource
+    /// is already gone and counts as success, as ARM's 204 does.
+    pub async fn begin_delete(
+        &self,
+        request: ArmRequest,
+        options: Option<PollOptions>,
+    ) -> Result<LroPoller<()>, Error> {
+        let method = request.method();
+        let url = request.url().clone();
+        match self.begin(request, options.clone()).await {
+            Err(error) if error.is_not_found() => Ok(LroPoller::succeeded(
+                self.clone(),
+                method,
+                url,
+                options.unwrap_or_default(),
+            )),
+            other => other,
+        }
+    }
+
     /// Lists the items of an ARM collection (`value` + `nextLink`), fetching pages lazily.
     pub fn pager<T: DeserializeOwned + Send + 'static>(&self, first: ArmRequest) -> Pager<T> {
         Pager::new(self.clone(), first)

@@ -216,6 +216,24 @@ impl<T: DeserializeOwned + Send + 'static> LroPoller<T> {
         Ok(poller)
     }
 
+    /// A poller for an operation that needs no polling: it has already succeeded.
+    pub(crate) fn succeeded(client: ArmClient, method: Method, resource_url: Url, options: PollOptions) -> Self {
+        Self {
+            next_delay: options.default_delay,
+            started: client.clock().now(),
+            client,
+            method,
+            resource_url,
+            monitor: None,
+            location: None,
+            options,
+            status: LroStatus::Succeeded,
+            final_response: None,
+            failure: None,
+            _output: PhantomData,
+        }
+    }
+
     fn set_delay(&mut self, response: &ArmResponse) {
         let wanted = retry_after(response.headers()).unwrap_or(self.options.default_delay);
         self.next_delay = wanted.clamp(

@@ -392,3 +392,26 @@ async fn a_page_error_ends_the_stream_with_that_error() {
         .await;
     assert_eq!(result.unwrap_err().code(), Some("AuthorizationFailed"));
 }
+
+#[tokio::test]
+async fn an_idempotent_delete_treats_not_found_as_gone() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(arm_error(404, "ResourceNotFound", "gone"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let (arm, clock) = client(&server);
+    let mut poller = arm
+        .begin_delete(arm.request(Method::Delete, CG, "1").unwrap(), None)
+        .await
+        .unwrap();
+    assert_eq!(poller.poll().await.unwrap(), LroStatus::Succeeded);
+    poller.await.unwrap();
+    assert!(clock.sleeps().is_empty());
+    let err = arm
+        .begin::<()>(arm.request(Method::Delete, CG, "1").unwrap(), None)
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "plain begin keeps the 404");
+}
