@@ -140,7 +140,8 @@ impl ArmClient {
         self.inner.api_version.as_deref()
     }
 
-    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+    /// The clock of this client's retries and pollers, for waiters built on it.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.inner.clock
     }
 

@@ -165,3 +165,46 @@ pub fn reqwest_client_trusting(ca_pem: &str) -> reqwest::Client {
         .build()
         .expect("a reqwest client")
 }
+
+/// A wiremock responder that answers with the given responses in order, repeating the last one.
+///
+/// ```
+/// use arm_core::test_support::ScriptedResponses;
+/// use wiremock::ResponseTemplate;
+///
+/// let throttled_then_ok = ScriptedResponses::new(vec![ResponseTemplate::new(429), ResponseTemplate::new(200)]);
+/// # let _ = throttled_then_ok;
+/// ```
+pub struct ScriptedResponses(Mutex<Vec<wiremock::ResponseTemplate>>);
+
+impl ScriptedResponses {
+    /// A responder playing `responses`.
+    ///
+    /// # Panics
+    /// When `responses` is empty.
+    pub fn new(mut responses: Vec<wiremock::ResponseTemplate>) -> Self {
+        assert!(!responses.is_empty(), "a script needs at least one response");
+        responses.reverse();
+        Self(Mutex::new(responses))
+    }
+}
+
+impl wiremock::Respond for ScriptedResponses {
+    fn respond(&self, _request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let mut left = self.0.lock().expect("script lock");
+        if left.len() > 1 {
+            left.pop().expect("a response")
+        } else {
+            left[0].clone()
+        }
+    }
+}
+
+/// An ARM error envelope with `x-ms-request-id: req-42` and
+/// `x-ms-correlation-request-id: corr-42`.
+pub fn arm_error(status: u16, code: &str, message: &str) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(status)
+        .insert_header("x-ms-request-id", "req-42")
+        .insert_header("x-ms-correlation-request-id", "corr-42")
+        .set_body_json(serde_json::json!({"error": {"code": code, "message": message}}))
+}

@@ -1,13 +1,9 @@
 //! Contract tests of long-running operations and paging against wiremock.
 
-#[path = "support/script.rs"]
-mod script;
-
-use arm_core::test_support::{ManualClock, mock_arm_client};
+use arm_core::test_support::{ManualClock, ScriptedResponses, arm_error, mock_arm_client};
 use arm_core::{ArmClient, ArmClientOptions, ArmRequest, Error, LroStatus, PollOptions};
 use azure_core::http::Method;
 use futures::TryStreamExt;
-use script::{Script, arm_error};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,7 +70,7 @@ async fn follows_azure_async_operation_then_gets_the_resource() {
         .await;
     Mock::given(method("GET"))
         .and(path(OP))
-        .respond_with(Script::new(vec![
+        .respond_with(ScriptedResponses::new(vec![
             op_status("InProgress", "2"),
             op_status("InProgress", "3"),
             op_status("Succeeded", "1"),
@@ -129,7 +125,7 @@ async fn follows_location_for_a_delete() {
         .await;
     Mock::given(method("GET"))
         .and(path(location))
-        .respond_with(Script::new(vec![
+        .respond_with(ScriptedResponses::new(vec![
             ResponseTemplate::new(202).insert_header("retry-after", "3"),
             ResponseTemplate::new(202).insert_header("retry-after", "3"),
             ResponseTemplate::new(200),
@@ -159,7 +155,7 @@ async fn polls_provisioning_state_without_operation_headers() {
         .await;
     Mock::given(method("GET"))
         .and(path(CG))
-        .respond_with(Script::new(vec![
+        .respond_with(ScriptedResponses::new(vec![
             ResponseTemplate::new(200).set_body_json(resource("Creating")),
             ResponseTemplate::new(200).set_body_json(resource("Succeeded")),
         ]))
@@ -295,7 +291,7 @@ async fn an_operation_that_ends_by_the_deadline_succeeds() {
         .await;
     Mock::given(method("GET"))
         .and(path(OP))
-        .respond_with(Script::new(vec![
+        .respond_with(ScriptedResponses::new(vec![
             op_status("InProgress", "6"),
             op_status("Succeeded", "6"),
         ]))

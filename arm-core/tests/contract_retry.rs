@@ -1,13 +1,11 @@
 //! Contract tests of the ARM request layer against wiremock: retries, Retry-After, deadlines,
 //! headers.
 
-#[path = "support/script.rs"]
-mod script;
-
-use arm_core::test_support::{ManualClock, StaticTokenCredential, mock_arm_client, redirecting_transport_builder};
+use arm_core::test_support::{
+    ManualClock, ScriptedResponses, StaticTokenCredential, arm_error, mock_arm_client, redirecting_transport_builder,
+};
 use arm_core::{ArmClient, ArmClientOptions, ArmResponse, Cloud, Error, RetryOptions};
 use azure_core::http::Method;
-use script::{Script, arm_error};
 use std::sync::Arc;
 use std::time::Duration;
 use wiremock::matchers::{method, path, query_param};
@@ -39,7 +37,7 @@ async fn retries_429_after_the_delay_retry_after_asks_for() {
     Mock::given(method("GET"))
         .and(path(RG))
         .and(query_param("api-version", "2021-04-01"))
-        .respond_with(Script::new(vec![
+        .respond_with(ScriptedResponses::new(vec![
             throttled("7"),
             throttled("3"),
             ResponseTemplate::new(200).set_body_json(serde_json::json!({"name": "rg", "location": "eastus"})),
@@ -157,7 +155,7 @@ async fn post_is_retried_on_429_but_not_on_500_unless_marked_idempotent() {
         .await;
     Mock::given(method("POST"))
         .and(path("/throttled"))
-        .respond_with(Script::new(vec![throttled("1"), ResponseTemplate::new(204)]))
+        .respond_with(ScriptedResponses::new(vec![throttled("1"), ResponseTemplate::new(204)]))
         .mount(&server)
         .await;
     let clock = ManualClock::new();
@@ -273,7 +271,7 @@ impl azure_core::http::policies::Policy for Counting {
 async fn caller_policies_run_once_per_call_or_once_per_try() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(Script::new(vec![
+        .respond_with(ScriptedResponses::new(vec![
             throttled("1"),
             throttled("1"),
             ResponseTemplate::new(200).set_body_string("{}"),

@@ -1,0 +1,261 @@
+//! `ContainerGroupsClient`: the ARM operations of `Microsoft.ContainerInstance/containerGroups`.
+
+use crate::error::Error;
+use crate::models::{ContainerGroup, Logs};
+use crate::validation;
+use arm_core::azure_core::credentials::TokenCredential;
+use arm_core::azure_core::http::Method;
+use arm_core::{ArmClient, ArmClientOptions, ArmRequest, Cloud, LroPoller, Pager, PollOptions, ResourceId};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The default api-version: available in every cloud this SDK supports. Override it with
+/// [`ArmClientOptions::api_version`].
+pub const DEFAULT_API_VERSION: &str = "2023-05-01";
+
+const PROVIDER: &str = "Microsoft.ContainerInstance";
+const TYPE: &str = "containerGroups";
+
+/// Options of [`ContainerGroupsClient::new`].
+#[derive(Clone, Debug, Default)]
+pub struct ContainerGroupsClientOptions {
+    /// The ARM pipeline: retries, clock, transport and api-version override.
+    pub arm: ArmClientOptions,
+}
+
+/// Options of the long-running operations (`begin_*`).
+#[derive(Clone, Debug, Default)]
+pub struct BeginOptions {
+    /// How to poll the operation.
+    pub poll: PollOptions,
+}
+
+/// Options of [`ContainerGroupsClient::list_logs`].
+#[derive(Clone, Debug, Default)]
+pub struct ListLogsOptions {
+    /// Only the last `tail` lines.
+    pub tail: Option<u32>,
+    /// Prefix every line with its timestamp.
+    pub timestamps: Option<bool>,
+}
+
+/// A client for the container groups of one subscription.
+///
+/// Every method checks its inputs (names, resources, subnet ids, environment variables) before
+/// any request, and fails with [`Error::InvalidInput`] naming the field.
+///
+/// ```no_run
+/// use aci_lifecycle::ContainerGroupsClient;
+/// use aci_lifecycle::models::{Container, ContainerGroup, OsType, RestartPolicy};
+///
+/// # async fn run(arm: arm_core::ArmClient) -> Result<(), aci_lifecycle::Error> {
+/// let groups = ContainerGroupsClient::from_arm(arm, "00000000-0000-0000-0000-000000000000")?;
+/// let mut group = ContainerGroup::new("westeurope");
+/// group.properties.os_type = Some(OsType::Linux);
+/// group.properties.restart_policy = Some(RestartPolicy::Never);
+/// group.properties.containers.push(Container::new("agent", "contoso.azurecr.io/agent:1", 1.0, 1.5));
+/// let created = groups.begin_create_or_update("rg-agents", "agent-1", &group, None).await?.await?;
+/// println!("{:?}", created.properties.provisioning_state);
+/// groups.begin_delete("rg-agents", "agent-1", None).await?.await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ContainerGroupsClient {
+    arm: ArmClient,
+    subscription_id: String,
+}
+
+#[derive(Serialize)]
+struct TagsPatch<'a> {
+    tags: &'a BTreeMap<String, String>,
+}
+
+impl ContainerGroupsClient {
+    /// Creates a client for `subscription_id` in `cloud`.
+    pub fn new(
+        cloud: &Cloud,
+        subscription_id: &str,
+        credential: Arc<dyn TokenCredential>,
+        options: Option<ContainerGroupsClientOptions>,
+    ) -> Result<Self, Error> {
+        let options = options.unwrap_or_default();
+        let arm = ArmClient::for_crate(
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+            cloud,
+            credential,
+            Some(options.arm),
+        )?;
+        Self::from_arm(arm, subscription_id)
+    }
+
+    /// Creates a client that shares an existing [`ArmClient`].
+    pub fn from_arm(arm: ArmClient, subscription_id: &str) -> Result<Self, Error> {
+        validation::subscription_id(subscription_id)?;
+        Ok(Self {
+            arm,
+            subscription_id: subscription_id.to_owned(),
+        })
+    }
+
+    /// The ARM client underneath.
+    pub fn arm(&self) -> &ArmClient {
+        &self.arm
+    }
+
+    /// The id of a container group of this subscription.
+    pub fn group_id(&self, resource_group: &str, name: &str) -> Result<ResourceId, Error> {
+        validation::resource_group_name(resource_group)?;
+        validation::group_name(name)?;
+        Ok(ResourceId::resource(
+            &self.subscription_id,
+            resource_group,
+            PROVIDER,
+            TYPE,
+            name,
+        ))
+    }
+
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        resource_group: &str,
+        name: &str,
+        suffix: &str,
+    ) -> Result<ArmRequest, Error> {
+        let path = format!("{}{suffix}", self.group_id(resource_group, name)?);
+        Ok(self.arm.request(method, &path, DEFAULT_API_VERSION)?)
+    }
+
+    /// Creates or replaces a container group (`PUT`, long-running).
+    pub async fn begin_create_or_update(
+        &self,
+        resource_group: &str,
+        name: &str,
+        group: &ContainerGroup,
+        options: Option<BeginOptions>,
+    ) -> Result<LroPoller<ContainerGroup>, Error> {
+        validation::container_group(group)?;
+        let request = self.request(Method::Put, resource_group, name, "")?.json(group)?;
+        Ok(self.arm.begin(request, Some(options.unwrap_or_default().poll)).await?)
+    }
+
+    /// Gets a container group with its instance view.
+    pub async fn get(&self, resource_group: &str, name: &str) -> Result<ContainerGroup, Error> {
+        Ok(self
+            .arm
+            .send_json(self.request(Method::Get, resource_group, name, "")?)
+            .await?)
+    }
+
+    /// Lists the container groups of a resource group.
+    pub fn list_by_resource_group(&self, resource_group: &str) -> Result<Pager<ContainerGroup>, Error> {
+        validation::resource_group_name(resource_group)?;
+        let path = format!(
+            "{}/providers/{PROVIDER}/{TYPE}",
+            ResourceId::resource_group_id(&self.subscription_id, resource_group)
+        );
+        Ok(self
+            .arm
+            .pager(self.arm.request(Method::Get, &path, DEFAULT_API_VERSION)?))
+    }
+
+    /// Lists the container groups of the subscription.
+    pub fn list(&self) -> Result<Pager<ContainerGroup>, Error> {
+        let path = format!(
+            "{}/providers/{PROVIDER}/{TYPE}",
+            ResourceId::subscription(&self.subscription_id)
+        );
+        Ok(self
+            .arm
+            .pager(self.arm.request(Method::Get, &path, DEFAULT_API_VERSION)?))
+    }
+
+    /// Replaces the tags of a container group (`PATCH`).
+    pub async fn update_tags(
+        &self,
+        resource_group: &str,
+        name: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<ContainerGroup, Error> {
+        let request = self
+            .request(Method::Patch, resource_group, name, "")?
+            .json(&TagsPatch { tags })?
+            .idempotent(true);
+        Ok(self.arm.send_json(request).await?)
+    }
+
+    /// Deletes a container group (`DELETE`, long-running). A group that is already gone (204 or
+    /// 404) counts as deleted.
+    pub async fn begin_delete(
+        &self,
+        resource_group: &str,
+        name: &str,
+        options: Option<BeginOptions>,
+    ) -> Result<LroPoller<()>, Error> {
+        let request = self.delete_request(resource_group, name)?;
+        Ok(self
+            .arm
+            .begin_delete(request, Some(options.unwrap_or_default().poll))
+            .await?)
+    }
+
+    /// Stops every container of a group and releases its compute (`POST .../stop`, 204).
+    pub async fn stop(&self, resource_group: &str, name: &str) -> Result<(), Error> {
+        let request = self
+            .request(Method::Post, resource_group, name, "/stop")?
+            .idempotent(true);
+        self.arm.send(request).await?;
+        Ok(())
+    }
+
+    /// Starts a stopped group again (`POST .../start`, long-running).
+    pub async fn begin_start(
+        &self,
+        resource_group: &str,
+        name: &str,
+        options: Option<BeginOptions>,
+    ) -> Result<LroPoller<()>, Error> {
+        let request = self
+            .request(Method::Post, resource_group, name, "/start")?
+            .idempotent(true);
+        Ok(self.arm.begin(request, Some(options.unwrap_or_default().poll)).await?)
+    }
+
+    /// Restarts every container of a group in place (`POST .../restart`, long-running).
+    pub async fn begin_restart(
+        &self,
+        resource_group: &str,
+        name: &str,
+        options: Option<BeginOptions>,
+    ) -> Result<LroPoller<()>, Error> {
+        let request = self.request(Method::Post, resource_group, name, "/restart")?;
+        Ok(self.arm.begin(request, Some(options.unwrap_or_default().poll)).await?)
+    }
+
+    /// Reads the log of one container (`GET .../containers/{container}/logs`).
+    pub async fn list_logs(
+        &self,
+        resource_group: &str,
+        name: &str,
+        container: &str,
+        options: Option<ListLogsOptions>,
+    ) -> Result<Logs, Error> {
+        validation::container_name("container", container)?;
+        let options = options.unwrap_or_default();
+        let mut request = self.request(
+            Method::Get,
+            resource_group,
+            name,
+            &format!("/containers/{container}/logs"),
+        )?;
+        if let Some(tail) = options.tail {
+            request = request.query("tail", &tail.to_string());
+        }
+        if let Some(timestamps) = options.timestamps {
+            request = request.query("timestamps", if timestamps { "true" } else { "false" });
+        }
+        Ok(self.arm.send_json(request).await?)
+    }
+}
