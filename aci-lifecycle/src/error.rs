@@ -28,6 +28,17 @@ pub enum Error {
         /// The group's and its containers' events (image pulls, quota, exits).
         events: Vec<Event>,
     },
+    /// A spawned group did not start; it was deleted again (unless `cleanup_error` says why not).
+    #[error("container group {group} did not start: {source}{}", cleanup_suffix(cleanup_error))]
+    SpawnFailed {
+        /// The container group.
+        group: String,
+        /// Why it did not start.
+        #[source]
+        source: Box<Error>,
+        /// Why deleting it failed, if it did.
+        cleanup_error: Option<String>,
+    },
     /// A waiter gave up after its maximum wait.
     #[error("container group {group}: still waiting after {after:?} ({last_state})")]
     WaitTimedOut {
@@ -38,6 +49,13 @@ pub enum Error {
         /// The last states seen.
         last_state: String,
     },
+}
+
+fn cleanup_suffix(cleanup_error: &Option<String>) -> String {
+    cleanup_error
+        .as_ref()
+        .map(|e| format!("; deleting it failed too: {e}"))
+        .unwrap_or_default()
 }
 
 /// The events of a failed wait, on one line.

@@ -19,7 +19,9 @@
 mod client;
 mod error;
 pub mod models;
+mod reap;
 pub mod self_delete;
+mod spawn;
 mod validation;
 pub mod waiters;
 
@@ -27,6 +29,8 @@ pub use client::{
     BeginOptions, ContainerGroupsClient, ContainerGroupsClientOptions, DEFAULT_API_VERSION, ListLogsOptions,
 };
 pub use error::Error;
+pub use reap::{ReapOptions, ReapReport, ReapScope};
+pub use spawn::{CREATED_AT_TAG, EPHEMERAL_TAG, SpawnOptions};
 pub use validation::{MAX_CPU, MAX_MEMORY_GB};
 pub use waiters::{Acceptance, ContainerExit, WaiterOptions};
 
