@@ -157,6 +157,15 @@ impl SelfDelete {
     }
 }
 
+/// Reads the configuration from `env` and runs the self-deletion; [`SelfDeleteOutcome::NotConfigured`]
+/// when none of its variables is set.
+pub async fn self_delete_from_env(env: &dyn EnvSource) -> Result<SelfDeleteOutcome, Error> {
+    match SelfDelete::from_env(env)? {
+        None => Ok(SelfDeleteOutcome::NotConfigured),
+        Some(self_delete) => self_delete.run().await,
+    }
+}
+
 impl ContainerGroupsClient {
     pub(crate) fn delete_request(&self, resource_group: &str, name: &str) -> Result<arm_core::ArmRequest, Error> {
         self.request(Method::Delete, resource_group, name, "")

@@ -238,3 +238,11 @@ async fn transient_failures_are_retried_and_a_403_names_the_missing_permission()
     );
     assert_eq!(count(&server, "DELETE").await, 1, "a 403 is not retried");
 }
+
+#[tokio::test]
+async fn from_env_without_configuration_is_the_not_configured_outcome() {
+    let outcome = aci_lifecycle::self_delete::self_delete_from_env(&env(&[]))
+        .await
+        .unwrap();
+    assert_eq!(outcome, SelfDeleteOutcome::NotConfigured);
+}
