@@ -12,6 +12,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::admin::Admin;
 use crate::arm::Arm;
 use crate::config::{EmulatorConfig, IdentityKind};
+use crate::containers::{self, Platform, ProcessTable, Runtime};
 use crate::entra::Login;
 use crate::error::Error;
 use crate::faults::Faults;
@@ -24,7 +25,8 @@ use crate::startup::{Defaults, Endpoints, StartupInfo, environment};
 use crate::token::Tokens;
 use crate::{ca_files, model, random, tls};
 
-/// A running emulator. Dropping it, or [`Emulator::shutdown`], stops every listener.
+/// A running emulator. Dropping it, or [`Emulator::shutdown`], stops every listener and kills
+/// every container process.
 pub struct Emulator {
     info: StartupInfo,
     ca_pem: String,
@@ -32,6 +34,8 @@ pub struct Emulator {
     tasks: Vec<JoinHandle<()>>,
     /// The state directory when the emulator created it (removed at shutdown).
     owned_dir: Option<PathBuf>,
+    /// The container processes, killed at shutdown and on drop.
+    processes: Arc<ProcessTable>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -86,6 +90,9 @@ impl Emulator {
             None => random::secret(32)?,
         };
         let defaults = defaults(&seeded, &identity_header, &location);
+        let env = environment(&endpoints, &ca_files.ca, &ca_files.bundle, &defaults);
+        let (runtime, messages) = Runtime::new(config.images.clone(), platform(&env, &endpoints));
+        let processes = Arc::clone(&runtime.table);
         let shared = Arc::new(Shared::new(
             world,
             Faults::new(&config.faults),
@@ -97,6 +104,7 @@ impl Emulator {
                 retry_after_secs: config.retry_after_secs,
                 identity_header,
             },
+            runtime,
         ));
 
         let (stop, stopped) = watch::channel(false);
@@ -111,10 +119,10 @@ impl Emulator {
             serve.spawn(login, Some(acceptor), Login::new(Arc::clone(&shared))),
             serve.spawn(imds, None, Identity::new(Arc::clone(&shared))),
             serve.spawn(admin, None, Admin::new(Arc::clone(&shared))),
+            tokio::spawn(containers::supervise(Arc::clone(&shared), messages, stopped.clone())),
         ];
 
         let ca_file = ca_files.ca;
-        let env = environment(&endpoints, &ca_file, &ca_files.bundle, &defaults);
         tracing::info!(
             arm = %endpoints.arm,
             login = %endpoints.login,
@@ -135,6 +143,7 @@ impl Emulator {
             stop,
             tasks,
             owned_dir,
+            processes,
         })
     }
 
@@ -148,8 +157,8 @@ impl Emulator {
         &self.ca_pem
     }
 
-    /// Stops accepting, lets open requests finish (up to a few seconds) and waits for the
-    /// listeners to end.
+    /// Stops accepting, lets open requests finish (up to a few seconds), kills every container
+    /// process and waits for the listeners to end.
     pub async fn shutdown(mut self) {
         self.stop.send_replace(true);
         for task in self.tasks.drain(..) {
@@ -164,6 +173,7 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         self.stop.send_replace(true);
+        self.processes.kill_now();
         if let Some(dir) = self.owned_dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
@@ -202,6 +212,25 @@ async fn bind(name: &'static str, port: Option<u16>) -> Result<(TcpListener, u16
     let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(error)?;
     let bound = listener.local_addr().map_err(error)?.port();
     Ok((listener, bound))
+}
+
+/// The platform variables of container processes: the emulator's cloud, endpoints and CA.
+fn platform(env: &std::collections::BTreeMap<String, String>, endpoints: &Endpoints) -> Platform {
+    let fixed = [
+        "AZ_CLOUD",
+        "AZ_ARM_ENDPOINT",
+        "AZ_AUTHORITY_HOST",
+        "AZURE_AUTHORITY_HOST",
+        "AZ_CA_BUNDLE",
+        "SSL_CERT_FILE",
+    ]
+    .iter()
+    .filter_map(|name| env.get(*name).map(|value| ((*name).to_owned(), value.clone())))
+    .collect();
+    Platform {
+        fixed,
+        imds: endpoints.imds.clone(),
+    }
 }
 
 fn defaults(seeded: &Seeded, identity_header: &str, location: &str) -> Defaults {

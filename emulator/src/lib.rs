@@ -8,9 +8,11 @@
 //!   credentials grant (client secret or federated client assertion), Entra's AADSTS errors.
 //! - **Managed identity** (`imds`, HTTP): the IMDS path `/metadata/identity/oauth2/token` and
 //!   the App Service `IDENTITY_ENDPOINT` (`/msi/token`).
-//! - **Azure Resource Manager** (`arm`, HTTPS): subscriptions, resource groups, long-running
-//!   operations, bearer authentication, api-version checks and role-based access, with ARM's
-//!   headers and error envelope.
+//! - **Azure Resource Manager** (`arm`, HTTPS): subscriptions, resource groups, container groups
+//!   (`Microsoft.ContainerInstance`, whose containers run as local child processes when the
+//!   configuration maps their image to a command), long-running operations, bearer
+//!   authentication, api-version checks and role-based access, with ARM's headers and error
+//!   envelope.
 //! - **Admin API** (`admin`, HTTP): request journal, fault injection, seeding, federated tokens,
 //!   test operations, and the emulator's clock (`POST /clock/advance` moves it forward so that
 //!   operations finish and tokens expire without waiting).
@@ -41,6 +43,7 @@ mod arm;
 mod ca_files;
 mod clock;
 mod config;
+mod containers;
 mod emulator;
 mod entra;
 mod error;

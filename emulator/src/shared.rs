@@ -4,6 +4,7 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::containers::Runtime;
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::model::World;
@@ -32,10 +33,19 @@ pub(crate) struct Shared {
     pub settings: Settings,
     /// The emulator's time (real time unless the admin API moved it forward).
     pub clock: Clock,
+    /// The container runtime (processes of container groups).
+    pub runtime: Runtime,
 }
 
 impl Shared {
-    pub fn new(world: World, faults: Faults, tokens: Tokens, endpoints: Endpoints, settings: Settings) -> Self {
+    pub fn new(
+        world: World,
+        faults: Faults,
+        tokens: Tokens,
+        endpoints: Endpoints,
+        settings: Settings,
+        runtime: Runtime,
+    ) -> Self {
         Shared {
             world: RwLock::new(world),
             journal: Journal::default(),
@@ -44,6 +54,7 @@ impl Shared {
             endpoints,
             settings,
             clock: Clock::default(),
+            runtime,
         }
     }
 

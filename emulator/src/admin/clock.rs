@@ -1,5 +1,5 @@
 //! `GET /clock` and `POST /clock/advance`: reading and moving the emulator's time forward, so
-//! that tests make operations finish and tokens expire without waiting.
+//! that tests make operations finish, containers start and tokens expire without waiting.
 
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::error;
 use crate::clock::{self, MAX_OFFSET};
+use crate::containers;
 use crate::http::{Reply, Request};
 use crate::shared::Shared;
 
@@ -43,7 +44,11 @@ pub(crate) fn advance(shared: &Shared, request: &Request) -> Reply {
     let by = Duration::from_secs(body.seconds.unwrap_or(0))
         .checked_add(Duration::from_millis(body.milliseconds.unwrap_or(0)));
     match by.map(|by| shared.clock.advance(by)) {
-        Some(Ok(_)) => show(shared),
+        Some(Ok(_)) => {
+            containers::reconcile(shared);
+            shared.runtime.wake();
+            show(shared)
+        }
         _ => error(
             StatusCode::BAD_REQUEST,
             &format!(

@@ -36,6 +36,20 @@ impl OperationHandle {
             .with_header("location", &self.location)
             .with_header("retry-after", &self.retry_after_secs.to_string())
     }
+
+    /// `reply` with `Azure-AsyncOperation` and `Retry-After` (how most resource providers
+    /// answer a PUT).
+    pub fn with_async_operation(&self, reply: Reply) -> Reply {
+        reply
+            .with_header("azure-asyncoperation", &self.azure_async_operation)
+            .with_header("retry-after", &self.retry_after_secs.to_string())
+    }
+
+    /// `202 Accepted` with `Azure-AsyncOperation`, `Location` and `Retry-After`.
+    pub fn accepted_with_async_operation(&self) -> Reply {
+        self.with_async_operation(Reply::empty(StatusCode::ACCEPTED))
+            .with_header("location", &self.location)
+    }
 }
 
 /// Starts an operation in `world` at the emulator's `clock` time and returns its URLs.

@@ -3,6 +3,8 @@
 
 mod api_version;
 mod auth;
+mod body;
+mod container_groups;
 mod error;
 mod faults;
 mod headers;
@@ -40,6 +42,7 @@ impl Arm {
         let routes: Vec<CompiledRoute> = subscriptions::routes()
             .into_iter()
             .chain(resource_groups::routes())
+            .chain(container_groups::routes())
             .chain(operations::routes())
             .map(CompiledRoute::new)
             .collect();
@@ -107,14 +110,16 @@ impl Arm {
 
     /// The role check of the route.
     fn check_access(&self, compiled: &CompiledRoute, request: &Request, caller: &Caller) -> Result<(), ArmError> {
-        let action = match request.method.as_str() {
+        let method_action = match request.method.as_str() {
             "GET" | "HEAD" => Action::Read,
             "DELETE" => Action::Delete,
             _ => Action::Write,
         };
-        let (scope_len, resource_type, allowed) = {
+        let (scope_len, action_name, allowed) = {
             let world = self.shared.read();
             let target = |len: usize| -> Vec<&str> { request.segments.iter().take(len).map(String::as_str).collect() };
+            let authorized =
+                |len: usize, action: Action| is_authorized(&world.role_assignments, &caller.oid, action, &target(len));
             match compiled.route.access {
                 Access::Filtered => return Ok(()),
                 Access::Related {
@@ -122,7 +127,7 @@ impl Arm {
                     resource_type,
                 } => (
                     scope_len,
-                    resource_type,
+                    format!("{resource_type}/{}", method_action.verb()),
                     has_any_access(&world.role_assignments, &caller.oid, &target(scope_len)),
                 ),
                 Access::Action {
@@ -130,9 +135,14 @@ impl Arm {
                     resource_type,
                 } => (
                     scope_len,
-                    resource_type,
-                    is_authorized(&world.role_assignments, &caller.oid, action, &target(scope_len)),
+                    format!("{resource_type}/{}", method_action.verb()),
+                    authorized(scope_len, method_action),
                 ),
+                Access::Named {
+                    scope_len,
+                    action,
+                    needs,
+                } => (scope_len, action.to_owned(), authorized(scope_len, needs)),
             }
         };
         if allowed {
@@ -143,10 +153,8 @@ impl Arm {
             StatusCode::FORBIDDEN,
             "AuthorizationFailed",
             format!(
-                "The client '{}' with object id '{}' does not have authorization to perform action '{resource_type}/{}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
-                caller.appid,
-                caller.oid,
-                action.verb()
+                "The client '{}' with object id '{}' does not have authorization to perform action '{action_name}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
+                caller.appid, caller.oid
             ),
         ))
     }

@@ -4,6 +4,7 @@
 use super::auth::Caller;
 use super::error::ArmError;
 use crate::http::{Reply, Request};
+use crate::model::roles::Action;
 use crate::shared::Shared;
 
 /// The api-versions a route accepts.
@@ -28,6 +29,13 @@ pub(crate) enum Access {
     Action {
         scope_len: usize,
         resource_type: &'static str,
+    },
+    /// A role that permits `needs` at the first `scope_len` path segments, for an RBAC action
+    /// with its own name (e.g. `Microsoft.ContainerInstance/containerGroups/stop/action`).
+    Named {
+        scope_len: usize,
+        action: &'static str,
+        needs: Action,
     },
 }
 

@@ -6,6 +6,7 @@ mod rates;
 mod seed_sections;
 mod seeds;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -66,6 +67,10 @@ pub struct EmulatorConfig {
     pub resource_groups: Vec<ResourceGroupSeed>,
     /// Role assignments by principal id (roles can also be granted inline on a principal).
     pub role_assignments: Vec<RoleAssignmentSeed>,
+    /// Container images the emulator can run: image name (exactly as containers name it) →
+    /// command (program and arguments) run as the container's process, the container's own
+    /// `command` appended as further arguments. Containers of other images run nothing.
+    pub images: BTreeMap<String, Vec<String>>,
 }
 
 /// Shows every field but the identity header secret (and, through [`ServicePrincipalSeed`], the
@@ -89,6 +94,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("subscriptions", &self.subscriptions)
             .field("resource_groups", &self.resource_groups)
             .field("role_assignments", &self.role_assignments)
+            .field("images", &self.images)
             .finish()
     }
 }
@@ -153,6 +159,7 @@ impl Default for EmulatorConfig {
                 tags: Default::default(),
             }],
             role_assignments: Vec::new(),
+            images: BTreeMap::new(),
         }
     }
 }
@@ -217,6 +224,14 @@ impl EmulatorConfig {
             && (header.is_empty() || hyper::header::HeaderValue::from_str(header).is_err())
         {
             return Err(Error::invalid("identity_header", "must be a non-empty header value"));
+        }
+        for (image, command) in &self.images {
+            if command.first().is_none_or(|program| program.is_empty()) {
+                return Err(Error::invalid(
+                    format!("images.\"{image}\""),
+                    "must be a non-empty command (program, then arguments)",
+                ));
+            }
         }
         self.faults.validate("faults")
     }

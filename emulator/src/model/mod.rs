@@ -1,5 +1,7 @@
-//! The emulated Azure state: directory, subscriptions, resource groups, roles, operations.
+//! The emulated Azure state: directory, subscriptions, resource groups, roles, operations,
+//! container groups.
 
+pub(crate) mod container_groups;
 pub(crate) mod names;
 pub(crate) mod operations;
 pub(crate) mod principals;
@@ -10,6 +12,7 @@ pub(crate) mod seeding;
 pub(crate) mod subscriptions;
 pub(crate) mod tags;
 
+use container_groups::ContainerGroups;
 use operations::Operations;
 use principals::{ManagedIdentity, ServicePrincipal, Tenant};
 use resource_groups::ResourceGroups;
@@ -26,6 +29,7 @@ pub(crate) struct World {
     pub groups: ResourceGroups,
     pub role_assignments: Vec<RoleAssignment>,
     pub operations: Operations,
+    pub container_groups: ContainerGroups,
 }
 
 impl World {

@@ -1,6 +1,10 @@
 //! Integration tests: the emulator in-process (and its binary), spoken to only in Azure's
 //! documented wire formats over real TLS.
 
+mod aci_lifecycle;
+mod aci_processes;
+mod aci_support;
+mod aci_validation;
 mod arm_auth;
 mod arm_operations;
 mod arm_resource_groups;

@@ -1,4 +1,5 @@
-//! DELETE of a resource group: a long-running operation polled through `Location`.
+//! DELETE of a resource group: a long-running operation polled through `Location`. The
+//! group's container groups are deleted (their processes killed) when the deletion is accepted.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -61,5 +62,10 @@ pub(super) fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
             until: now + settings.operation_duration,
         });
     }
+    let killed = world
+        .container_groups
+        .remove_resource_group(subscription, name, call.shared.clock.now());
+    drop(world);
+    call.shared.runtime.kill(&killed);
     Ok(handle.accepted_with_location())
 }

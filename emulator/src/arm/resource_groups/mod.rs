@@ -69,7 +69,7 @@ fn item(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
 }
 
 /// ARM's 404 for a resource group that does not exist.
-fn not_found(name: &str) -> ArmError {
+pub(super) fn not_found(name: &str) -> ArmError {
     ArmError::new(
         StatusCode::NOT_FOUND,
         "ResourceGroupNotFound",
@@ -78,7 +78,7 @@ fn not_found(name: &str) -> ArmError {
 }
 
 /// ARM's 409 for a resource group whose deletion is running.
-fn being_deleted(name: &str) -> ArmError {
+pub(super) fn being_deleted(name: &str) -> ArmError {
     ArmError::new(
         StatusCode::CONFLICT,
         "ResourceGroupBeingDeleted",

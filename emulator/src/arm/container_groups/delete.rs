@@ -1,0 +1,43 @@
+//! DELETE of a container group: its processes are killed at once, the group reads `Deleting`
+//! until the Azure-AsyncOperation ends, then it is gone.
+
+use hyper::StatusCode;
+
+use super::{resource_group, start_operation};
+use crate::arm::error::ArmError;
+use crate::arm::lro::OperationHandle;
+use crate::arm::route::ArmCall;
+use crate::http::Reply;
+use crate::model::resource_groups::Deletion;
+
+/// DELETE: 202 with `Azure-AsyncOperation`, `Location` and `Retry-After`; 204 when the group
+/// does not exist.
+pub(super) fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
+    let (subscription, rg, name) = (call.params[0], call.params[1], call.params[2]);
+    let (now, wall) = (call.shared.clock.instant(), call.shared.clock.now());
+    let settings = &call.shared.settings;
+    let mut world = call.shared.write();
+    resource_group(&world, subscription, rg, now, false)?;
+    let Some(group) = world.container_groups.get(subscription, rg, name, now) else {
+        return Ok(Reply::empty(StatusCode::NO_CONTENT));
+    };
+    if let Some(deletion) = &group.deletion
+        && let Some(operation) = world.operations.get(&deletion.operation_id)
+    {
+        let handle = OperationHandle::of(operation, call.arm(), settings.retry_after_secs);
+        return Ok(handle.accepted_with_async_operation());
+    }
+    let location = group.location.clone();
+    let handle = start_operation(call, &mut world, &location, 204);
+    let mut killed = Vec::new();
+    if let Some(group) = world.container_groups.get_mut(subscription, rg, name, now) {
+        killed = group.kill_all(wall);
+        group.deletion = Some(Deletion {
+            operation_id: handle.id.clone(),
+            until: now + settings.operation_duration,
+        });
+    }
+    drop(world);
+    call.shared.runtime.kill(&killed);
+    Ok(handle.accepted_with_async_operation())
+}

@@ -1,0 +1,87 @@
+//! PUT (create or update) and PATCH (tags) of a container group.
+
+use hyper::StatusCode;
+
+use super::validate::{self, check_group_name};
+use super::{not_found, resource_group, start_operation, transitioning};
+use crate::arm::body;
+use crate::arm::error::ArmError;
+use crate::arm::route::ArmCall;
+use crate::http::Reply;
+use crate::model::container_groups::ContainerGroup;
+
+/// PUT: 201 with the group (`Pending`) for a new group, 200 for an update (its containers are
+/// recreated), both with `Azure-AsyncOperation`; the containers start when the operation ends.
+pub(super) fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
+    let (subscription, rg, name) = (call.params[0], call.params[1], call.params[2]);
+    check_group_name(name)?;
+    let body = body::object(call)?;
+    let (now, wall) = (call.shared.clock.instant(), call.shared.clock.now());
+    let due = now + call.shared.settings.operation_duration;
+    let mut world = call.shared.write();
+    let rg_name = resource_group(&world, subscription, rg, now, true)?;
+    let definition = validate::definition(&body, name, subscription, &world)?;
+    if let Some(existing) = world.container_groups.get(subscription, rg, name, now) {
+        if existing.deletion.is_some() {
+            return Err(transitioning(&existing.name));
+        }
+        if existing.location != definition.location {
+            return Err(ArmError::bad_request(
+                "InvalidResourceLocation",
+                format!(
+                    "The resource '{name}' already exists in location '{}' in resource group '{rg_name}'. A resource with the same name cannot be created in location '{}'. Please select a new resource name.",
+                    existing.location, definition.location
+                ),
+            ));
+        }
+    }
+    let handle = start_operation(call, &mut world, &definition.location, 200);
+    let (status, reply_body, killed) = match world.container_groups.get_mut(subscription, rg, name, now) {
+        Some(existing) => {
+            let killed = existing.replace(definition.spec, due, wall);
+            existing.tags = definition.tags;
+            (StatusCode::OK, existing.to_json(now), killed)
+        }
+        None => {
+            let subscription_id = world
+                .subscription(subscription)
+                .map_or_else(|| subscription.to_owned(), |s| s.id.clone());
+            let group = ContainerGroup::new(
+                (subscription_id, rg_name, name.to_owned()),
+                definition.location,
+                definition.tags,
+                definition.spec,
+                due,
+                wall,
+            );
+            let reply_body = group.to_json(now);
+            world.container_groups.insert(group);
+            (StatusCode::CREATED, reply_body, Vec::new())
+        }
+    };
+    drop(world);
+    call.shared.runtime.kill(&killed);
+    call.shared.runtime.wake();
+    Ok(handle.with_async_operation(Reply::json(status, &reply_body)))
+}
+
+/// PATCH: replaces the tags of an existing group (200 with the group).
+pub(super) fn patch(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
+    let (subscription, rg, name) = (call.params[0], call.params[1], call.params[2]);
+    let body = body::object(call)?;
+    let tags = body::tags(&body)?;
+    let now = call.shared.clock.instant();
+    let mut world = call.shared.write();
+    resource_group(&world, subscription, rg, now, true)?;
+    let group = world
+        .container_groups
+        .get_mut(subscription, rg, name, now)
+        .ok_or_else(|| not_found(rg, name))?;
+    if group.deletion.is_some() {
+        return Err(transitioning(&group.name));
+    }
+    if let Some(tags) = tags {
+        group.tags = tags;
+    }
+    Ok(Reply::json(StatusCode::OK, &group.to_json(now)))
+}

@@ -1,0 +1,245 @@
+//! Containers of mapped images run as child processes: output as logs, exit codes as states,
+//! restart policies, secure environment variables, stop, start, restart, and self-deletion as a
+//! managed identity.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::aci_support::{
+    PAST_OPERATION, aci_config, action_path, container_view, create_running, definition, get, group_path, logs,
+    pid_after, process_is_gone, terminated, wait_for, wait_for_log,
+};
+use crate::common::Harness;
+
+#[tokio::test]
+async fn a_failing_process_is_logged_terminated_and_fails_the_group() {
+    let h = Harness::with(aci_config()).await;
+    let token = h.token().await;
+    create_running(&h, &token, "failing", definition("local/exit3:1", "Never")).await;
+    let group = wait_for(&h, &token, "failing", terminated).await;
+    let state = &container_view(&group)["currentState"];
+    assert_eq!(state["exitCode"], 3, "{state}");
+    assert_eq!(state["detailStatus"], "Error");
+    assert!(state["finishTime"].is_string() && state["startTime"].is_string());
+    assert_eq!(group["properties"]["instanceView"]["state"], "Failed");
+    assert_eq!(group["properties"]["provisioningState"], "Succeeded");
+
+    let content = logs(&h, &token, "failing", "main", "").await;
+    let mut lines: Vec<&str> = content.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(lines, ["err", "out"], "{content:?}");
+    assert_eq!(logs(&h, &token, "failing", "main", "&tail=0").await, "");
+    let stamped = logs(&h, &token, "failing", "main", "&tail=1&timestamps=true").await;
+    assert_eq!(stamped.lines().count(), 1, "{stamped:?}");
+    let (time, line) = stamped.trim_end().split_once(' ').unwrap();
+    assert!(time.ends_with('Z') && time.contains('T'), "{stamped:?}");
+    assert!(line == "out" || line == "err", "{stamped:?}");
+
+    let missing = action_path(&h, "failing", "containers/other/logs", "");
+    let reply = h.arm(Method::GET, &missing, &token, None).await;
+    assert_eq!((reply.status, reply.arm_code()), (404, "ContainerNotFound"));
+    let bad_tail = action_path(&h, "failing", "containers/main/logs", "&tail=-1");
+    let reply = h.arm(Method::GET, &bad_tail, &token, None).await;
+    assert_eq!((reply.status, reply.arm_code()), (400, "InvalidQueryParameterValue"));
+}
+
+#[tokio::test]
+async fn a_successful_run_succeeds_the_group_and_arguments_follow_the_mapping() {
+    let h = Harness::with(aci_config()).await;
+    let token = h.token().await;
+    create_running(&h, &token, "fine", definition("local/ok:1", "Never")).await;
+    let group = wait_for(&h, &token, "fine", terminated).await;
+    assert_eq!(container_view(&group)["currentState"]["exitCode"], 0);
+    assert_eq!(container_view(&group)["currentState"]["detailStatus"], "Completed");
+    assert_eq!(group["properties"]["instanceView"]["state"], "Succeeded");
+    assert_eq!(logs(&h, &token, "fine", "main", "").await, "done\n");
+
+    let mut body = definition("local/args:1", "Never");
+    body["properties"]["containers"][0]["properties"]["command"] = json!(["first", "second"]);
+    create_running(&h, &token, "args", body).await;
+    wait_for(&h, &token, "args", terminated).await;
+    assert_eq!(logs(&h, &token, "args", "main", "").await, "args=first second\n");
+}
+
+#[tokio::test]
+async fn on_failure_restarts_after_a_back_off_on_the_clock() {
+    let h = Harness::with(aci_config()).await;
+    let token = h.token().await;
+    create_running(&h, &token, "flaky", definition("local/fail:1", "OnFailure")).await;
+    let group = wait_for(&h, &token, "flaky", |g| container_view(g)["restartCount"] == 1).await;
+    let view = container_view(&group);
+    assert_eq!(view["currentState"]["state"], "Waiting", "{view}");
+    assert_eq!(view["previousState"]["state"], "Terminated");
+    assert_eq!(view["previousState"]["exitCode"], 1);
+    assert_eq!(group["properties"]["instanceView"]["state"], "Running");
+    h.advance_clock(10).await;
+    let group = wait_for(&h, &token, "flaky", |g| container_view(g)["restartCount"] == 2).await;
+    let started = container_view(&group)["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "Started")
+        .cloned()
+        .unwrap();
+    assert_eq!(started["count"], 2, "{started}");
+}
+
+#[tokio::test]
+async fn environment_reaches_the_process_and_secure_values_never_come_back() {
+    let h = Harness::with(aci_config()).await;
+    let token = h.token().await;
+    let secret = "s3cret-value-that-must-not-leak";
+    let mut body = definition("local/env:1", "Never");
+    body["properties"]["containers"][0]["properties"]["environmentVariables"] = json!([
+        { "name": "SECRET_TOKEN", "secureValue": secret },
+        { "name": "PLAIN", "value": "visible" }
+    ]);
+    body["identity"] = json!({
+        "type": "UserAssigned",
+        "userAssignedIdentities": { h.info().defaults.identity_resource_id.clone(): {} }
+    });
+    let created = h.arm(Method::PUT, &group_path(&h, "envy"), &token, Some(body)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert!(!created.text.contains(secret));
+    let identities = &created.json["identity"]["userAssignedIdentities"];
+    let identity = identities.as_object().unwrap().values().next().unwrap();
+    assert_eq!(identity["clientId"], h.info().defaults.identity_client_id);
+    h.advance_clock(PAST_OPERATION).await;
+    let group = wait_for(&h, &token, "envy", terminated).await;
+    assert!(!group.to_string().contains(secret));
+    assert_eq!(
+        group["properties"]["containers"][0]["properties"]["environmentVariables"],
+        json!([{ "name": "SECRET_TOKEN" }, { "name": "PLAIN", "value": "visible" }])
+    );
+    let content = logs(&h, &token, "envy", "main", "").await;
+    let expected = format!(
+        "secret={secret}\nplain=visible\ngroup=envy/rg-emulator\ncloud=AzureEmulator\nimds={}\nleak=none\n",
+        h.info().endpoints.imds
+    );
+    assert_eq!(content, expected);
+    let list = h
+        .arm(
+            Method::GET,
+            &format!(
+                "/subscriptions/{}/providers/Microsoft.ContainerInstance/containerGroups?api-version=2023-05-01",
+                h.info().defaults.subscription_id
+            ),
+            &token,
+            None,
+        )
+        .await;
+    assert!(!list.text.contains(secret));
+    let journal = serde_json::to_string(&h.journal().await).unwrap();
+    assert!(!journal.contains(secret));
+}
+
+#[tokio::test]
+async fn an_unmapped_image_stays_running_until_stopped() {
+    let h = Harness::with(aci_config()).await;
+    let token = h.token().await;
+    create_running(&h, &token, "idle", definition("mcr.microsoft.com/nothing:1", "Never")).await;
+    h.advance_clock(1800).await;
+    let group = get(&h, &token, "idle").await;
+    assert_eq!(container_view(&group)["currentState"]["state"], "Running");
+    assert_eq!(group["properties"]["instanceView"]["state"], "Running");
+    assert_eq!(logs(&h, &token, "idle", "main", "").await, "");
+    let stopped = h
+        .arm(Method::POST, &action_path(&h, "idle", "stop", ""), &token, None)
+        .await;
+    assert_eq!(stopped.status, 204);
+    let group = get(&h, &token, "idle").await;
+    assert_eq!(group["properties"]["instanceView"]["state"], "Stopped");
+    assert_eq!(container_view(&group)["currentState"]["state"], "Terminated");
+}
+
+#[tokio::test]
+async fn stop_kills_the_process_and_its_children_start_and_restart_run_new_ones() {
+    let h = Harness::with(aci_config()).await;
+    let token = h.token().await;
+    create_running(&h, &token, "sleepy", definition("local/sleep:1", "Always")).await;
+    let content = wait_for_log(&h, &token, "sleepy", "pid=").await;
+    let (pid, child) = (pid_after(&content, "pid="), pid_after(&content, "child="));
+
+    let stopped = h
+        .arm(Method::POST, &action_path(&h, "sleepy", "stop", ""), &token, None)
+        .await;
+    assert_eq!(stopped.status, 204, "{}", stopped.text);
+    assert!(process_is_gone(pid).await, "process {pid} survived stop");
+    assert!(process_is_gone(child).await, "child {child} survived stop");
+    let group = get(&h, &token, "sleepy").await;
+    assert_eq!(group["properties"]["instanceView"]["state"], "Stopped");
+    let state = &container_view(&group)["currentState"];
+    assert_eq!(
+        (state["state"].as_str(), state["exitCode"].as_i64()),
+        (Some("Terminated"), Some(137))
+    );
+
+    let started = h
+        .arm(Method::POST, &action_path(&h, "sleepy", "start", ""), &token, None)
+        .await;
+    assert_eq!(started.status, 202, "{}", started.text);
+    assert!(started.header("azure-asyncoperation").is_some());
+    h.advance_clock(PAST_OPERATION).await;
+    let content = wait_for_log(&h, &token, "sleepy", "pid=").await;
+    let second = pid_after(&content, "pid=");
+    assert_ne!(second, pid);
+    assert_eq!(
+        get(&h, &token, "sleepy").await["properties"]["instanceView"]["state"],
+        "Running"
+    );
+
+    let restarted = h
+        .arm(Method::POST, &action_path(&h, "sleepy", "restart", ""), &token, None)
+        .await;
+    assert_eq!(restarted.status, 204, "{}", restarted.text);
+    assert!(process_is_gone(second).await, "process {second} survived restart");
+    let group = get(&h, &token, "sleepy").await;
+    assert_eq!(container_view(&group)["restartCount"], 1);
+    assert_eq!(container_view(&group)["currentState"]["state"], "Running");
+    let content = wait_for_log(&h, &token, "sleepy", "pid=").await;
+    let third = pid_after(&content, "pid=");
+    assert_ne!(third, second);
+
+    let deleted = h.arm(Method::DELETE, &group_path(&h, "sleepy"), &token, None).await;
+    assert_eq!(deleted.status, 202);
+    assert!(process_is_gone(third).await, "process {third} survived delete");
+}
+
+#[tokio::test]
+async fn shutdown_kills_every_process() {
+    let h = Harness::with(aci_config()).await;
+    let token = h.token().await;
+    create_running(&h, &token, "left", definition("local/sleep:1", "Always")).await;
+    let content = wait_for_log(&h, &token, "left", "child=").await;
+    let (pid, child) = (pid_after(&content, "pid="), pid_after(&content, "child="));
+    h.emulator.shutdown().await;
+    assert!(process_is_gone(pid).await, "process {pid} survived shutdown");
+    assert!(process_is_gone(child).await, "child {child} survived shutdown");
+}
+
+#[tokio::test]
+async fn a_process_deletes_its_own_group_as_the_managed_identity() {
+    let h = Harness::with(aci_config()).await;
+    let token = h.token().await;
+    let mut body = definition("local/self-delete:1", "Never");
+    body["identity"] = json!({
+        "type": "UserAssigned",
+        "userAssignedIdentities": { h.info().defaults.identity_resource_id.clone(): {} }
+    });
+    create_running(&h, &token, "self-deleting", body).await;
+    let group = wait_for(&h, &token, "self-deleting", |g| {
+        g["properties"]["provisioningState"] == "Deleting"
+    })
+    .await;
+    assert_eq!(group["properties"]["provisioningState"], "Deleting");
+    let journal = h.journal().await;
+    let delete = journal
+        .iter()
+        .find(|e| e["method"] == "DELETE" && e["path"].as_str().unwrap().ends_with("/self-deleting"))
+        .expect("the DELETE is journaled");
+    assert_eq!(delete["status"], 202);
+    assert_eq!(delete["principal"], h.info().defaults.identity_principal_id);
+    h.advance_clock(PAST_OPERATION).await;
+    let gone = h.arm(Method::GET, &group_path(&h, "self-deleting"), &token, None).await;
+    assert_eq!(gone.status, 404);
+}
