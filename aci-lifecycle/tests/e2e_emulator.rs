@@ -1,0 +1,487 @@
+//! End-to-end tests of aci-lifecycle against the az-emulator over TLS, with real azure_identity
+//! credentials and real child processes as containers.
+//!
+//! This binary has no harness: a container of the self-delete scenario runs this same binary
+//! with `--self-delete-child`, which performs `SelfDelete` with the environment the emulator
+//! gives the container (managed identity through IMDS). Without that argument `main` runs every
+//! scenario in turn and fails on the first failure.
+
+use aci_lifecycle::models::{
+    Container, ContainerGroup, ContainerGroupIdentity, ContainerGroupSubnetId, EnvironmentVariable, IpAddress, OsType,
+    RestartPolicy,
+};
+use aci_lifecycle::self_delete::{SelfDelete, SelfDeleteOutcome, self_delete_from_env};
+use aci_lifecycle::{
+    ContainerGroupsClient, Error, ListLogsOptions, ReapOptions, ReapScope, SpawnOptions, WaiterOptions,
+};
+use arm_core::test_support::{emulator_arm_client, reqwest_client_trusting};
+use arm_core::{ArmClientOptions, Cloud, HttpTransport, PollOptions};
+use az_emulator::{Emulator, EmulatorConfig, StartupInfo};
+use futures::TryStreamExt;
+use std::collections::{BTreeMap, HashMap};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+const RG: &str = "rg-emulator";
+const SUBNET: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/agents";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    if std::env::args().any(|a| a == "--self-delete-child") {
+        return match self_delete_from_env(&arm_core::ProcessEnv).await {
+            Ok(outcome) => {
+                println!("self-delete child: {outcome:?}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                println!("self-delete child failed: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    lifecycle_of_a_group_in_a_subnet().await;
+    waiting_for_a_mapped_command_to_exit().await;
+    a_failing_spawn_leaves_nothing_behind().await;
+    a_container_deletes_its_own_group_as_a_managed_identity().await;
+    self_delete_with_a_service_principal_in_every_cloud().await;
+    self_delete_under_injected_failures().await;
+    reaping_keeps_running_groups().await;
+    bad_input_sends_nothing().await;
+    ExitCode::SUCCESS
+}
+
+fn config(extra: &str) -> EmulatorConfig {
+    let me = std::env::current_exe().unwrap();
+    let text = format!(
+        r#"
+operation_duration_ms = 300
+retry_after_secs = 1
+{extra}
+
+[images]
+"e2e/exit3" = ["/bin/sh", "-c", "echo hello from the job; exit 3"]
+"e2e/exit0" = ["/bin/sh", "-c", "echo done"]
+"e2e/self-delete" = [{me:?}, "--self-delete-child"]
+"#
+    );
+    EmulatorConfig::from_toml_str(&text).unwrap()
+}
+
+fn groups(info: &StartupInfo) -> ContainerGroupsClient {
+    let arm = emulator_arm_client(&info.env, Some(ArmClientOptions::default())).unwrap();
+    ContainerGroupsClient::from_arm(arm, &info.defaults.subscription_id).unwrap()
+}
+
+fn group(image: &str) -> ContainerGroup {
+    let mut group = ContainerGroup::new("eastus");
+    group.properties.os_type = Some(OsType::Linux);
+    group.properties.restart_policy = Some(RestartPolicy::Never);
+    group.properties.containers.push(Container::new("job", image, 1.0, 1.0));
+    group
+}
+
+fn waiting() -> Option<WaiterOptions> {
+    Some(WaiterOptions {
+        min_delay: Duration::from_millis(200),
+        max_delay: Duration::from_secs(1),
+        max_wait: Duration::from_secs(30),
+    })
+}
+
+async fn journal(info: &StartupInfo) -> Vec<serde_json::Value> {
+    let body = reqwest_client_trusting("")
+        .get(format!("{}/journal", info.endpoints.admin))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// Reads the group until it is gone, for a deletion another process started.
+async fn until_gone(groups: &ContainerGroupsClient, name: &str) {
+    let started = Instant::now();
+    loop {
+        match groups.get(RG, name).await {
+            Err(error) if error.as_arm().is_some_and(|e| e.is_not_found()) => return,
+            Err(error) => panic!("{name}: {error}"),
+            Ok(_) if started.elapsed() > Duration::from_secs(30) => panic!("{name} was not deleted"),
+            Ok(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+async fn lifecycle_of_a_group_in_a_subnet() {
+    let emulator = Emulator::start(config("")).await.unwrap();
+    let groups = groups(emulator.info());
+    let mut definition = group("contoso.azurecr.io/agent:1");
+    definition.properties.ip_address = Some(IpAddress::private([]));
+    definition.properties.subnet_ids = Some(vec![ContainerGroupSubnetId::new(SUBNET)]);
+    definition.properties.containers[0].properties.environment_variables = Some(vec![EnvironmentVariable::secure(
+        "AZP_TOKEN",
+        arm_core::azure_core::credentials::Secret::new("pat-secret"),
+    )]);
+    let created = groups
+        .begin_create_or_update(RG, "agent-1", &definition, None)
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(created.name.as_deref(), Some("agent-1"));
+    let running = groups.wait_until_running(RG, "agent-1", waiting()).await.unwrap();
+    assert!(!format!("{running:?}").contains("pat-secret"));
+    let listed: Vec<ContainerGroup> = groups.list_by_resource_group(RG).unwrap().try_collect().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let tagged = groups
+        .update_tags(RG, "agent-1", &BTreeMap::from([("team".into(), "ci".into())]))
+        .await
+        .unwrap();
+    assert_eq!(tagged.tags.unwrap()["team"], "ci");
+    groups.stop(RG, "agent-1").await.unwrap();
+    groups.begin_delete(RG, "agent-1", None).await.unwrap().await.unwrap();
+    assert!(
+        groups
+            .get(RG, "agent-1")
+            .await
+            .unwrap_err()
+            .as_arm()
+            .unwrap()
+            .is_not_found()
+    );
+    groups.begin_delete(RG, "agent-1", None).await.unwrap().await.unwrap();
+    assert!(
+        journal(emulator.info())
+            .await
+            .iter()
+            .all(|e| !e.to_string().contains("pat-secret"))
+    );
+    emulator.shutdown().await;
+    println!("test lifecycle_of_a_group_in_a_subnet ... ok");
+}
+
+async fn waiting_for_a_mapped_command_to_exit() {
+    let emulator = Emulator::start(config("")).await.unwrap();
+    let groups = groups(emulator.info());
+    groups
+        .begin_create_or_update(RG, "job-3", &group("e2e/exit3"), None)
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let exits = groups.wait_until_terminated(RG, "job-3", waiting()).await.unwrap();
+    assert_eq!(exits[0].exit_code, Some(3));
+    let logs = groups
+        .list_logs(
+            RG,
+            "job-3",
+            "job",
+            Some(ListLogsOptions {
+                tail: Some(5),
+                timestamps: None,
+            }),
+        )
+        .await
+        .unwrap();
+    assert!(logs.content.unwrap_or_default().contains("hello from the job"));
+    emulator.shutdown().await;
+    println!("test waiting_for_a_mapped_command_to_exit ... ok");
+}
+
+async fn a_failing_spawn_leaves_nothing_behind() {
+    let emulator = Emulator::start(config("")).await.unwrap();
+    let groups = groups(emulator.info());
+    let options = SpawnOptions {
+        wait: waiting().unwrap(),
+        ..SpawnOptions::default()
+    };
+    let err = groups
+        .spawn(RG, "job-fails", group("e2e/exit3"), Some(options))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::SpawnFailed {
+                cleanup_error: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    until_gone(&groups, "job-fails").await;
+    emulator.shutdown().await;
+    println!("test a_failing_spawn_leaves_nothing_behind ... ok");
+}
+
+async fn a_container_deletes_its_own_group_as_a_managed_identity() {
+    let emulator = Emulator::start(config("")).await.unwrap();
+    let info = emulator.info().clone();
+    let groups = groups(&info);
+    let mut definition = group("e2e/self-delete");
+    definition.identity = Some(ContainerGroupIdentity::user_assigned([info
+        .defaults
+        .identity_resource_id
+        .clone()]));
+    definition.properties.containers[0].properties.environment_variables = Some(vec![
+        EnvironmentVariable::plain("AZ_MANAGED_IDENTITY", "true"),
+        EnvironmentVariable::plain("AZ_MANAGED_IDENTITY_CLIENT_ID", &info.defaults.identity_client_id),
+    ]);
+    // The container may delete its group before the creation's final read: only start it.
+    let _creating = groups
+        .begin_create_or_update(RG, "agent-self", &definition, None)
+        .await
+        .unwrap();
+    until_gone(&groups, "agent-self").await;
+    let entries = journal(&info).await;
+    let delete = entries
+        .iter()
+        .find(|e| e["method"] == "DELETE" && e["path"].as_str().unwrap().ends_with("/agent-self"))
+        .unwrap();
+    assert_eq!(
+        delete["principal"],
+        info.defaults.identity_principal_id.as_str(),
+        "deleted by the managed identity"
+    );
+    assert!(entries.iter().any(|e| e["listener"] == "imds" && e["status"] == 200));
+    emulator.shutdown().await;
+    println!("test a_container_deletes_its_own_group_as_a_managed_identity ... ok");
+}
+
+fn sp_env(info: &StartupInfo, cloud: &str, name: &str) -> HashMap<String, String> {
+    let d = &info.defaults;
+    [
+        ("AZ_ACI_NAME", name),
+        ("AZ_ACI_RG", RG),
+        ("AZ_SUBSCRIPTION_ID", d.subscription_id.as_str()),
+        ("AZ_CLOUD", cloud),
+        ("AZ_TENANT_ID", d.tenant_id.as_str()),
+        ("AZ_SERVICE_PRINCIPAL", d.client_id.as_str()),
+        ("AZ_SERVICE_PRINCIPAL_KEY", d.client_secret.as_str()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+/// A transport that sends `cloud`'s ARM and Entra endpoints to the emulator, trusting its CA.
+fn to_emulator(info: &StartupInfo, ca_pem: &str, cloud: &Cloud) -> HttpTransport {
+    HttpTransport::builder()
+        .add_root_certificates_pem("emulator CA", ca_pem.as_bytes())
+        .unwrap()
+        .rewrite_origin("test", cloud.arm_endpoint().as_str(), &info.endpoints.arm)
+        .unwrap()
+        .rewrite_origin("test", cloud.authority_host().as_str(), &info.endpoints.login)
+        .unwrap()
+        .build()
+        .unwrap()
+}
+
+async fn self_delete_with_a_service_principal_in_every_cloud() {
+    let emulator = Emulator::start(config("")).await.unwrap();
+    let info = emulator.info().clone();
+    let groups = groups(&info);
+    for (cloud, name) in [
+        (Cloud::public(), "sd-public"),
+        (Cloud::us_government(), "sd-usgov"),
+        (Cloud::china(), "sd-china"),
+    ] {
+        groups
+            .begin_create_or_update(RG, name, &group("contoso.azurecr.io/agent:1"), None)
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        let outcome = SelfDelete::from_env(&sp_env(&info, cloud.name(), name))
+            .unwrap()
+            .unwrap()
+            .with_transport(to_emulator(&info, emulator.ca_pem(), &cloud))
+            .run()
+            .await
+            .unwrap_or_else(|e| panic!("{cloud}: {e}"));
+        assert_eq!(outcome, SelfDeleteOutcome::Accepted, "{cloud}");
+        until_gone(&groups, name).await;
+    }
+    emulator.shutdown().await;
+    println!("test self_delete_with_a_service_principal_in_every_cloud ... ok");
+}
+
+async fn self_delete_under_injected_failures() {
+    let faults = r#"
+[faults]
+seed = 11
+retry_after_secs = 1
+
+[[faults.routes]]
+listener = "arm"
+method = "DELETE"
+rate_429 = 0.15
+rate_500 = 0.15
+"#;
+    let emulator = Emulator::start(config(faults)).await.unwrap();
+    let info = emulator.info().clone();
+    let groups = groups(&info);
+    for i in 0..4 {
+        let name = format!("sd-faults-{i}");
+        groups
+            .begin_create_or_update(RG, &name, &group("contoso.azurecr.io/agent:1"), None)
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        let outcome = SelfDelete::from_env(&sp_env(&info, "AzureCloud", &name))
+            .unwrap()
+            .unwrap()
+            .with_transport(to_emulator(&info, emulator.ca_pem(), &Cloud::public()))
+            .run()
+            .await
+            .unwrap();
+        assert_eq!(outcome, SelfDeleteOutcome::Accepted);
+    }
+    let entries = journal(&info).await;
+    assert!(entries.iter().any(|e| e["fault"].is_string()), "faults were injected");
+    emulator.shutdown().await;
+    println!("test self_delete_under_injected_failures ... ok");
+}
+
+async fn reaping_keeps_running_groups() {
+    let emulator = Emulator::start(config("")).await.unwrap();
+    let groups = groups(emulator.info());
+    let spawn = || {
+        Some(SpawnOptions {
+            wait: waiting().unwrap(),
+            create: aci_lifecycle::BeginOptions {
+                poll: PollOptions::default(),
+            },
+        })
+    };
+    groups
+        .spawn(RG, "eph-done-1", group("e2e/exit0"), spawn())
+        .await
+        .unwrap();
+    groups
+        .spawn(RG, "eph-done-2", group("e2e/exit0"), spawn())
+        .await
+        .unwrap();
+    groups
+        .spawn(RG, "eph-running", group("contoso.azurecr.io/agent:1"), spawn())
+        .await
+        .unwrap();
+    groups
+        .spawn(RG, "eph-stopped", group("contoso.azurecr.io/agent:1"), spawn())
+        .await
+        .unwrap();
+    groups.stop(RG, "eph-stopped").await.unwrap();
+    groups
+        .begin_create_or_update(RG, "not-ephemeral", &group("e2e/exit0"), None)
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    for name in ["eph-done-1", "eph-done-2", "not-ephemeral"] {
+        groups.wait_until_terminated(RG, name, waiting()).await.unwrap();
+    }
+    let options = ReapOptions {
+        scope: ReapScope::ResourceGroups(vec![RG.into()]),
+        min_age: Duration::ZERO,
+        ..ReapOptions::default()
+    };
+    let report = groups.reap(options).await.unwrap();
+    assert_eq!(
+        report.deleted,
+        [
+            "rg-emulator/eph-done-1",
+            "rg-emulator/eph-done-2",
+            "rg-emulator/eph-stopped"
+        ],
+        "{report:?}"
+    );
+    assert_eq!(
+        report.skipped,
+        [("rg-emulator/eph-running".to_owned(), "not finished".to_owned())]
+    );
+    assert!(report.failed.is_empty(), "{report:?}");
+    let left: Vec<String> = groups
+        .list_by_resource_group(RG)
+        .unwrap()
+        .map_ok(|g| g.name.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 2, "{left:?}");
+    emulator.shutdown().await;
+    println!("test reaping_keeps_running_groups ... ok");
+}
+
+async fn bad_input_sends_nothing() {
+    let emulator = Emulator::start(config("")).await.unwrap();
+    let info = emulator.info().clone();
+    let groups = groups(&info);
+    groups.get(RG, "warm-up").await.unwrap_err();
+    let before = journal(&info).await.len();
+    let mut invalid = Vec::new();
+    invalid.push(groups.get(RG, "Bad_Name").await.unwrap_err());
+    invalid.push(groups.get("rg.", "agent").await.unwrap_err());
+    invalid.push(groups.list_logs(RG, "agent", "Job", None).await.unwrap_err());
+    let mut no_subnet = group("x");
+    no_subnet.properties.ip_address = Some(IpAddress::private([]));
+    invalid.push(
+        groups
+            .begin_create_or_update(RG, "agent", &no_subnet, None)
+            .await
+            .unwrap_err(),
+    );
+    let mut bad_subnet = group("x");
+    bad_subnet.properties.subnet_ids = Some(vec![ContainerGroupSubnetId::new("/subscriptions/s/resourceGroups/rg")]);
+    invalid.push(
+        groups
+            .begin_create_or_update(RG, "agent", &bad_subnet, None)
+            .await
+            .unwrap_err(),
+    );
+    let mut too_big = group("x");
+    too_big.properties.containers[0]
+        .properties
+        .resources
+        .as_mut()
+        .unwrap()
+        .requests
+        .cpu = 100.0;
+    invalid.push(
+        groups
+            .begin_create_or_update(RG, "agent", &too_big, None)
+            .await
+            .unwrap_err(),
+    );
+    let mut duplicate = group("x");
+    duplicate.properties.containers[0].properties.environment_variables = Some(vec![
+        EnvironmentVariable::plain("A", "1"),
+        EnvironmentVariable::plain("A", "2"),
+    ]);
+    invalid.push(
+        groups
+            .begin_create_or_update(RG, "agent", &duplicate, None)
+            .await
+            .unwrap_err(),
+    );
+    let mut always = group("x");
+    always.properties.restart_policy = Some(RestartPolicy::Always);
+    invalid.push(groups.spawn(RG, "agent", always, None).await.unwrap_err());
+    for error in &invalid {
+        assert!(
+            matches!(
+                error,
+                Error::InvalidInput { .. } | Error::Arm(arm_core::Error::InvalidInput { .. })
+            ),
+            "{error:?}"
+        );
+    }
+    assert_eq!(
+        journal(&info).await.len(),
+        before,
+        "no invalid input reached the emulator"
+    );
+    emulator.shutdown().await;
+    println!("test bad_input_sends_nothing ... ok");
+}
