@@ -80,6 +80,9 @@ pub(crate) fn container_group(group: &ContainerGroup) -> Result<(), Error> {
         ));
     }
     let properties = &group.properties;
+    if properties.os_type.is_none() {
+        return Err(Error::invalid("os_type", "is missing; expected Linux or Windows"));
+    }
     if properties.containers.is_empty() {
         return Err(Error::invalid(
             "containers",

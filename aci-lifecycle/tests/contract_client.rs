@@ -284,6 +284,7 @@ async fn bad_input_is_refused_before_any_request() {
     let long = "a".repeat(64);
     let bad_groups: Vec<(ContainerGroup, &str)> = vec![
         (with(&|g| g.location = None), "invalid location"),
+        (with(&|g| g.properties.os_type = None), "invalid os_type: is missing"),
         (
             with(&|g| g.properties.containers.clear()),
             "invalid containers: is empty",

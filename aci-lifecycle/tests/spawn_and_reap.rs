@@ -1,6 +1,6 @@
 //! Spawning and reaping against wiremock.
 
-use aci_lifecycle::models::{Container, ContainerGroup, RestartPolicy};
+use aci_lifecycle::models::{Container, ContainerGroup, OsType, RestartPolicy};
 use aci_lifecycle::{ContainerGroupsClient, Error, ReapOptions, ReapScope, SpawnOptions, WaiterOptions};
 use arm_core::ArmClientOptions;
 use arm_core::azure_core::time::parse_rfc3339;
