@@ -24,6 +24,7 @@ fn client(server: &MockServer) -> ContainerGroupsClient {
 
 fn job() -> ContainerGroup {
     let mut group = ContainerGroup::new("westeurope");
+    group.properties.os_type = Some(OsType::Linux);
     group
         .properties
         .containers
