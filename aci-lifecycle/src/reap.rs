@@ -51,7 +51,7 @@ impl Default for ReapOptions {
 pub struct ReapReport {
     /// Whether this was a dry run (then `deleted` lists what would have been deleted).
     pub dry_run: bool,
-    /// The groups deleted, as `resource group/name`.
+    /// The groups whose deletion Azure accepted, as `resource group/name`.
     pub deleted: Vec<String>,
     /// The ephemeral groups left alone, with the reason.
     pub skipped: Vec<(String, String)>,
@@ -132,7 +132,8 @@ impl ContainerGroupsClient {
     /// Failed, Stopped, or every container Terminated) at least `min_age` ago.
     ///
     /// Each resource group (or the subscription) is listed once; each ephemeral group is then
-    /// read for its instance view (lists carry none) and deleted, `concurrency` at a time.
+    /// read for its instance view (lists carry none) and deleted, `concurrency` at a time; a
+    /// deletion counts once Azure accepted it, without waiting for it to finish.
     /// Groups that are still running are never deleted.
     pub async fn reap(&self, options: ReapOptions) -> Result<ReapReport, Error> {
         if options.concurrency == 0 {
@@ -172,7 +173,8 @@ impl ContainerGroupsClient {
                     let group = self.get(&resource_group, &name).await?;
                     let verdict = verdict(&group, options.min_age, now);
                     if matches!(verdict, Verdict::Delete) && !options.dry_run {
-                        self.begin_delete(&resource_group, &name, None).await?.await?;
+                        // Accepted is enough: Azure finishes the deletion on its own.
+                        let _deleting = self.begin_delete(&resource_group, &name, None).await?;
                     }
                     Ok(verdict)
                 }

@@ -402,6 +402,9 @@ async fn reaping_keeps_running_groups() {
         [("rg-emulator/eph-running".to_owned(), "not finished".to_owned())]
     );
     assert!(report.failed.is_empty(), "{report:?}");
+    for name in ["eph-done-1", "eph-done-2", "eph-stopped"] {
+        until_gone(&groups, name).await;
+    }
     let left: Vec<String> = groups
         .list_by_resource_group(RG)
         .unwrap()
