@@ -44,6 +44,8 @@ async fn main() -> ExitCode {
     a_failing_spawn_leaves_nothing_behind().await;
     a_container_deletes_its_own_group_as_a_managed_identity().await;
     self_delete_with_a_service_principal_in_every_cloud().await;
+    self_delete_with_a_managed_identity_in_every_cloud().await;
+    a_container_deletes_its_own_group_through_the_app_service_identity_endpoint().await;
     self_delete_under_injected_failures().await;
     reaping_keeps_running_groups().await;
     bad_input_sends_nothing().await;
@@ -274,8 +276,101 @@ fn to_emulator(info: &StartupInfo, ca_pem: &str, cloud: &Cloud) -> HttpTransport
         .unwrap()
         .rewrite_origin("test", cloud.authority_host().as_str(), &info.endpoints.login)
         .unwrap()
+        .rewrite_origin("test", "http://169.254.169.254", &info.endpoints.imds)
+        .unwrap()
         .build()
         .unwrap()
+}
+
+fn mi_env(info: &StartupInfo, cloud: &str, name: &str) -> HashMap<String, String> {
+    [
+        ("AZ_ACI_NAME", name),
+        ("AZ_ACI_RG", RG),
+        ("AZ_SUBSCRIPTION_ID", info.defaults.subscription_id.as_str()),
+        ("AZ_CLOUD", cloud),
+        ("AZ_MANAGED_IDENTITY", "true"),
+        (
+            "AZ_MANAGED_IDENTITY_CLIENT_ID",
+            info.defaults.identity_client_id.as_str(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+async fn self_delete_with_a_managed_identity_in_every_cloud() {
+    let emulator = Emulator::start(config("")).await.unwrap();
+    let info = emulator.info().clone();
+    let groups = groups(&info);
+    for (cloud, name) in [
+        (Cloud::public(), "mi-public"),
+        (Cloud::us_government(), "mi-usgov"),
+        (Cloud::china(), "mi-china"),
+    ] {
+        groups
+            .begin_create_or_update(RG, name, &group("contoso.azurecr.io/agent:1"), None)
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        let outcome = SelfDelete::from_env(&mi_env(&info, cloud.name(), name))
+            .unwrap()
+            .unwrap()
+            .with_transport(to_emulator(&info, emulator.ca_pem(), &cloud))
+            .run()
+            .await
+            .unwrap_or_else(|e| panic!("{cloud}: {e}"));
+        assert_eq!(outcome, SelfDeleteOutcome::Accepted, "{cloud}");
+        let resource = cloud.arm_scope().trim_end_matches("/.default").to_owned();
+        let asked = journal(&info).await.iter().any(|e| {
+            e["listener"] == "imds" && e["query"].as_str().is_some_and(|q| q.contains(&url_encoded(&resource)))
+        });
+        assert!(asked, "{cloud}: the identity token was asked for {resource}");
+        until_gone(&groups, name).await;
+    }
+    emulator.shutdown().await;
+    println!("test self_delete_with_a_managed_identity_in_every_cloud ... ok");
+}
+
+fn url_encoded(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+async fn a_container_deletes_its_own_group_through_the_app_service_identity_endpoint() {
+    let emulator = Emulator::start(config("")).await.unwrap();
+    let info = emulator.info().clone();
+    let groups = groups(&info);
+    let mut definition = group("e2e/self-delete");
+    definition.identity = Some(ContainerGroupIdentity::user_assigned([info
+        .defaults
+        .identity_resource_id
+        .clone()]));
+    definition.properties.containers[0].properties.environment_variables = Some(vec![
+        EnvironmentVariable::plain("AZ_MANAGED_IDENTITY", "true"),
+        EnvironmentVariable::plain("AZ_MANAGED_IDENTITY_CLIENT_ID", &info.defaults.identity_client_id),
+        EnvironmentVariable::plain("IDENTITY_ENDPOINT", &info.endpoints.app_service_identity),
+        EnvironmentVariable::secure(
+            "IDENTITY_HEADER",
+            arm_core::azure_core::credentials::Secret::new(info.defaults.identity_header.clone()),
+        ),
+    ]);
+    let _creating = groups
+        .begin_create_or_update(RG, "agent-app-service", &definition, None)
+        .await
+        .unwrap();
+    until_gone(&groups, "agent-app-service").await;
+    let entries = journal(&info).await;
+    assert!(
+        entries.iter().any(|e| e["path"] == "/msi/token" && e["status"] == 200),
+        "the App Service endpoint was used"
+    );
+    assert!(
+        !entries.iter().any(|e| e["path"] == "/metadata/identity/oauth2/token"),
+        "IMDS was not used"
+    );
+    emulator.shutdown().await;
+    println!("test a_container_deletes_its_own_group_through_the_app_service_identity_endpoint ... ok");
 }
 
 async fn self_delete_with_a_service_principal_in_every_cloud() {
@@ -471,6 +566,56 @@ async fn bad_input_sends_nothing() {
     let mut always = group("x");
     always.properties.restart_policy = Some(RestartPolicy::Always);
     invalid.push(groups.spawn(RG, "agent", always, None).await.unwrap_err());
+    let mut no_os = group("x");
+    no_os.properties.os_type = None;
+    invalid.push(
+        groups
+            .begin_create_or_update(RG, "agent", &no_os, None)
+            .await
+            .unwrap_err(),
+    );
+    let mut no_image = group("x");
+    no_image.properties.containers[0].properties.image = None;
+    invalid.push(
+        groups
+            .begin_create_or_update(RG, "agent", &no_image, None)
+            .await
+            .unwrap_err(),
+    );
+    let mut half_memory = group("x");
+    half_memory.properties.containers[0]
+        .properties
+        .resources
+        .as_mut()
+        .unwrap()
+        .requests
+        .memory_in_gb = 0.05;
+    invalid.push(
+        groups
+            .begin_create_or_update(RG, "agent", &half_memory, None)
+            .await
+            .unwrap_err(),
+    );
+    invalid.push(
+        groups
+            .begin_create_or_update(RG, "-agent", &group("x"), None)
+            .await
+            .unwrap_err(),
+    );
+    invalid.push(groups.update_tags(RG, "agent-", &BTreeMap::new()).await.unwrap_err());
+    invalid.push(
+        groups
+            .begin_delete(RG, "a".repeat(64).as_str(), None)
+            .await
+            .unwrap_err(),
+    );
+    let mut partial = sp_env(&info, "AzureCloud", "agent");
+    partial.remove("AZ_ACI_RG");
+    invalid.push(SelfDelete::from_env(&partial).unwrap_err());
+    let mut bad_name = sp_env(&info, "AzureCloud", "Agent_1");
+    bad_name.insert("AZ_ACI_NAME".into(), "Agent_1".into());
+    invalid.push(SelfDelete::from_env(&bad_name).unwrap_err());
+    assert!(invalid.len() >= 15, "{} invalid inputs", invalid.len());
     for error in &invalid {
         assert!(
             matches!(
@@ -479,6 +624,7 @@ async fn bad_input_sends_nothing() {
             ),
             "{error:?}"
         );
+        assert!(!error.to_string().contains('\n'), "one line: {error}");
     }
     assert_eq!(
         journal(&info).await.len(),
