@@ -14,7 +14,7 @@ use aci_lifecycle::self_delete::{SelfDelete, SelfDeleteOutcome, self_delete_from
 use aci_lifecycle::{
     ContainerGroupsClient, Error, ListLogsOptions, ReapOptions, ReapScope, SpawnOptions, WaiterOptions,
 };
-use arm_core::test_support::{emulator_arm_client, reqwest_client_trusting};
+use arm_core::test_support::{emulator_arm_client, emulator_journal};
 use arm_core::{ArmClientOptions, Cloud, HttpTransport, PollOptions};
 use az_emulator::{Emulator, EmulatorConfig, StartupInfo};
 use futures::TryStreamExt;
@@ -43,8 +43,8 @@ async fn main() -> ExitCode {
     waiting_for_a_mapped_command_to_exit().await;
     a_failing_spawn_leaves_nothing_behind().await;
     a_container_deletes_its_own_group_as_a_managed_identity().await;
-    self_delete_with_a_service_principal_in_every_cloud().await;
-    self_delete_with_a_managed_identity_in_every_cloud().await;
+    self_delete_in_every_cloud("service_principal", sp_env, entra_was_used).await;
+    self_delete_in_every_cloud("managed_identity", mi_env, imds_asked_for_the_cloud).await;
     a_container_deletes_its_own_group_through_the_app_service_identity_endpoint().await;
     self_delete_under_injected_failures().await;
     reaping_keeps_running_groups().await;
@@ -91,15 +91,7 @@ fn waiting() -> Option<WaiterOptions> {
 }
 
 async fn journal(info: &StartupInfo) -> Vec<serde_json::Value> {
-    let body = reqwest_client_trusting("")
-        .get(format!("{}/journal", info.endpoints.admin))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    serde_json::from_slice(&body).unwrap()
+    emulator_journal(&info.endpoints.admin).await
 }
 
 /// Reads the group until it is gone, for a deletion another process started.
@@ -299,40 +291,6 @@ fn mi_env(info: &StartupInfo, cloud: &str, name: &str) -> HashMap<String, String
     .collect()
 }
 
-async fn self_delete_with_a_managed_identity_in_every_cloud() {
-    let emulator = Emulator::start(config("")).await.unwrap();
-    let info = emulator.info().clone();
-    let groups = groups(&info);
-    for (cloud, name) in [
-        (Cloud::public(), "mi-public"),
-        (Cloud::us_government(), "mi-usgov"),
-        (Cloud::china(), "mi-china"),
-    ] {
-        groups
-            .begin_create_or_update(RG, name, &group("contoso.azurecr.io/agent:1"), None)
-            .await
-            .unwrap()
-            .await
-            .unwrap();
-        let outcome = SelfDelete::from_env(&mi_env(&info, cloud.name(), name))
-            .unwrap()
-            .unwrap()
-            .with_transport(to_emulator(&info, emulator.ca_pem(), &cloud))
-            .run()
-            .await
-            .unwrap_or_else(|e| panic!("{cloud}: {e}"));
-        assert_eq!(outcome, SelfDeleteOutcome::Accepted, "{cloud}");
-        let resource = cloud.arm_scope().trim_end_matches("/.default").to_owned();
-        let asked = journal(&info).await.iter().any(|e| {
-            e["listener"] == "imds" && e["query"].as_str().is_some_and(|q| q.contains(&url_encoded(&resource)))
-        });
-        assert!(asked, "{cloud}: the identity token was asked for {resource}");
-        until_gone(&groups, name).await;
-    }
-    emulator.shutdown().await;
-    println!("test self_delete_with_a_managed_identity_in_every_cloud ... ok");
-}
-
 fn url_encoded(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
@@ -373,22 +331,25 @@ async fn a_container_deletes_its_own_group_through_the_app_service_identity_endp
     println!("test a_container_deletes_its_own_group_through_the_app_service_identity_endpoint ... ok");
 }
 
-async fn self_delete_with_a_service_principal_in_every_cloud() {
+/// Self-deletion from the process environment `env_for` builds, once per cloud, with the
+/// cloud's endpoints sent to the emulator; checks the outcome, and `check` the journal.
+async fn self_delete_in_every_cloud(
+    label: &str,
+    env_for: fn(&StartupInfo, &str, &str) -> HashMap<String, String>,
+    check: fn(&Cloud, &[serde_json::Value]) -> bool,
+) {
     let emulator = Emulator::start(config("")).await.unwrap();
     let info = emulator.info().clone();
     let groups = groups(&info);
-    for (cloud, name) in [
-        (Cloud::public(), "sd-public"),
-        (Cloud::us_government(), "sd-usgov"),
-        (Cloud::china(), "sd-china"),
-    ] {
+    for cloud in [Cloud::public(), Cloud::us_government(), Cloud::china()] {
+        let name = format!("sd-{}-{}", label.replace('_', "-"), cloud.name().to_ascii_lowercase());
         groups
-            .begin_create_or_update(RG, name, &group("contoso.azurecr.io/agent:1"), None)
+            .begin_create_or_update(RG, &name, &group("contoso.azurecr.io/agent:1"), None)
             .await
             .unwrap()
             .await
             .unwrap();
-        let outcome = SelfDelete::from_env(&sp_env(&info, cloud.name(), name))
+        let outcome = SelfDelete::from_env(&env_for(&info, cloud.name(), &name))
             .unwrap()
             .unwrap()
             .with_transport(to_emulator(&info, emulator.ca_pem(), &cloud))
@@ -396,10 +357,24 @@ async fn self_delete_with_a_service_principal_in_every_cloud() {
             .await
             .unwrap_or_else(|e| panic!("{cloud}: {e}"));
         assert_eq!(outcome, SelfDeleteOutcome::Accepted, "{cloud}");
-        until_gone(&groups, name).await;
+        assert!(check(&cloud, &journal(&info).await), "{label} in {cloud}");
+        until_gone(&groups, &name).await;
     }
     emulator.shutdown().await;
-    println!("test self_delete_with_a_service_principal_in_every_cloud ... ok");
+    println!("test self_delete_as_{label}_in_every_cloud ... ok");
+}
+
+/// The managed identity's token was asked for the cloud's ARM resource.
+fn imds_asked_for_the_cloud(cloud: &Cloud, journal: &[serde_json::Value]) -> bool {
+    let resource = url_encoded(cloud.arm_scope().trim_end_matches("/.default"));
+    journal
+        .iter()
+        .any(|e| e["listener"] == "imds" && e["query"].as_str().is_some_and(|q| q.contains(&resource)))
+}
+
+/// The service principal signed in at the emulator's Entra ID endpoint.
+fn entra_was_used(_cloud: &Cloud, journal: &[serde_json::Value]) -> bool {
+    journal.iter().any(|e| e["listener"] == "login" && e["status"] == 200)
 }
 
 async fn self_delete_under_injected_failures() {

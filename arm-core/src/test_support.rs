@@ -208,3 +208,18 @@ pub fn arm_error(status: u16, code: &str, message: &str) -> wiremock::ResponseTe
         .insert_header("x-ms-correlation-request-id", "corr-42")
         .set_body_json(serde_json::json!({"error": {"code": code, "message": message}}))
 }
+
+/// The request journal of an az-emulator (`GET {admin}/journal`): one JSON object per request,
+/// oldest first. `admin` is the emulator's `endpoints.admin`.
+///
+/// # Panics
+/// When the admin endpoint does not answer with a JSON array.
+pub async fn emulator_journal(admin: &str) -> Vec<serde_json::Value> {
+    let response = reqwest_client_trusting("")
+        .get(format!("{admin}/journal"))
+        .send()
+        .await
+        .expect("the admin endpoint answers");
+    let body = response.bytes().await.expect("the journal body");
+    serde_json::from_slice(&body).expect("the journal is a JSON array")
+}

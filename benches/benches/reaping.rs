@@ -8,7 +8,7 @@
 
 use aci_lifecycle::models::{Container, ContainerGroup, OsType};
 use aci_lifecycle::{ContainerGroupsClient, EPHEMERAL_TAG, ReapOptions, ReapScope};
-use arm_core::test_support::{emulator_arm_client, reqwest_client_trusting};
+use arm_core::test_support::{emulator_arm_client, emulator_journal, reqwest_client_trusting};
 use az_emulator::{Emulator, EmulatorConfig};
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::StreamExt;
@@ -83,15 +83,7 @@ fn reaping(c: &mut Criterion) {
             let report = groups.reap(options).await.unwrap();
             let took = started.elapsed();
             assert_eq!(report.deleted.len(), GROUPS, "{:?}", report.failed.first());
-            let body = admin
-                .get(format!("{}/journal", info.endpoints.admin))
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
-            let journal: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
+            let journal = emulator_journal(&info.endpoints.admin).await;
             let first_pages = journal
                 .iter()
                 .filter(|e| {

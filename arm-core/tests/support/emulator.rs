@@ -2,7 +2,7 @@
 //! and clients built from the environment the emulator prints.
 
 use arm_core::resource_groups::ResourceGroupsClient;
-use arm_core::test_support::{emulator_arm_client, reqwest_client_trusting};
+use arm_core::test_support::{emulator_arm_client, emulator_journal};
 use arm_core::{ArmClientOptions, RetryOptions};
 use az_emulator::{EmulatorConfig, StartupInfo};
 use std::collections::BTreeMap;
@@ -80,13 +80,5 @@ pub fn groups(env: &BTreeMap<String, String>, retry: Option<RetryOptions>) -> Re
 
 /// The emulator's request journal.
 pub async fn journal(info: &StartupInfo) -> Vec<serde_json::Value> {
-    let body = reqwest_client_trusting("")
-        .get(format!("{}/journal", info.endpoints.admin))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    serde_json::from_slice(&body).unwrap()
+    emulator_journal(&info.endpoints.admin).await
 }
