@@ -14,13 +14,7 @@ pub const MAX_MEMORY_GB: f64 = 240.0;
 const SUBNET_TYPE: &str = "Microsoft.Network/virtualNetworks/subnets";
 
 pub(crate) fn subscription_id(value: &str) -> Result<(), Error> {
-    if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(Error::invalid(
-            "subscription_id",
-            format!("'{value}' is not a subscription id (a GUID)"),
-        ));
-    }
-    Ok(())
+    arm_core::resource_groups::validate_subscription_id(value).map_err(Error::from)
 }
 
 /// The same error, about the environment variable `variable` that held the value.

@@ -111,12 +111,7 @@ impl ResourceGroupsClient {
 
     /// Creates a client that shares an existing [`ArmClient`].
     pub fn from_arm(arm: ArmClient, subscription_id: &str) -> Result<Self, Error> {
-        if subscription_id.is_empty() || !subscription_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(Error::invalid_input(
-                "subscription_id",
-                format!("'{subscription_id}' is not a subscription id (a GUID)"),
-            ));
-        }
+        validate_subscription_id(subscription_id)?;
         Ok(Self {
             arm,
             subscription_id: subscription_id.to_owned(),
@@ -188,6 +183,17 @@ impl ResourceGroupsClient {
             .request(Method::Delete, &self.path(name)?, DEFAULT_API_VERSION)?;
         self.arm.begin(request, Some(options.unwrap_or_default().poll)).await
     }
+}
+
+/// Checks a subscription id before it is put in a path: letters, digits and hyphens (a GUID).
+pub fn validate_subscription_id(subscription_id: &str) -> Result<(), Error> {
+    if subscription_id.is_empty() || !subscription_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(Error::invalid_input(
+            "subscription_id",
+            format!("'{subscription_id}' is not a subscription id (a GUID)"),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks a resource group name: 1 to 90 letters, digits, underscores, hyphens, periods and
