@@ -14,6 +14,7 @@ mod not_found;
 mod operations;
 mod resource_groups;
 mod route;
+mod skip_token;
 mod subscriptions;
 
 use std::sync::Arc;

@@ -1,14 +1,13 @@
 //! GET of a container group, and the lists by resource group and by subscription, a page at a
 //! time.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hyper::StatusCode;
 use serde_json::{Value, json};
 
 use super::{NAMESPACE, not_found, resource_group};
 use crate::arm::error::ArmError;
 use crate::arm::route::ArmCall;
+use crate::arm::skip_token;
 use crate::http::Reply;
 use crate::model::container_groups::{ContainerGroup, prefix};
 use crate::model::roles::{Action, is_authorized};
@@ -50,18 +49,7 @@ pub(super) fn list_subscription(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
 /// A page of the groups under `prefix` the caller may read, after `$skiptoken`, with a
 /// `nextLink` when more follow.
 fn list(call: &ArmCall<'_>, prefix: &str) -> Result<Reply, ArmError> {
-    let after = match call.request.query("$skiptoken") {
-        None => None,
-        Some(token) => Some(
-            URL_SAFE_NO_PAD
-                .decode(token)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or_else(|| {
-                    ArmError::bad_request("InvalidSkipToken", format!("The skip token '{token}' is not valid."))
-                })?,
-        ),
-    };
+    let after = skip_token::after(call)?;
     let now = call.shared.clock.instant();
     let world = call.shared.read();
     let readable = |group: &ContainerGroup| {
@@ -91,7 +79,7 @@ fn list(call: &ArmCall<'_>, prefix: &str) -> Result<Reply, ArmError> {
     if let (Some((last, _)), Some(_)) = (page.last(), groups.next()) {
         let query = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("api-version", call.api_version)
-            .append_pair("$skiptoken", &URL_SAFE_NO_PAD.encode(last.as_bytes()))
+            .append_pair("$skiptoken", &skip_token::encode(last))
             .finish();
         body["nextLink"] = json!(format!("{}{}?{query}", call.arm(), call.request.path));
     }

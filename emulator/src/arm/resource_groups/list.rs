@@ -1,13 +1,12 @@
 //! Listing the resource groups of a subscription, a page at a time.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hyper::StatusCode;
 use serde_json::json;
 
 use super::filter::TagFilter;
 use crate::arm::error::ArmError;
 use crate::arm::route::ArmCall;
+use crate::arm::skip_token;
 use crate::http::Reply;
 use crate::model::resource_groups::ResourceGroup;
 use crate::model::roles::{Action, is_authorized};
@@ -37,18 +36,7 @@ pub(super) fn list(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
                 })?,
         ),
     };
-    let after = match call.request.query("$skiptoken") {
-        None => None,
-        Some(token) => Some(
-            URL_SAFE_NO_PAD
-                .decode(token)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or_else(|| {
-                    ArmError::bad_request("InvalidSkipToken", format!("The skip token '{token}' is not valid."))
-                })?,
-        ),
-    };
+    let after = skip_token::after(call)?;
     let page_size = top.unwrap_or(MAX_PAGE);
     let world = call.shared.read();
     let mut readable = world
@@ -74,7 +62,7 @@ pub(super) fn list(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         if let Some(top) = top {
             query.append_pair("$top", &top.to_string());
         }
-        query.append_pair("$skiptoken", &URL_SAFE_NO_PAD.encode(last.name.to_lowercase()));
+        query.append_pair("$skiptoken", &skip_token::encode(&last.name.to_lowercase()));
         body["nextLink"] = json!(format!(
             "{}/subscriptions/{subscription}/resourcegroups?{}",
             call.arm(),
