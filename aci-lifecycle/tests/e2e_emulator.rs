@@ -497,80 +497,49 @@ async fn bad_input_sends_nothing() {
     invalid.push(groups.get(RG, "Bad_Name").await.unwrap_err());
     invalid.push(groups.get("rg.", "agent").await.unwrap_err());
     invalid.push(groups.list_logs(RG, "agent", "Job", None).await.unwrap_err());
-    let mut no_subnet = group("x");
-    no_subnet.properties.ip_address = Some(IpAddress::private([]));
-    invalid.push(
-        groups
-            .begin_create_or_update(RG, "agent", &no_subnet, None)
-            .await
-            .unwrap_err(),
-    );
-    let mut bad_subnet = group("x");
-    bad_subnet.properties.subnet_ids = Some(vec![ContainerGroupSubnetId::new("/subscriptions/s/resourceGroups/rg")]);
-    invalid.push(
-        groups
-            .begin_create_or_update(RG, "agent", &bad_subnet, None)
-            .await
-            .unwrap_err(),
-    );
-    let mut too_big = group("x");
-    too_big.properties.containers[0]
-        .properties
-        .resources
-        .as_mut()
-        .unwrap()
-        .requests
-        .cpu = 100.0;
-    invalid.push(
-        groups
-            .begin_create_or_update(RG, "agent", &too_big, None)
-            .await
-            .unwrap_err(),
-    );
-    let mut duplicate = group("x");
-    duplicate.properties.containers[0].properties.environment_variables = Some(vec![
-        EnvironmentVariable::plain("A", "1"),
-        EnvironmentVariable::plain("A", "2"),
-    ]);
-    invalid.push(
-        groups
-            .begin_create_or_update(RG, "agent", &duplicate, None)
-            .await
-            .unwrap_err(),
-    );
+    let bad_definitions: [fn(&mut ContainerGroup); 7] = [
+        |g| g.properties.ip_address = Some(IpAddress::private([])),
+        |g| g.properties.subnet_ids = Some(vec![ContainerGroupSubnetId::new("/subscriptions/s/resourceGroups/rg")]),
+        |g| {
+            g.properties.containers[0]
+                .properties
+                .resources
+                .as_mut()
+                .unwrap()
+                .requests
+                .cpu = 100.0
+        },
+        |g| {
+            g.properties.containers[0].properties.environment_variables = Some(vec![
+                EnvironmentVariable::plain("A", "1"),
+                EnvironmentVariable::plain("A", "2"),
+            ])
+        },
+        |g| g.properties.os_type = None,
+        |g| g.properties.containers[0].properties.image = None,
+        |g| {
+            g.properties.containers[0]
+                .properties
+                .resources
+                .as_mut()
+                .unwrap()
+                .requests
+                .memory_in_gb = 0.05
+        },
+    ];
+    for spoil in bad_definitions {
+        let mut definition = group("x");
+        spoil(&mut definition);
+        invalid.push(
+            groups
+                .begin_create_or_update(RG, "agent", &definition, None)
+                .await
+                .unwrap_err(),
+        );
+    }
     let mut always = group("x");
     always.properties.restart_policy = Some(RestartPolicy::Always);
     invalid.push(groups.spawn(RG, "agent", always, None).await.unwrap_err());
-    let mut no_os = group("x");
-    no_os.properties.os_type = None;
-    invalid.push(
-        groups
-            .begin_create_or_update(RG, "agent", &no_os, None)
-            .await
-            .unwrap_err(),
-    );
-    let mut no_image = group("x");
-    no_image.properties.containers[0].properties.image = None;
-    invalid.push(
-        groups
-            .begin_create_or_update(RG, "agent", &no_image, None)
-            .await
-            .unwrap_err(),
-    );
-    let mut half_memory = group("x");
-    half_memory.properties.containers[0]
-        .properties
-        .resources
-        .as_mut()
-        .unwrap()
-        .requests
-        .memory_in_gb = 0.05;
-    invalid.push(
-        groups
-            .begin_create_or_update(RG, "agent", &half_memory, None)
-            .await
-            .unwrap_err(),
-    );
     invalid.push(
         groups
             .begin_create_or_update(RG, "-agent", &group("x"), None)
