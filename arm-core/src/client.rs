@@ -6,8 +6,7 @@ use crate::cloud::Cloud;
 use crate::error::{Error, ServiceError, url_without_query};
 use crate::lro::{LroPoller, PollOptions};
 use crate::pager::Pager;
-use crate::retry::{ArmRetryPolicy, Idempotent, RetryOptions};
-use crate::transport::HttpTransport;
+use crate::retry::{Idempotent, RetryOptions};
 use azure_core::credentials::TokenCredential;
 use azure_core::error::ErrorKind;
 use azure_core::http::headers::{CLIENT_REQUEST_ID, Headers};
@@ -91,34 +90,17 @@ impl ArmClient {
         options: Option<ArmClientOptions>,
     ) -> Result<Self, Error> {
         let options = options.unwrap_or_default();
-        if let Some(app) = &options.client_options.user_agent.application_id
-            && (app.len() > 24 || !app.chars().all(|c| c.is_ascii_graphic()))
-        {
-            return Err(Error::invalid_input(
-                "user_agent.application_id",
-                format!("'{app}' must be at most 24 visible ASCII characters"),
-            ));
-        }
         let clock = options.clock.clone().unwrap_or_else(|| Arc::new(TokioClock));
-        let mut client_options = options.client_options;
-        if client_options.transport.is_none() {
-            client_options.transport = Some(HttpTransport::builder().build()?.to_transport());
-        }
-        client_options.retry = azure_core::http::RetryOptions::none();
-        // The caller's per-call policies run once per call, before arm-core's retries; azure_core
-        // would otherwise place them after the first per-call policy, inside the retry loop.
-        let mut per_call = std::mem::take(&mut client_options.per_call_policies);
-        per_call.push(Arc::new(ArmRetryPolicy::new(options.retry, clock.clone())));
         let scope = cloud.arm_scope();
         let bearer: Arc<dyn Policy> = Arc::new(BearerTokenAuthorizationPolicy::new(credential, [scope.clone()]));
-        let pipeline = Pipeline::new(
-            Some(crate_name),
-            Some(crate_version),
-            client_options,
-            per_call,
+        let pipeline = crate::pipeline::pipeline(
+            crate_name,
+            crate_version,
+            options.client_options,
+            options.retry,
+            clock.clone(),
             vec![bearer],
-            None,
-        );
+        )?;
         Ok(Self {
             inner: Arc::new(Inner {
                 pipeline,

@@ -328,7 +328,8 @@ pub(crate) fn one_line(text: &str) -> String {
         .join(" ")
 }
 
-pub(crate) fn url_without_query(url: &url::Url) -> String {
+/// `url` without its query and fragment, for messages and logs (a SAS or a code never shows).
+pub fn url_without_query(url: &url::Url) -> String {
     let mut url = url.clone();
     url.set_query(None);
     url.set_fragment(None);

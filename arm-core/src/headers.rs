@@ -6,8 +6,8 @@
 use azure_core::http::headers::{HeaderName, Headers};
 use std::convert::Infallible;
 
-/// The value of header `name`, if present.
-pub(crate) fn header<'a>(headers: &'a Headers, name: &HeaderName) -> Option<&'a str> {
+/// The value of header `name`, if present (without azure_core's error on a miss).
+pub fn header<'a>(headers: &'a Headers, name: &HeaderName) -> Option<&'a str> {
     headers
         .get_optional_with(name, |v| Ok::<_, Infallible>(v.as_str()))
         .ok()

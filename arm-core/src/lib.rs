@@ -42,6 +42,7 @@ mod error;
 mod headers;
 mod lro;
 mod pager;
+mod pipeline;
 pub mod resource_groups;
 mod resource_id;
 mod retry;
@@ -57,11 +58,16 @@ pub use cloud::{
 };
 pub use env::{EnvSource, ProcessEnv};
 pub use environment::{AZ_SUBSCRIPTION_ID, AZURE_SUBSCRIPTION_ID, ArmEnvironment};
-pub use error::{ArmErrorAdditionalInfo, ArmErrorBody, ConfigError, Error, OperationFailure, ServiceError, Throttling};
+pub use error::{
+    ArmErrorAdditionalInfo, ArmErrorBody, ConfigError, Error, OperationFailure, ServiceError, Throttling,
+    url_without_query,
+};
+pub use headers::header;
 pub use lro::{LAST_REQUEST_GRACE, LroPoller, LroStatus, PollOptions};
 pub use pager::Pager;
+pub use pipeline::pipeline;
 pub use resource_id::{ResourceId, ResourceIdError};
-pub use retry::{Idempotent, RetryOptions};
+pub use retry::{Idempotent, RetryOptions, RetryPolicy};
 pub use transport::{
     AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, DEFAULT_READ_TIMEOUT, HttpTransport, HttpTransportBuilder,
 };

@@ -63,15 +63,17 @@ impl RetryOptions {
 pub struct Idempotent(pub bool);
 
 /// The azure_core policy that applies [`RetryOptions`]; it sits before the per-try policies so
-/// that each retry gets a fresh token and the same `x-ms-client-request-id`.
+/// that each retry gets a fresh token and the same `x-ms-client-request-id`. Service crates that
+/// build their own pipeline get it through [`crate::pipeline`].
 #[derive(Debug)]
-pub(crate) struct ArmRetryPolicy {
+pub struct RetryPolicy {
     options: RetryOptions,
     clock: Arc<dyn Clock>,
 }
 
-impl ArmRetryPolicy {
-    pub(crate) fn new(options: RetryOptions, clock: Arc<dyn Clock>) -> Self {
+impl RetryPolicy {
+    /// A policy retrying with `options`, waiting on `clock`.
+    pub fn new(options: RetryOptions, clock: Arc<dyn Clock>) -> Self {
         Self { options, clock }
     }
 
@@ -106,7 +108,7 @@ fn retryable_status(status: StatusCode, idempotent: bool) -> bool {
 // azure_core's `Policy` trait spells the context type with an elided lifetime.
 #[allow(elided_lifetimes_in_paths)]
 #[async_trait]
-impl Policy for ArmRetryPolicy {
+impl Policy for RetryPolicy {
     async fn send(&self, ctx: &Context, request: &mut Request, next: &[Arc<dyn Policy>]) -> PolicyResult {
         let idempotent = is_idempotent(ctx, request.method());
         let start = self.clock.now();
@@ -224,7 +226,7 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let policy = ArmRetryPolicy::new(
+        let policy = RetryPolicy::new(
             RetryOptions {
                 initial_delay: Duration::from_millis(100),
                 max_delay: Duration::from_secs(1),

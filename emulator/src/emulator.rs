@@ -1,6 +1,6 @@
 //! Starting and stopping an emulator: seeds, certificates, listeners, startup information.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -13,6 +13,7 @@ use crate::admin::Admin;
 use crate::arm::Arm;
 use crate::config::{EmulatorConfig, IdentityKind};
 use crate::containers::{self, Platform, ProcessTable, Runtime};
+use crate::devops::Devops;
 use crate::entra::Login;
 use crate::error::Error;
 use crate::faults::Faults;
@@ -20,10 +21,13 @@ use crate::http::{Family, listener};
 use crate::identity::{APP_SERVICE_PATH, Identity};
 use crate::model::World;
 use crate::model::seeding::{self, Seeded};
-use crate::shared::{Settings, Shared};
+use crate::packages::{AgentPackages, find_agent_binary};
+use crate::pools::AgentPools;
+use crate::pools::seeding::SeededDevops;
+use crate::shared::{DevopsState, Settings, Shared};
 use crate::startup::{Defaults, Endpoints, StartupInfo, environment};
 use crate::token::Tokens;
-use crate::{ca_files, model, random, tls};
+use crate::{ca_files, model, pools, random, tls};
 
 /// A running emulator. Dropping it, or [`Emulator::shutdown`], stops every listener and kills
 /// every container process.
@@ -36,6 +40,8 @@ pub struct Emulator {
     owned_dir: Option<PathBuf>,
     /// The container processes, killed at shutdown and on drop.
     processes: Arc<ProcessTable>,
+    /// The stand-in agent executable, if there is one.
+    agent_binary: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -57,6 +63,15 @@ impl Emulator {
             model::seeding::location(&config.location).map_err(|message| Error::invalid("location", message))?;
         let mut world = World::default();
         let seeded = seeding::apply(&mut world, &config.seed_sections(), &location, Instant::now())?;
+        let (pools_state, seeded_devops) = pools::seeding::apply(&config.devops, time::OffsetDateTime::now_utc())?;
+        for (index, package) in config.devops.packages.iter().enumerate() {
+            if let Some(file) = package.file.as_ref().filter(|file| !file.is_file()) {
+                return Err(Error::invalid(
+                    format!("devops.packages[{index}].file"),
+                    format!("{} is not a file", file.display()),
+                ));
+            }
+        }
         let certificates = tls::generate()?;
 
         let ports = &config.ports;
@@ -64,12 +79,14 @@ impl Emulator {
         let (login, login_port) = bind("login", ports.login).await?;
         let (imds, imds_port) = bind("imds", ports.imds).await?;
         let (admin, admin_port) = bind("admin", ports.admin).await?;
+        let (devops, devops_port) = bind("devops", ports.devops).await?;
         let endpoints = Endpoints {
             arm: format!("https://127.0.0.1:{arm_port}"),
             login: format!("https://127.0.0.1:{login_port}"),
             imds: format!("http://127.0.0.1:{imds_port}"),
             app_service_identity: format!("http://127.0.0.1:{imds_port}{APP_SERVICE_PATH}"),
             admin: format!("http://127.0.0.1:{admin_port}"),
+            devops: format!("https://127.0.0.1:{devops_port}"),
         };
 
         let (state_dir, owned_dir) = match &config.state_dir {
@@ -89,10 +106,25 @@ impl Emulator {
             Some(header) => header.clone(),
             None => random::secret(32)?,
         };
-        let defaults = defaults(&seeded, &identity_header, &location);
+        let defaults = defaults(&seeded, &seeded_devops, &endpoints, &identity_header, &location);
         let env = environment(&endpoints, &ca_files.ca, &ca_files.bundle, &defaults);
         let (runtime, messages) = Runtime::new(config.images.clone(), platform(&env, &endpoints));
         let processes = Arc::clone(&runtime.table);
+        let agent_binary = find_agent_binary(config.devops.agent_binary.as_deref());
+        let devops_state = DevopsState {
+            pools: AgentPools::new(
+                pools_state,
+                std::time::Duration::from_secs(config.devops.message_poll_secs),
+            ),
+            packages: AgentPackages::new(
+                &config.devops.packages,
+                state_dir.join("packages"),
+                agent_binary.clone(),
+                certificates.ca_pem.clone(),
+                endpoints.login.clone(),
+                time::OffsetDateTime::now_utc(),
+            ),
+        };
         let shared = Arc::new(Shared::new(
             world,
             Faults::new(&config.faults),
@@ -105,6 +137,7 @@ impl Emulator {
                 identity_header,
             },
             runtime,
+            devops_state,
         ));
 
         let (stop, stopped) = watch::channel(false);
@@ -116,7 +149,12 @@ impl Emulator {
         };
         let tasks = vec![
             serve.spawn(arm, Some(acceptor.clone()), Arm::new(Arc::clone(&shared))),
-            serve.spawn(login, Some(acceptor), Login::new(Arc::clone(&shared))),
+            serve.spawn(login, Some(acceptor.clone()), Login::new(Arc::clone(&shared))),
+            serve.spawn(
+                devops,
+                Some(acceptor),
+                Devops::new(Arc::clone(&shared), stopped.clone()),
+            ),
             serve.spawn(imds, None, Identity::new(Arc::clone(&shared))),
             serve.spawn(admin, None, Admin::new(Arc::clone(&shared))),
             tokio::spawn(containers::supervise(Arc::clone(&shared), messages, stopped.clone())),
@@ -128,6 +166,7 @@ impl Emulator {
             login = %endpoints.login,
             imds = %endpoints.imds,
             admin = %endpoints.admin,
+            devops = %endpoints.devops,
             ca_file = %ca_file.display(),
             "az-emulator started"
         );
@@ -144,6 +183,7 @@ impl Emulator {
             tasks,
             owned_dir,
             processes,
+            agent_binary,
         })
     }
 
@@ -155,6 +195,24 @@ impl Emulator {
     /// The CA certificate, PEM.
     pub fn ca_pem(&self) -> &str {
         &self.ca_pem
+    }
+
+    /// The stand-in agent executable packed into the agent package: `devops.agent_binary`, else
+    /// `az-emulator-agent` next to the running executable or in its parent directory.
+    pub fn agent_binary(&self) -> Option<&Path> {
+        self.agent_binary.as_deref()
+    }
+
+    /// Writes the stand-in agent into `dir`, as [`crate::standin::lay_out`] does with this
+    /// emulator's agent executable; `NotFound` when there is none.
+    pub fn lay_out_agent(&self, dir: &Path) -> std::io::Result<()> {
+        let binary = self.agent_binary.as_deref().ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the emulator has no stand-in agent executable (devops.agent_binary)",
+            )
+        })?;
+        crate::standin::lay_out(dir, binary, &self.info)
     }
 
     /// Stops accepting, lets open requests finish (up to a few seconds), kills every container
@@ -233,7 +291,13 @@ fn platform(env: &std::collections::BTreeMap<String, String>, endpoints: &Endpoi
     }
 }
 
-fn defaults(seeded: &Seeded, identity_header: &str, location: &str) -> Defaults {
+fn defaults(
+    seeded: &Seeded,
+    devops: &SeededDevops,
+    endpoints: &Endpoints,
+    identity_header: &str,
+    location: &str,
+) -> Defaults {
     let sp = seeded.service_principals.first();
     let identity = seeded
         .managed_identities
@@ -251,5 +315,13 @@ fn defaults(seeded: &Seeded, identity_header: &str, location: &str) -> Defaults 
         identity_resource_id: text(identity.map(|mi| &mi.resource_id)),
         identity_header: identity_header.to_owned(),
         location: location.to_owned(),
+        devops_organization: devops.organization.clone(),
+        devops_url: if devops.organization.is_empty() {
+            String::new()
+        } else {
+            format!("{}/{}", endpoints.devops, devops.organization)
+        },
+        devops_pool: devops.pool.clone(),
+        devops_pat: devops.pat.clone(),
     }
 }

@@ -17,7 +17,7 @@ pub(crate) const CAPACITY: usize = 20_000;
 pub(crate) const MAX_FIELD: usize = 1024;
 
 /// Query parameters whose values are secrets and are replaced by `REDACTED`.
-const SECRET_PARAMETERS: &[&str] = &["client_secret", "client_assertion", "sig", "code"];
+const SECRET_PARAMETERS: &[&str] = &["client_secret", "client_assertion", "sig", "code", "lockToken"];
 
 /// One request as the journal shows it.
 #[derive(Serialize, Clone, Debug)]

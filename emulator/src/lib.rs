@@ -13,9 +13,15 @@
 //!   configuration maps their image to a command), long-running operations, bearer
 //!   authentication, api-version checks and role-based access, with ARM's headers and error
 //!   envelope.
+//! - **Azure DevOps** (`devops`, HTTPS): agent pools, agents, job requests and agent packages
+//!   under `/{org}/_apis/distributedtask/` (PATs, Entra tokens, Azure DevOps's 203/401/403 and
+//!   error envelope), unauthenticated package downloads, and the listener protocol of the
+//!   [stand-in agent](standin): an executable packed as `bin/Agent.Listener` that configures,
+//!   runs one job (`sh -c`), obeys scripted directives and signals, and removes itself like the
+//!   real Azure Pipelines agent.
 //! - **Admin API** (`admin`, HTTP): request journal, fault injection, seeding, federated tokens,
-//!   test operations, and the emulator's clock (`POST /clock/advance` moves it forward so that
-//!   operations finish and tokens expire without waiting).
+//!   test operations, the emulator's clock (`POST /clock/advance` moves it forward so that
+//!   operations finish and tokens expire without waiting), Azure DevOps pools, PATs and jobs.
 //!
 //! Each family has its own listener on 127.0.0.1. The HTTPS listeners use a certificate signed
 //! by a CA generated at start and written to `ca.pem` in the state directory (and, after the
@@ -44,6 +50,7 @@ mod ca_files;
 mod clock;
 mod config;
 mod containers;
+mod devops;
 mod emulator;
 mod entra;
 mod error;
@@ -53,17 +60,22 @@ mod identity;
 mod journal;
 mod listener_kind;
 mod model;
+mod packages;
+mod pools;
 mod random;
 mod redact;
 mod shared;
+pub mod standin;
 mod startup;
 mod tls;
 mod token;
 
 pub use config::{
-    DEFAULT_FEDERATED_AUDIENCE, DEFAULT_IDENTITY_NAME, DEFAULT_RESOURCE_GROUP, EmulatorConfig, FaultConfig, FaultRule,
-    FederatedCredentialSeed, IdentityKind, ManagedIdentitySeed, Ports, ResourceGroupSeed, RoleAssignmentSeed,
-    RoleGrantSeed, RoleName, ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
+    AgentPackageSeed, DEFAULT_AGENT_PLATFORM, DEFAULT_AGENT_VERSION, DEFAULT_FEDERATED_AUDIENCE, DEFAULT_IDENTITY_NAME,
+    DEFAULT_ORGANIZATION, DEFAULT_POOL, DEFAULT_RESOURCE_GROUP, DevopsConfig, EmulatorConfig, FaultConfig, FaultRule,
+    FederatedCredentialSeed, IdentityKind, ManagedIdentitySeed, OrganizationSeed, PatSeed, PoolSeed, Ports,
+    ResourceGroupSeed, RoleAssignmentSeed, RoleGrantSeed, RoleName, SCOPE_AGENT_POOLS_MANAGE, SCOPE_AGENT_POOLS_READ,
+    ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
 };
 pub use emulator::Emulator;
 pub use error::Error;

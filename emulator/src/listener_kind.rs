@@ -14,6 +14,8 @@ pub enum ListenerKind {
     Imds,
     /// The emulator's own admin API (plain HTTP). Faults never apply to it.
     Admin,
+    /// Azure DevOps agent pools and agent packages (HTTPS).
+    Devops,
 }
 
 impl ListenerKind {
@@ -24,6 +26,7 @@ impl ListenerKind {
             ListenerKind::Login => "login",
             ListenerKind::Imds => "imds",
             ListenerKind::Admin => "admin",
+            ListenerKind::Devops => "devops",
         }
     }
 }

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use az_emulator::{Emulator, EmulatorConfig, Error};
 
 const USAGE: &str = "\
-az-emulator: a local emulator of Entra ID, managed identity and Azure Resource Manager
+az-emulator: a local emulator of Entra ID, managed identity, Azure Resource Manager and Azure
+DevOps agent pools
 
 Usage:
   az-emulator serve [--config FILE]   start, print one JSON line, serve until SIGTERM/SIGINT

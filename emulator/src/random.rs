@@ -28,6 +28,15 @@ pub(crate) fn secret(len: usize) -> Result<String, Error> {
         .collect())
 }
 
+/// A random Azure DevOps personal access token: 52 characters of `a-z` and `2-7` (base32).
+pub(crate) fn pat() -> Result<String, Error> {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
+    Ok(key_bytes(52)?
+        .into_iter()
+        .map(|b| char::from(ALPHABET[usize::from(b) % ALPHABET.len()]))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -36,6 +45,16 @@ mod tests {
         let parsed = uuid::Uuid::parse_str(&id).expect("parses");
         assert_eq!(parsed.get_version_num(), 4);
         assert_ne!(id, super::uuid());
+    }
+
+    #[test]
+    fn pats_look_like_azure_devops_pats() {
+        let pat = super::pat().expect("random");
+        assert_eq!(pat.len(), 52);
+        assert!(
+            pat.bytes()
+                .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+        );
     }
 
     #[test]

@@ -8,6 +8,8 @@ use crate::containers::Runtime;
 use crate::faults::Faults;
 use crate::journal::Journal;
 use crate::model::World;
+use crate::packages::AgentPackages;
+use crate::pools::AgentPools;
 use crate::startup::Endpoints;
 use crate::token::Tokens;
 
@@ -35,6 +37,16 @@ pub(crate) struct Shared {
     pub clock: Clock,
     /// The container runtime (processes of container groups).
     pub runtime: Runtime,
+    /// Azure DevOps organizations, agent pools, agents and job requests.
+    pub pools: AgentPools,
+    /// The agent packages served.
+    pub packages: AgentPackages,
+}
+
+/// The Azure DevOps part of the state.
+pub(crate) struct DevopsState {
+    pub pools: AgentPools,
+    pub packages: AgentPackages,
 }
 
 impl Shared {
@@ -45,6 +57,7 @@ impl Shared {
         endpoints: Endpoints,
         settings: Settings,
         runtime: Runtime,
+        devops: DevopsState,
     ) -> Self {
         Shared {
             world: RwLock::new(world),
@@ -55,6 +68,8 @@ impl Shared {
             settings,
             clock: Clock::default(),
             runtime,
+            pools: devops.pools,
+            packages: devops.packages,
         }
     }
 

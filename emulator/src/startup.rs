@@ -21,8 +21,8 @@ pub struct StartupInfo {
     pub ca_bundle_file: PathBuf,
     /// Environment variables that point a process at the emulator.
     pub env: BTreeMap<String, String>,
-    /// The first tenant, service principal, subscription, resource group and user-assigned
-    /// identity (empty strings where the configuration has none).
+    /// The first tenant, service principal, subscription, resource group, user-assigned
+    /// identity and Azure DevOps organization (empty strings where the configuration has none).
     pub defaults: Defaults,
 }
 
@@ -39,10 +39,13 @@ pub struct Endpoints {
     pub app_service_identity: String,
     /// The admin API, `http://127.0.0.1:PORT`.
     pub admin: String,
+    /// Azure DevOps, `https://127.0.0.1:PORT`; an organization's URL is `{devops}/{org}`.
+    #[serde(default)]
+    pub devops: String,
 }
 
 /// The identities and resources a client can use without looking anything up. Its `Debug`
-/// output leaves out the client secret and the identity header.
+/// output leaves out the client secret, the identity header and the PAT.
 #[derive(Serialize, Deserialize, Clone)]
 pub struct Defaults {
     /// First tenant.
@@ -65,6 +68,18 @@ pub struct Defaults {
     pub identity_header: String,
     /// Default region.
     pub location: String,
+    /// First Azure DevOps organization's name.
+    #[serde(default)]
+    pub devops_organization: String,
+    /// First Azure DevOps organization's URL, `{endpoints.devops}/{devops_organization}`.
+    #[serde(default)]
+    pub devops_url: String,
+    /// First agent pool of that organization.
+    #[serde(default)]
+    pub devops_pool: String,
+    /// First PAT of that organization with scope `vso.agentpools_manage`.
+    #[serde(default)]
+    pub devops_pat: String,
 }
 
 impl std::fmt::Debug for StartupInfo {
@@ -104,6 +119,10 @@ impl std::fmt::Debug for Defaults {
             .field("identity_resource_id", &self.identity_resource_id)
             .field("identity_header", &redact::REDACTED)
             .field("location", &self.location)
+            .field("devops_organization", &self.devops_organization)
+            .field("devops_url", &self.devops_url)
+            .field("devops_pool", &self.devops_pool)
+            .field("devops_pat", &redact::REDACTED)
             .finish()
     }
 }
@@ -140,6 +159,7 @@ pub(crate) fn environment(
         ("SSL_CERT_FILE", bundle.as_str()),
         ("REQUESTS_CA_BUNDLE", bundle.as_str()),
         ("AZURE_POD_IDENTITY_AUTHORITY_HOST", endpoints.imds.as_str()),
+        ("AZP_URL", defaults.devops_url.as_str()),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_owned(), value.to_owned()))

@@ -1,7 +1,8 @@
 //! The admin listener (plain HTTP): journal, faults, seeding, federated tokens, operations,
-//! the emulator's clock.
+//! the emulator's clock, Azure DevOps pools, PATs and jobs.
 
 mod clock;
+mod devops;
 mod operations;
 mod seed;
 
@@ -51,6 +52,7 @@ impl Family for Admin {
             ("POST", ["operations"]) => operations::handle(shared, request),
             ("GET", ["clock"]) => clock::show(shared),
             ("POST", ["clock", "advance"]) => clock::advance(shared, request),
+            (_, ["devops", rest @ ..]) => devops::handle(shared, request, rest),
             (_, ["health" | "journal" | "faults" | "seed" | "federated-token" | "operations" | "clock"])
             | (_, ["clock", "advance"]) => error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
             _ => error(StatusCode::NOT_FOUND, "no such admin endpoint"),

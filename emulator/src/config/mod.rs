@@ -1,5 +1,6 @@
 //! The emulator's configuration (TOML or JSON) and its documented defaults.
 
+mod devops;
 mod faults;
 mod parse;
 mod rates;
@@ -12,6 +13,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub(crate) use devops::is_token;
+pub use devops::{
+    AgentPackageSeed, DEFAULT_AGENT_PLATFORM, DEFAULT_AGENT_VERSION, DEFAULT_ORGANIZATION, DEFAULT_POOL, DevopsConfig,
+    OrganizationSeed, PatSeed, PoolSeed, SCOPE_AGENT_POOLS_MANAGE, SCOPE_AGENT_POOLS_READ,
+};
 pub use faults::{FaultConfig, FaultRule};
 pub(crate) use rates::Rates;
 pub(crate) use seed_sections::SeedSections;
@@ -71,6 +77,8 @@ pub struct EmulatorConfig {
     /// command (program and arguments) run as the container's process, the container's own
     /// `command` appended as further arguments. Containers of other images run nothing.
     pub images: BTreeMap<String, Vec<String>>,
+    /// Azure DevOps: organizations, agent pools, PATs, the stand-in agent and its packages.
+    pub devops: DevopsConfig,
 }
 
 /// Shows every field but the identity header secret (and, through [`ServicePrincipalSeed`], the
@@ -95,6 +103,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("resource_groups", &self.resource_groups)
             .field("role_assignments", &self.role_assignments)
             .field("images", &self.images)
+            .field("devops", &self.devops)
             .finish()
     }
 }
@@ -111,12 +120,15 @@ pub struct Ports {
     pub imds: Option<u16>,
     /// Admin API (HTTP).
     pub admin: Option<u16>,
+    /// Azure DevOps (HTTPS).
+    pub devops: Option<u16>,
 }
 
 impl Default for EmulatorConfig {
     /// One tenant; one service principal with Owner on one subscription; that subscription's
     /// resource group `rg-emulator`; one user-assigned identity `id-emulator` in it with
-    /// Contributor on it. All ids and the secret are random.
+    /// Contributor on it; the Azure DevOps organization of [`DevopsConfig::default`]. All ids
+    /// and secrets are random.
     fn default() -> Self {
         EmulatorConfig {
             location: "eastus".to_owned(),
@@ -160,6 +172,7 @@ impl Default for EmulatorConfig {
             }],
             role_assignments: Vec::new(),
             images: BTreeMap::new(),
+            devops: DevopsConfig::default(),
         }
     }
 }
@@ -233,6 +246,7 @@ impl EmulatorConfig {
                 ));
             }
         }
+        self.devops.validate("devops")?;
         self.faults.validate("faults")
     }
 }

@@ -1,5 +1,5 @@
 //! Deserialising TOML and JSON into config types with one-line, positioned errors that never
-//! show a secret (the values of `client_secret` and `identity_header`).
+//! show a secret (the values of `client_secret`, `identity_header` and `token`).
 
 use serde::de::DeserializeOwned;
 
@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::redact::REDACTED;
 
 /// Keys whose values are secrets.
-const SECRET_KEYS: &[&str] = &["client_secret", "identity_header"];
+const SECRET_KEYS: &[&str] = &["client_secret", "identity_header", "token"];
 
 /// Parses TOML; an error names `origin`, the line and column, and quotes the offending line.
 pub(crate) fn toml<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T, Error> {
@@ -108,6 +108,8 @@ mod tests {
             ["c", "h"]
         );
         assert!(secret_values(r#"client_secret_ref = "x""#).is_empty());
+        assert_eq!(secret_values(r#"token = "pat-value""#), ["pat-value"]);
+        assert!(secret_values("token_lifetime_secs = 5").is_empty());
         assert!(secret_values("name = \"client_secret\"").is_empty());
     }
 }

@@ -9,14 +9,20 @@ use crate::listener_kind::ListenerKind;
 
 /// An endpoint family: answers every request of its listener.
 ///
-/// Adding a family (e.g. Azure DevOps, Blob) means a new module implementing this trait and a
-/// new listener in [`crate::Emulator::start`].
+/// Adding a family (e.g. Blob) means a new module implementing this trait and a new listener in
+/// [`crate::Emulator::start`].
 pub(crate) trait Family: Send + Sync + 'static {
     /// Which listener this is (journal, fault rules).
     const KIND: ListenerKind;
 
     /// Answers a request.
     fn handle(&self, request: &Request) -> Reply;
+
+    /// Answers a request, possibly waiting (long polls, work on blocking threads). The default
+    /// answers with [`Family::handle`] at once.
+    fn respond<'a>(&'a self, request: &'a Request) -> impl Future<Output = Reply> + Send + 'a {
+        std::future::ready(self.handle(request))
+    }
 
     /// The response for an injected fault, in this family's error format.
     fn fault_reply(&self, fault: ErrorFault, _request: &Request) -> Reply {

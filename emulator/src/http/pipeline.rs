@@ -2,12 +2,11 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::{Response, StatusCode};
 
-use super::{Family, Reply, Request};
+use super::{Body, Family, Reply, Request};
 use crate::clock;
 use crate::faults::{Decision, InjectedFault};
 use crate::journal::{Entry, redact_query};
@@ -34,7 +33,7 @@ pub(crate) async fn serve<F: Family>(
     family: Arc<F>,
     shared: Arc<Shared>,
     request: hyper::Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, ConnectionDropped> {
+) -> Result<Response<Body>, ConnectionDropped> {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path();
     let raw_query = parts.uri.query().unwrap_or("");
@@ -58,7 +57,7 @@ pub(crate) async fn serve<F: Family>(
     let reply = match decision.fault {
         Some(InjectedFault::Drop) => None,
         Some(InjectedFault::Respond(fault)) => Some(family.fault_reply(fault, &request)),
-        None => Some(family.handle(&request)),
+        None => Some(family.respond(&request).await),
     };
 
     let status = reply.as_ref().map(|r| r.status().as_u16());

@@ -1,17 +1,18 @@
 //! Responses: a small builder plus the principal to record in the journal.
 
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use hyper::{Response, StatusCode};
 use serde::Serialize;
+
+use super::Body;
 
 /// `Content-Type` of every JSON body the emulator sends.
 const JSON: &str = "application/json; charset=utf-8";
 
 /// A response plus what the journal should know about it.
 pub(crate) struct Reply {
-    pub response: Response<Full<Bytes>>,
+    pub response: Response<Body>,
     /// Object id of the principal the request acted as, if any.
     pub principal: Option<String>,
 }
@@ -32,7 +33,12 @@ impl Reply {
 
     /// A reply with a raw body and no content type.
     pub fn bytes(status: StatusCode, body: Bytes) -> Reply {
-        let mut response = Response::new(Full::new(body));
+        Reply::body(status, Body::bytes(body))
+    }
+
+    /// A reply with any body (e.g. a file streamed from disk) and no content type.
+    pub fn body(status: StatusCode, body: Body) -> Reply {
+        let mut response = Response::new(body);
         *response.status_mut() = status;
         Reply {
             response,

@@ -14,9 +14,19 @@ const ARM_RESOURCES: &[&str] = &[
     "https://management.core.usgovcloudapi.net/",
 ];
 
+/// Resource ids (token audiences) of Azure DevOps (compared case-insensitively).
+const DEVOPS_RESOURCES: &[&str] = &[
+    "499b84ac-1321-427f-aa17-267ca6975798",
+    "499b84ac-1321-427f-aa17-267ca6975798/.default",
+    "https://app.vssps.visualstudio.com",
+    "https://app.vssps.visualstudio.com/",
+];
+
 /// Other resources tokens can be issued for: Azure DevOps and Azure Storage.
 const OTHER_RESOURCES: &[&str] = &[
     "499b84ac-1321-427f-aa17-267ca6975798",
+    "https://app.vssps.visualstudio.com",
+    "https://app.vssps.visualstudio.com/",
     "https://storage.azure.com",
     "https://storage.azure.com/",
 ];
@@ -28,6 +38,13 @@ pub(crate) fn is_arm(audience: &str, arm_endpoint: &str) -> bool {
         .unwrap_or(audience)
         .eq_ignore_ascii_case(arm_endpoint)
         || ARM_RESOURCES.iter().any(|known| known.eq_ignore_ascii_case(audience))
+}
+
+/// Whether `audience` is Azure DevOps.
+pub(crate) fn is_devops(audience: &str) -> bool {
+    DEVOPS_RESOURCES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(audience))
 }
 
 /// Whether Entra would find a service principal for `resource`.
@@ -56,5 +73,8 @@ mod tests {
         assert!(is_known("https://storage.azure.com", arm));
         assert!(is_known("499b84ac-1321-427f-aa17-267ca6975798", arm));
         assert!(!is_known("https://vault.azure.net", arm));
+        assert!(super::is_devops("499B84AC-1321-427F-AA17-267CA6975798"));
+        assert!(super::is_devops("https://app.vssps.visualstudio.com/"));
+        assert!(!super::is_devops("https://management.azure.com"));
     }
 }

@@ -40,6 +40,7 @@ fn serve_prints_one_json_line_and_exits_0_on_sigterm() {
         "/endpoints/imds",
         "/endpoints/app_service_identity",
         "/endpoints/admin",
+        "/endpoints/devops",
         "/ca_file",
         "/defaults/tenant_id",
         "/defaults/client_id",
@@ -47,6 +48,11 @@ fn serve_prints_one_json_line_and_exits_0_on_sigterm() {
         "/defaults/subscription_id",
         "/defaults/resource_group",
         "/defaults/identity_client_id",
+        "/defaults/devops_organization",
+        "/defaults/devops_url",
+        "/defaults/devops_pool",
+        "/defaults/devops_pat",
+        "/env/AZP_URL",
     ] {
         let value = info.pointer(pointer).and_then(|v| v.as_str());
         assert!(value.is_some_and(|v| !v.is_empty()), "{pointer} in {line}");

@@ -219,7 +219,14 @@ async fn default_config_is_random_and_cleans_up_its_state_dir() {
     let system = std::fs::read_to_string("/etc/ssl/certs/ca-certificates.crt").unwrap_or_default();
     assert!(bundle.starts_with(&system), "the system's roots come first");
     assert_eq!(env["AZURE_POD_IDENTITY_AUTHORITY_HOST"], info.endpoints.imds);
-    assert_eq!(env.len(), 16);
+    assert_eq!(env["AZP_URL"], format!("{}/emulator", info.endpoints.devops));
+    assert_eq!(d.devops_url, env["AZP_URL"]);
+    assert_eq!(d.devops_organization, "emulator");
+    assert_eq!(d.devops_pool, "Default");
+    assert_eq!(d.devops_pat.len(), 52);
+    assert!(!format!("{d:?}").contains(&d.devops_pat));
+    assert!(info.endpoints.devops.starts_with("https://127.0.0.1:"));
+    assert_eq!(env.len(), 17);
     emulator.shutdown().await;
     assert!(!dir.exists());
 }
@@ -288,6 +295,10 @@ fn parse_errors_never_quote_secrets() {
         ("identity_header = \"h3ader-s3cret\" trailing\n", "<toml>:1:"),
         ("{\"service_principals\":[{\"client_secret\": 12345678}]}", "<json>:1:"),
         ("{\n  \"identity_header\": 12345678\n}", "<json>:2:"),
+        (
+            "[[devops.organizations]]\nname = \"o\"\n[[devops.organizations.pats]]\ntoken = 12345678\n",
+            "<toml>:4:",
+        ),
     ];
     for (text, position) in cases {
         let error = if text.starts_with('{') {
@@ -315,4 +326,36 @@ fn limits_are_range_checked() {
         "invalid config: operation_duration_ms: must be at most 7 days"
     );
     assert_eq!(EmulatorConfig::default().max_connections, 1024);
+}
+
+#[test]
+fn devops_settings_are_checked_with_field_paths() {
+    let cases = [
+        (
+            "[[devops.organizations]]\nname = \"-bad\"\n",
+            "invalid config: devops.organizations[0].name: '-bad' is not an organization name (1 to 50 letters, digits and hyphens, not at either end)",
+        ),
+        (
+            "[[devops.organizations]]\nname = \"o\"\n[[devops.organizations.pools]]\nname = \"a\"\n[[devops.organizations.pools]]\nname = \"A\"\n",
+            "invalid config: devops.organizations[0].pools[1].name: 'A' is defined twice",
+        ),
+        (
+            "[[devops.packages]]\nversion = \"4.258\"\n",
+            "invalid config: devops.packages[0].version: must be major.minor.patch, e.g. 4.258.1",
+        ),
+        (
+            "[devops]\nmessage_poll_secs = 0\n",
+            "invalid config: devops.message_poll_secs: must be 1 to 3600",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(EmulatorConfig::from_toml_str(text).unwrap_err().to_string(), expected);
+    }
+    let json = r#"{"devops": {"organizations": [{"name": "fabrikam", "pats": [{"token": "t", "scopes": ["vso.agentpools"]}]}]}}"#;
+    let config = EmulatorConfig::from_json_str(json).unwrap();
+    let org = &config.devops.organizations[0];
+    assert_eq!(org.pools[0].name, "Default", "pools default to Default");
+    assert_eq!(org.pats[0].scopes, ["vso.agentpools"]);
+    assert!(!format!("{config:?}").contains("\"t\""), "the PAT is redacted");
+    assert_eq!(config.devops.message_poll_secs, 20);
 }

@@ -21,6 +21,13 @@ async fn the_full_toml_example_parses_and_starts() {
     let emulator = Emulator::start(config).await.expect("README config starts");
     let defaults = &emulator.info().defaults;
     assert_eq!(defaults.resource_group, "rg-ci");
+    assert_eq!(defaults.devops_organization, "contoso");
+    assert_eq!(defaults.devops_pool, "Default");
+    assert_eq!(defaults.devops_pat, "ci-pat-ci-pat-ci-pat");
+    assert_eq!(
+        defaults.devops_url,
+        format!("{}/contoso", emulator.info().endpoints.devops)
+    );
     assert_eq!(defaults.client_id, "4f1d6e1a-7b0c-4c59-9a4e-2d0a5f3c8b11");
     assert!(
         defaults

@@ -1,0 +1,349 @@
+//! The Azure DevOps agent-pool REST client.
+
+use crate::auth::DevOpsCredential;
+use crate::error::Error;
+use crate::models::{List, PackageMetadata, TaskAgent, TaskAgentJobRequest, TaskAgentPool};
+use crate::org_url::OrganizationUrl;
+use crate::platform::Platform;
+use crate::response::{check, decode, error_from};
+use arm_core::azure_core::error::ErrorKind;
+use arm_core::azure_core::http::response::AsyncResponseBody;
+use arm_core::azure_core::http::{
+    ClientOptions, Context, Method, Pipeline, PipelineSendOptions, RawResponse, Request, Url,
+};
+use arm_core::{Clock, RetryOptions, TokioClock, url_without_query};
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+/// The api-version of every call but the job requests route.
+pub const DEFAULT_API_VERSION: &str = "7.1";
+
+/// Options of a [`DevOpsClient`].
+#[derive(Clone, Debug, Default)]
+pub struct DevOpsClientOptions {
+    /// azure_core client options: the transport (default: arm-core's `HttpTransport` with the
+    /// platform's roots), extra policies, user agent application id. Their `retry` is ignored.
+    pub client_options: ClientOptions,
+    /// How requests are retried (429 with `Retry-After`, 5xx, dropped connections).
+    pub retry: RetryOptions,
+    /// An api-version for every call instead of [`DEFAULT_API_VERSION`] (Azure DevOps Server
+    /// releases lag behind the service).
+    pub api_version: Option<String>,
+    /// The clock of retries (default: the real clock).
+    pub clock: Option<Arc<dyn Clock>>,
+}
+
+/// Options of [`DevOpsClient::list_agents`].
+#[derive(Clone, Debug, Default)]
+pub struct ListAgentsOptions {
+    /// Only the agent with this name.
+    pub agent_name: Option<String>,
+    /// Include each agent's assigned request.
+    pub include_assigned_request: bool,
+    /// Include each agent's last completed request.
+    pub include_last_completed_request: bool,
+}
+
+/// Options of [`DevOpsClient::list_job_requests`].
+#[derive(Clone, Debug, Default)]
+pub struct ListJobRequestsOptions {
+    /// At most this many requests (`$top`).
+    pub top: Option<u32>,
+    /// Only requests that have not finished (`completedRequestCount=0`).
+    pub unfinished_only: bool,
+}
+
+/// What [`DevOpsClient::delete_agent`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgentDeletion {
+    /// The agent was deleted.
+    Deleted,
+    /// There was no such agent (404): someone removed it already.
+    AlreadyGone,
+}
+
+/// A package download in progress: its length if known, and the body as a stream of chunks.
+#[derive(Debug)]
+pub struct PackageDownload {
+    /// `Content-Length`, if the server sent one.
+    pub total: Option<u64>,
+    /// The archive bytes.
+    pub body: AsyncResponseBody,
+}
+
+/// A client for the agent pools of one Azure DevOps organization (or Server collection).
+///
+/// Cheap to clone. Every call goes through an azure_core pipeline with arm-core's bounded
+/// retries; the PAT or Entra token is only ever sent to the organization's host (package
+/// downloads go to the CDN without it).
+///
+/// ```no_run
+/// use azp_agent::{DevOpsClient, DevOpsCredential, OrganizationUrl};
+///
+/// # async fn run() -> Result<(), azp_agent::Error> {
+/// let org = OrganizationUrl::parse("https://dev.azure.com/contoso")?;
+/// let client = DevOpsClient::new(org, DevOpsCredential::pat("...")?, None)?;
+/// let pool = client.pool_by_name("Default").await?;
+/// for agent in client.list_agents(pool.id.unwrap_or_default(), None).await? {
+///     println!("{} {:?}", agent.name(), agent.reference.status);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct DevOpsClient {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    organization: OrganizationUrl,
+    credential: DevOpsCredential,
+    pipeline: Pipeline,
+    downloads: Pipeline,
+    api_version: String,
+}
+
+impl DevOpsClient {
+    /// A client for `organization` authenticating with `credential`.
+    pub fn new(
+        organization: OrganizationUrl,
+        credential: DevOpsCredential,
+        options: Option<DevOpsClientOptions>,
+    ) -> Result<Self, Error> {
+        let options = options.unwrap_or_default();
+        let clock = options.clock.clone().unwrap_or_else(|| Arc::new(TokioClock));
+        let build = |per_try| {
+            arm_core::pipeline(
+                env!("CARGO_PKG_NAME"),
+                env!("CARGO_PKG_VERSION"),
+                options.client_options.clone(),
+                options.retry.clone(),
+                clock.clone(),
+                per_try,
+            )
+            .map_err(|e| Error::invalid_input("client options", e.to_string()))
+        };
+        let pipeline = build(vec![credential.policy()])?;
+        let downloads = build(Vec::new())?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                organization,
+                credential,
+                pipeline,
+                downloads,
+                api_version: options.api_version.unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
+            }),
+        })
+    }
+
+    /// The organization this client talks to.
+    pub fn organization(&self) -> &OrganizationUrl {
+        &self.inner.organization
+    }
+
+    /// The credential of this client.
+    pub fn credential(&self) -> &DevOpsCredential {
+        &self.inner.credential
+    }
+
+    fn url(&self, path: &str, versioned: bool) -> Url {
+        let mut url = self.inner.organization.join(path);
+        if versioned {
+            url.query_pairs_mut()
+                .append_pair("api-version", &self.inner.api_version);
+        }
+        url
+    }
+
+    async fn send(&self, pipeline: &Pipeline, method: Method, url: Url) -> Result<RawResponse, Error> {
+        let mut request = Request::new(url.clone(), method);
+        request.insert_header("accept", "application/json");
+        request.insert_header(
+            "x-ms-client-request-id",
+            arm_core::azure_core::Uuid::new_v4().to_string(),
+        );
+        let response = pipeline
+            .send(
+                &Context::new(),
+                &mut request,
+                Some(PipelineSendOptions {
+                    skip_checks: true,
+                    ..Default::default()
+                }),
+            )
+            .await
+            .map_err(|source| transport_error(method, &url, source))?;
+        check(method, &url, response)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, url: Url) -> Result<T, Error> {
+        let response = self.send(&self.inner.pipeline, Method::Get, url.clone()).await?;
+        decode(&url, &response)
+    }
+
+    /// The pool named `name` (case-insensitive). [`Error::NotFound`] if there is none.
+    pub async fn pool_by_name(&self, name: &str) -> Result<TaskAgentPool, Error> {
+        if name.trim().is_empty() {
+            return Err(Error::invalid_input("pool", "is empty; expected an agent pool name"));
+        }
+        let mut url = self.url("_apis/distributedtask/pools", true);
+        url.query_pairs_mut().append_pair("poolName", name);
+        let pools: List<TaskAgentPool> = self.get(url).await?;
+        pools
+            .value
+            .into_iter()
+            .find(|p| p.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+            .ok_or_else(|| Error::NotFound {
+                what: format!("agent pool '{name}' in {}", self.inner.organization),
+                message: None,
+            })
+    }
+
+    /// The agents of pool `pool_id`.
+    pub async fn list_agents(&self, pool_id: i32, options: Option<ListAgentsOptions>) -> Result<Vec<TaskAgent>, Error> {
+        let options = options.unwrap_or_default();
+        let mut url = self.url(&format!("_apis/distributedtask/pools/{pool_id}/agents"), true);
+        {
+            let mut query = url.query_pairs_mut();
+            if let Some(name) = &options.agent_name {
+                query.append_pair("agentName", name);
+            }
+            if options.include_assigned_request {
+                query.append_pair("includeAssignedRequest", "true");
+            }
+            if options.include_last_completed_request {
+                query.append_pair("includeLastCompletedRequest", "true");
+            }
+        }
+        let agents: List<TaskAgent> = self.get(url).await?;
+        Ok(agents.value)
+    }
+
+    /// The agent named `name` in pool `pool_id` (case-insensitive), with its assigned and last
+    /// completed requests, if there is one.
+    pub async fn find_agent(&self, pool_id: i32, name: &str) -> Result<Option<TaskAgent>, Error> {
+        let options = ListAgentsOptions {
+            agent_name: Some(name.to_owned()),
+            include_assigned_request: true,
+            include_last_completed_request: true,
+        };
+        Ok(self
+            .list_agents(pool_id, Some(options))
+            .await?
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(name)))
+    }
+
+    /// Agent `agent_id` of pool `pool_id`, with its assigned and last completed requests.
+    pub async fn get_agent(&self, pool_id: i32, agent_id: i32) -> Result<TaskAgent, Error> {
+        let mut url = self.url(
+            &format!("_apis/distributedtask/pools/{pool_id}/agents/{agent_id}"),
+            true,
+        );
+        url.query_pairs_mut()
+            .append_pair("includeAssignedRequest", "true")
+            .append_pair("includeLastCompletedRequest", "true");
+        self.get(url).await
+    }
+
+    /// Deletes agent `agent_id` from pool `pool_id`; an agent already gone (404) is not an error.
+    pub async fn delete_agent(&self, pool_id: i32, agent_id: i32) -> Result<AgentDeletion, Error> {
+        let url = self.url(
+            &format!("_apis/distributedtask/pools/{pool_id}/agents/{agent_id}"),
+            true,
+        );
+        match self.send(&self.inner.pipeline, Method::Delete, url).await {
+            Ok(_) => Ok(AgentDeletion::Deleted),
+            Err(e) if e.is_not_found() => Ok(AgentDeletion::AlreadyGone),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The job requests of pool `pool_id`, through the undocumented route KEDA uses
+    /// (`_apis/distributedtask/pools/{id}/jobrequests`, without api-version).
+    pub async fn list_job_requests(
+        &self,
+        pool_id: i32,
+        options: Option<ListJobRequestsOptions>,
+    ) -> Result<Vec<TaskAgentJobRequest>, Error> {
+        let options = options.unwrap_or_default();
+        let mut url = self.url(&format!("_apis/distributedtask/pools/{pool_id}/jobrequests"), false);
+        if let Some(top) = options.top {
+            url.query_pairs_mut().append_pair("$top", &top.to_string());
+        }
+        if options.unfinished_only {
+            url.query_pairs_mut().append_pair("completedRequestCount", "0");
+        }
+        let requests: List<TaskAgentJobRequest> = self.get(url).await?;
+        Ok(requests.value)
+    }
+
+    /// The latest agent package for `platform`. [`Error::NotFound`] if Azure DevOps offers none.
+    pub async fn latest_package(&self, platform: Platform) -> Result<PackageMetadata, Error> {
+        let mut url = self.url("_apis/distributedtask/packages/agent", true);
+        url.query_pairs_mut()
+            .append_pair("platform", platform.as_str())
+            .append_pair("$top", "1");
+        let packages: List<PackageMetadata> = self.get(url).await?;
+        packages.value.into_iter().next().ok_or_else(|| Error::NotFound {
+            what: format!("an agent package for {platform} in {}", self.inner.organization),
+            message: None,
+        })
+    }
+
+    /// Starts downloading `package` (from its `downloadUrl`, which must be https; no credential
+    /// is sent there). Check the bytes against `hashValue`: [`crate::install`] does.
+    pub async fn download_package(&self, package: &PackageMetadata) -> Result<PackageDownload, Error> {
+        let link = package
+            .download_url
+            .as_deref()
+            .ok_or_else(|| Error::invalid_input("package", "has no downloadUrl"))?;
+        let url = Url::parse(link)
+            .map_err(|e| Error::invalid_input("package downloadUrl", format!("'{link}' is not a URL: {e}")))?;
+        if url.scheme() != "https" {
+            return Err(Error::invalid_input(
+                "package downloadUrl",
+                format!("'{}' is not https", url_without_query(&url)),
+            ));
+        }
+        let mut request = Request::new(url.clone(), Method::Get);
+        let response = self
+            .inner
+            .downloads
+            .stream(&Context::new(), &mut request, None)
+            .await
+            .map_err(|source| transport_error(Method::Get, &url, source))?;
+        if !response.status().is_success() || u16::from(response.status()) == 203 {
+            let (status, headers, body) = response.deconstruct();
+            let body = body
+                .collect()
+                .await
+                .map_err(|source| transport_error(Method::Get, &url, source))?;
+            return Err(error_from(
+                Method::Get,
+                &url,
+                &RawResponse::from_bytes(status, headers, body),
+            ));
+        }
+        let total = arm_core::header(response.headers(), &"content-length".into()).and_then(|v| v.parse().ok());
+        Ok(PackageDownload {
+            total,
+            body: response.into_body(),
+        })
+    }
+}
+
+fn transport_error(method: Method, url: &Url, source: arm_core::azure_core::Error) -> Error {
+    if matches!(source.kind(), ErrorKind::Credential) {
+        Error::Credential {
+            scope: arm_core::AZURE_DEVOPS_SCOPE.to_owned(),
+            source: Box::new(source),
+        }
+    } else {
+        Error::Transport {
+            method: method.to_string(),
+            url: url_without_query(url),
+            source: Box::new(source),
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Unattended `config.sh` (register) and `config.sh remove` (unregister).
+//!
+//! The token reaches `config.sh` only as `VSTS_AGENT_INPUT_TOKEN` (a service principal's secret
+//! as `VSTS_AGENT_INPUT_CLIENTSECRET`) in that child's environment, never on its command line.
+//! Its output goes to `tracing` with the secrets masked, and a failure becomes one line saying
+//! which of the known causes it was.
+
+use crate::child_env::ChildEnv;
+use crate::error::Error;
+use crate::install::AgentDir;
+use crate::org_url::OrganizationUrl;
+use crate::output::{Masker, Transcript, forward};
+use crate::process::{self, ExitKind};
+use arm_core::azure_core::credentials::Secret;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// How `config.sh` authenticates.
+#[derive(Clone, Debug)]
+pub enum ChildAuth {
+    /// `--auth pat` with a PAT or an Entra access token for Azure DevOps.
+    Token(Secret),
+    /// `--auth sp`: the agent gets its own tokens as this service principal.
+    ServicePrincipal {
+        /// Directory (tenant) id.
+        tenant_id: String,
+        /// Application (client) id.
+        client_id: String,
+        /// Client secret.
+        secret: Secret,
+    },
+}
+
+impl ChildAuth {
+    fn apply(&self, command: &mut Command) {
+        match self {
+            ChildAuth::Token(token) => {
+                command.args(["--auth", "pat"]);
+                command.env("VSTS_AGENT_INPUT_TOKEN", token.secret());
+            }
+            ChildAuth::ServicePrincipal {
+                tenant_id,
+                client_id,
+                secret,
+            } => {
+                command.args(["--auth", "sp", "--clientId", client_id, "--tenantId", tenant_id]);
+                command.env("VSTS_AGENT_INPUT_CLIENTSECRET", secret.secret());
+            }
+        }
+    }
+
+    fn secret(&self) -> Secret {
+        match self {
+            ChildAuth::Token(token) => token.clone(),
+            ChildAuth::ServicePrincipal { secret, .. } => secret.clone(),
+        }
+    }
+}
+
+/// What to register.
+#[derive(Clone, Debug)]
+pub struct ConfigureOptions {
+    /// The organization (`--url`).
+    pub organization: OrganizationUrl,
+    /// The pool (`--pool`), `Default` by default.
+    pub pool: String,
+    /// The agent name (`--agent`), the host name by default.
+    pub agent_name: String,
+    /// The work folder (`--work`), the agent's `_work` when `None`.
+    pub work_dir: Option<PathBuf>,
+    /// Replace an agent of the same name (`--replace`), true by default.
+    pub replace: bool,
+    /// Further arguments for `config.sh` (e.g. `--disableloguploads`).
+    pub extra_args: Vec<String>,
+    /// How long `config.sh` may run (5 minutes by default).
+    pub timeout: Duration,
+}
+
+/// How long `config.sh remove` may run.
+pub const REMOVE_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl ConfigureOptions {
+    /// Options for `organization` with the defaults.
+    pub fn new(organization: OrganizationUrl) -> Self {
+        Self {
+            organization,
+            pool: "Default".to_owned(),
+            agent_name: host_name(),
+            work_dir: None,
+            replace: true,
+            extra_args: Vec::new(),
+            timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+/// The host name, the default agent name (`agent` if it cannot be read).
+pub fn host_name() -> String {
+    nix::unistd::gethostname()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "agent".to_owned())
+}
+
+/// Checks an agent name as Azure DevOps does: 1 to 64 characters, none of `"/:<>\|*?` and no
+/// control characters.
+pub fn validate_agent_name(input: &str, name: &str) -> Result<(), Error> {
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(Error::invalid_input(
+            input,
+            format!("'{name}' must have 1 to 64 characters"),
+        ));
+    }
+    if let Some(bad) = name.chars().find(|c| "\"/:<>\\|*?".contains(*c) || c.is_control()) {
+        return Err(Error::invalid_input(
+            input,
+            format!(
+                "'{name}' contains '{}'; agent names cannot contain \"/:<>\\|*? or control characters",
+                bad.escape_default()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Which known cause a `config.sh` failure had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigureFailure {
+    /// The token was refused (invalid, expired, or without the Agent Pools scope).
+    BadToken,
+    /// The pool does not exist.
+    PoolNotFound,
+    /// An agent of that name exists and `--replace` was not given.
+    NameTaken,
+    /// The organization could not be reached.
+    Network,
+    /// The agent is not configured (for `remove`).
+    NotConfigured,
+    /// It did not finish in time and was killed.
+    TimedOut,
+    /// Anything else.
+    Other,
+}
+
+impl ConfigureFailure {
+    fn describe(self) -> &'static str {
+        match self {
+            ConfigureFailure::BadToken => "the token is invalid, expired or lacks the Agent Pools (read, manage) scope",
+            ConfigureFailure::PoolNotFound => "the agent pool does not exist",
+            ConfigureFailure::NameTaken => "an agent with this name exists in the pool (use replace)",
+            ConfigureFailure::Network => "the organization cannot be reached",
+            ConfigureFailure::NotConfigured => "the agent is not configured",
+            ConfigureFailure::TimedOut => "it did not finish in time and was killed",
+            ConfigureFailure::Other => "it failed",
+        }
+    }
+
+    /// Classifies a transcript by the agent's known messages.
+    fn classify(lines: &[String]) -> ConfigureFailure {
+        let text = lines.join("\n").to_ascii_lowercase();
+        let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
+        if has(&[
+            "vs30063",
+            "not authorized",
+            "unauthorized",
+            "tf400813",
+            "401",
+            "access denied",
+            "403",
+        ]) {
+            ConfigureFailure::BadToken
+        } else if has(&[
+            "pool not found",
+            "agent pool not found",
+            "could not find a pool",
+            "no agent pool",
+        ]) {
+            ConfigureFailure::PoolNotFound
+        } else if has(&["already contains an agent with name", "already exists"]) {
+            ConfigureFailure::NameTaken
+        } else if has(&["not configured", "does not appear to be configured"]) {
+            ConfigureFailure::NotConfigured
+        } else if has(&[
+            "failed to connect",
+            "connection refused",
+            "name or service not known",
+            "no such host",
+            "network is unreachable",
+            "timed out",
+            "ssl",
+            "certificate",
+        ]) {
+            ConfigureFailure::Network
+        } else {
+            ConfigureFailure::Other
+        }
+    }
+}
+
+/// Why `config.sh` failed: the cause, its exit, and its last meaningful line (masked).
+#[derive(Debug, thiserror::Error)]
+#[error("{command} failed ({exit}): {}{}", kind.describe(), last_line.as_deref().map(|l| format!(": {l}")).unwrap_or_default())]
+pub struct ConfigureError {
+    /// `config.sh` or `config.sh remove`.
+    pub command: &'static str,
+    /// The cause.
+    pub kind: ConfigureFailure,
+    /// How it ended.
+    pub exit: String,
+    /// Its last error line, secrets masked.
+    pub last_line: Option<String>,
+}
+
+/// Registers the agent in `agent` unattended.
+///
+/// Dropping the returned future kills `config.sh` (its whole process group).
+pub async fn configure(
+    agent: &AgentDir,
+    options: &ConfigureOptions,
+    auth: &ChildAuth,
+    env: &ChildEnv,
+) -> Result<(), Error> {
+    validate_agent_name("agent name", &options.agent_name)?;
+    if options.pool.trim().is_empty() {
+        return Err(Error::invalid_input("pool", "is empty; expected an agent pool name"));
+    }
+    let mut command = Command::new(agent.config_script());
+    command.current_dir(agent.root());
+    env.apply(&mut command);
+    command.args(["--unattended", "--acceptTeeEula"]);
+    command.args(["--url", options.organization.as_str()]);
+    command.args(["--pool", &options.pool]);
+    command.args(["--agent", &options.agent_name]);
+    if let Some(work) = &options.work_dir {
+        command.arg("--work").arg(work);
+    }
+    if options.replace {
+        command.arg("--replace");
+    }
+    command.args(&options.extra_args);
+    auth.apply(&mut command);
+    run("config.sh", command, auth, options.timeout).await
+}
+
+/// Unregisters the agent in `agent` (`config.sh remove`). Dropping the future kills it.
+pub async fn remove(agent: &AgentDir, auth: &ChildAuth, env: &ChildEnv, timeout: Duration) -> Result<(), Error> {
+    let mut command = Command::new(agent.config_script());
+    command.current_dir(agent.root());
+    env.apply(&mut command);
+    command.args(["remove", "--unattended"]);
+    auth.apply(&mut command);
+    run("config.sh remove", command, auth, timeout).await
+}
+
+async fn run(name: &'static str, mut command: Command, auth: &ChildAuth, timeout: Duration) -> Result<(), Error> {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let program = command.get_program().to_string_lossy().into_owned();
+    tracing::info!(command = name, "running {program}");
+    let mut process = process::spawn(command).map_err(|e| Error::io("start", &program, e))?;
+    let masker = Masker::new([auth.secret()]);
+    let transcript = Transcript::default();
+    let mut readers = Vec::new();
+    if let Some(out) = process.child_mut().stdout.take() {
+        readers.push(forward(out, name, "stdout", masker.clone(), transcript.clone()));
+    }
+    if let Some(err) = process.child_mut().stderr.take() {
+        readers.push(forward(err, name, "stderr", masker, transcript.clone()));
+    }
+    let exit = tokio::time::timeout(timeout, process.wait()).await;
+    let exit = match exit {
+        Ok(exit) => exit,
+        Err(_) => {
+            drop(process);
+            return Err(ConfigureError {
+                command: name,
+                kind: ConfigureFailure::TimedOut,
+                exit: format!("killed after {} s", timeout.as_secs()),
+                last_line: transcript.lines().last().cloned(),
+            }
+            .into());
+        }
+    };
+    for reader in readers {
+        let _ = tokio::task::spawn_blocking(move || reader.join()).await;
+    }
+    if exit == ExitKind::Code(0) {
+        return Ok(());
+    }
+    let lines = transcript.lines();
+    let last_line = lines
+        .iter()
+        .rev()
+        .find(|l| {
+            let l = l.to_ascii_lowercase();
+            l.contains("error") || l.contains("fail") || l.contains("not ") || l.contains("vs")
+        })
+        .or(lines.last())
+        .cloned();
+    Err(ConfigureError {
+        command: name,
+        kind: ConfigureFailure::classify(&lines),
+        exit: exit.to_string(),
+        last_line,
+    }
+    .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_messages_are_classified() {
+        let cases = [
+            (
+                "VS30063: You are not authorized to access https://dev.azure.com/x.",
+                ConfigureFailure::BadToken,
+            ),
+            ("Agent pool not found: 'Nope'", ConfigureFailure::PoolNotFound),
+            (
+                "Pool 1 already contains an agent with name a1.",
+                ConfigureFailure::NameTaken,
+            ),
+            (
+                "Failed to connect to https://127.0.0.1:1/x: Connection refused",
+                ConfigureFailure::Network,
+            ),
+            ("something odd", ConfigureFailure::Other),
+        ];
+        for (line, kind) in cases {
+            assert_eq!(ConfigureFailure::classify(&[line.to_owned()]), kind, "{line}");
+        }
+    }
+
+    #[test]
+    fn agent_names_are_checked() {
+        validate_agent_name("AZP_AGENT_NAME", "agent-01").unwrap();
+        let message = validate_agent_name("AZP_AGENT_NAME", "a/b").unwrap_err().to_string();
+        assert!(message.starts_with("AZP_AGENT_NAME: 'a/b' contains '/'"), "{message}");
+        assert!(validate_agent_name("AZP_AGENT_NAME", &"x".repeat(65)).is_err());
+        assert!(validate_agent_name("AZP_AGENT_NAME", "").is_err());
+    }
+}

@@ -1,0 +1,195 @@
+//! Running `bin/Agent.Listener run --once` until it has done its one run.
+
+use super::options::SuperviseOptions;
+use super::outcome::RunEnd;
+use super::stop::StopSignals;
+use crate::child_env::ChildEnv;
+use crate::install::AgentDir;
+use crate::process::{self, ExitKind, Process};
+use nix::sys::signal::Signal;
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// What the listener loop did.
+pub(crate) struct ListenerRun {
+    pub end: RunEnd,
+    pub last_exit: Option<ExitKind>,
+    pub retries: u32,
+    pub updates: u32,
+}
+
+/// Agent.Listener's exit codes.
+const RETRYABLE: i32 = 2;
+const UPDATING: i32 = 3;
+const RUN_ONCE_UPDATING: i32 = 4;
+
+/// Runs the listener until it has done its one run, restarting it after retryable exits and
+/// self-updates (bounded), and stopping it on request or at the time limit.
+pub(crate) async fn run_listener(
+    agent: &AgentDir,
+    env: &ChildEnv,
+    options: &SuperviseOptions,
+    stop: &mut StopSignals,
+) -> ListenerRun {
+    let deadline = options.job_time_limit.map(|limit| Instant::now() + limit);
+    let mut run = ListenerRun {
+        end: RunEnd::Completed,
+        last_exit: None,
+        retries: 0,
+        updates: 0,
+    };
+    loop {
+        if run.updates > 0 {
+            tokio::select! {
+                ready = wait_executable(agent, options.update_wait) => if !ready {
+                    run.end = RunEnd::UpdateFailed(format!(
+                        "{} was not executable {} s after the update",
+                        agent.listener().display(),
+                        options.update_wait.as_secs()
+                    ));
+                    return run;
+                },
+                request = stop.recv() => {
+                    run.end = RunEnd::Stopped(request);
+                    return run;
+                }
+            }
+        }
+        let process = match start(agent, env) {
+            Ok(process) => process,
+            Err(e) => {
+                run.end = RunEnd::ListenerFailed(ExitKind::Code(-1));
+                tracing::error!(error = %e, "cannot start {}", agent.listener().display());
+                return run;
+            }
+        };
+        tracing::info!(pid = process.pid(), "listener started");
+        let limit = async {
+            match deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        let exit = tokio::select! {
+            exit = process.wait() => exit,
+            request = stop.recv() => {
+                run.last_exit = Some(shut_down(&process, options, stop).await);
+                run.end = RunEnd::Stopped(request);
+                return run;
+            }
+            () = limit => {
+                tracing::warn!("job time limit reached; stopping the listener");
+                run.last_exit = Some(shut_down(&process, options, stop).await);
+                run.end = RunEnd::TimeLimit;
+                return run;
+            }
+        };
+        // Whatever the job left in the listener's group goes with it.
+        process.signal_group(Signal::SIGKILL);
+        run.last_exit = Some(exit);
+        tracing::info!(%exit, "listener ended");
+        match exit {
+            ExitKind::Code(0) => return run,
+            ExitKind::Code(RETRYABLE) => {
+                run.retries += 1;
+                if run.retries > options.max_retries {
+                    run.end = RunEnd::RetriesExhausted;
+                    return run;
+                }
+                let delay = backoff(options, run.retries);
+                tracing::info!(
+                    retry = run.retries,
+                    delay_ms = delay.as_millis() as u64,
+                    "retryable exit; restarting"
+                );
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    request = stop.recv() => {
+                        run.end = RunEnd::Stopped(request);
+                        return run;
+                    }
+                }
+            }
+            ExitKind::Code(UPDATING | RUN_ONCE_UPDATING) => {
+                run.updates += 1;
+                if run.updates > options.max_updates {
+                    run.end = RunEnd::UpdateFailed(format!("the agent updated itself {} times", run.updates));
+                    return run;
+                }
+                tracing::info!(
+                    update = run.updates,
+                    "the agent updated itself; starting the new listener"
+                );
+            }
+            other => {
+                run.end = RunEnd::ListenerFailed(other);
+                return run;
+            }
+        }
+    }
+}
+
+fn start(agent: &AgentDir, env: &ChildEnv) -> std::io::Result<Process> {
+    let mut command = Command::new(agent.listener());
+    command
+        .args(["run", "--once"])
+        .current_dir(agent.root())
+        .stdin(Stdio::null());
+    env.apply(&mut command);
+    process::spawn(command)
+}
+
+/// SIGINT to the listener's group, then the grace period (shortened by a second request), then
+/// SIGKILL.
+async fn shut_down(process: &Process, options: &SuperviseOptions, stop: &mut StopSignals) -> ExitKind {
+    tracing::info!(
+        grace_s = options.grace_period.as_secs(),
+        "forwarding SIGINT to the listener"
+    );
+    process.signal_group(Signal::SIGINT);
+    let mut deadline = Instant::now() + options.grace_period;
+    loop {
+        tokio::select! {
+            exit = process.wait() => return exit,
+            () = tokio::time::sleep_until(deadline) => break,
+            _ = stop.recv() => {
+                let shorter = Instant::now() + options.second_signal_grace;
+                if shorter < deadline {
+                    tracing::info!("second stop request: shortening the grace period");
+                    deadline = shorter;
+                }
+            }
+        }
+    }
+    tracing::warn!("the listener did not stop within the grace period; killing it and its processes");
+    process.kill_tree();
+    process.wait().await
+}
+
+fn backoff(options: &SuperviseOptions, retry: u32) -> Duration {
+    options
+        .retry_initial_delay
+        .saturating_mul(1 << (retry.saturating_sub(1)).min(16))
+        .min(options.retry_max_delay)
+}
+
+/// Waits until the listener is an executable file again (after a self-update).
+async fn wait_executable(agent: &AgentDir, wait: Duration) -> bool {
+    let deadline = Instant::now() + wait;
+    loop {
+        let ready = std::fs::metadata(agent.listener())
+            .map(|m| m.is_file() && m.permissions().mode() & 0o100 != 0)
+            .unwrap_or(false);
+        if ready {
+            // An updater may still be writing: a short settle before exec.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

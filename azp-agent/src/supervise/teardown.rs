@@ -1,0 +1,17 @@
+//! Teardown hooks: what the caller wants done after the agent is unregistered (delete the
+//! container group it runs in, release a lease...).
+
+use async_trait::async_trait;
+
+/// A step of the cleanup that the caller provides. Hooks run in order after the agent is
+/// unregistered, whatever the outcome, each bounded by
+/// [`SuperviseOptions::cleanup_step_timeout`](super::SuperviseOptions::cleanup_step_timeout).
+/// They must be idempotent: cleanup may run again after a crash.
+#[async_trait]
+pub trait TeardownHook: Send + Sync {
+    /// A short name for logs and the cleanup report.
+    fn name(&self) -> &str;
+
+    /// Does the teardown.
+    async fn teardown(&self) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+}

@@ -1,0 +1,755 @@
+//! End-to-end runs of a run-once agent against az-emulator's Azure DevOps over TLS, with the
+//! emulator's stand-in agent as real child processes.
+//!
+//! This binary has no harness: when started as `bin/Agent.Listener` (the emulator packs or lays
+//! out a copy of this binary under that name) it is the stand-in agent. Otherwise `main` runs
+//! every scenario in turn. Each scenario ends with the pool empty (asserted through the REST
+//! API) and no process left from its agent directory.
+
+use arm_core::HttpTransport;
+use arm_core::azure_core::credentials::Secret;
+use arm_core::azure_core::http::ClientOptions;
+use az_emulator::{Emulator, EmulatorConfig};
+use azp_agent::configure::ConfigureOptions;
+use azp_agent::models::TaskResult;
+use azp_agent::supervise::{
+    ExitKind, Outcome, RunEnd, RunOnce, StepResult, StopRequest, StopSender, StopSignals, SuperviseOptions,
+    TeardownHook,
+};
+use azp_agent::{DevOpsClient, DevOpsClientOptions, DevOpsCredential, OrganizationUrl, Platform};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn main() -> ExitCode {
+    if az_emulator::standin::invoked_as_standin() {
+        return az_emulator::standin::main();
+    }
+    let logs = LogBuffer::install();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+        for (name, scenario) in scenarios() {
+            if only.as_deref().is_some_and(|o| !name.contains(o)) {
+                continue;
+            }
+            let started = Instant::now();
+            println!("scenario {name} ...");
+            scenario(logs.clone()).await;
+            println!("scenario {name} ok ({} ms)", started.elapsed().as_millis());
+        }
+    });
+    ExitCode::SUCCESS
+}
+
+type Scenario = fn(LogBuffer) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+fn scenarios() -> Vec<(&'static str, Scenario)> {
+    vec![
+        ("success", |_| Box::pin(success())),
+        ("job_failure", |_| Box::pin(job_failure())),
+        ("retryable_exit_then_success", |_| {
+            Box::pin(retryable_exit_then_success())
+        }),
+        ("updates_then_the_job", |_| Box::pin(updates_then_the_job())),
+        ("listener_crash", |_| Box::pin(listener_crash())),
+        ("stop_while_waiting_for_a_job", |_| {
+            Box::pin(stop_while_waiting_for_a_job())
+        }),
+        ("stop_mid_job", |_| Box::pin(stop_mid_job())),
+        ("listener_ignoring_sigint_is_killed", |_| {
+            Box::pin(listener_ignoring_sigint_is_killed())
+        }),
+        ("remove_failing_falls_back_to_rest", |_| {
+            Box::pin(remove_failing_falls_back_to_rest())
+        }),
+        ("download_install_and_run", |_| Box::pin(download_install_and_run())),
+        ("stop_while_downloading", |_| Box::pin(stop_while_downloading())),
+        ("stop_while_configuring", |_| Box::pin(stop_while_configuring())),
+        ("hash_mismatch_registers_nothing", |_| {
+            Box::pin(hash_mismatch_registers_nothing())
+        }),
+        ("bad_token_is_a_setup_failure", |_| {
+            Box::pin(bad_token_is_a_setup_failure())
+        }),
+        ("expired_entra_token_before_cleanup", |_| {
+            Box::pin(expired_entra_token_before_cleanup())
+        }),
+        ("secrets_appear_nowhere", |logs| Box::pin(secrets_appear_nowhere(logs))),
+    ]
+}
+
+/// A directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("azp-e2e-{label}-{}", uuid_like()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn uuid_like() -> String {
+    format!("{:x}{:x}", std::process::id(), fastrand_u64())
+}
+
+fn fastrand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(Instant::now().elapsed().as_nanos());
+    h.finish()
+}
+
+/// A started emulator, an agent directory, and a client for the default organization.
+struct World {
+    emulator: Emulator,
+    dir: TempDir,
+    client: DevOpsClient,
+    org: OrganizationUrl,
+    http: reqwest::Client,
+}
+
+impl World {
+    async fn start(label: &str, extra_config: &str) -> World {
+        let me = std::env::current_exe().unwrap();
+        let text = format!(
+            "token_lifetime_secs = 120\n[devops]\nagent_binary = {me:?}\nmessage_poll_secs = 2\n{extra_config}"
+        );
+        let config = EmulatorConfig::from_toml_str(&text).unwrap();
+        let emulator = Emulator::start(config).await.unwrap();
+        let org = OrganizationUrl::parse(&emulator.info().defaults.devops_url).unwrap();
+        let pat = DevOpsCredential::pat(emulator.info().defaults.devops_pat.clone()).unwrap();
+        let client = devops_client(&emulator, org.clone(), pat);
+        let dir = TempDir::new(label);
+        World {
+            emulator,
+            dir,
+            client,
+            org,
+            http: arm_core::test_support::reqwest_client_trusting(""),
+        }
+    }
+
+    fn agent_root(&self) -> PathBuf {
+        self.dir.0.join("agent")
+    }
+
+    fn lay_out_agent(&self) {
+        self.emulator.lay_out_agent(&self.agent_root()).unwrap();
+    }
+
+    fn admin(&self, path: &str) -> String {
+        format!("{}{path}", self.emulator.info().endpoints.admin)
+    }
+
+    async fn queue_job(&self, job: Value) -> i64 {
+        let org = self.org.name().to_owned();
+        let pool = &self.emulator.info().defaults.devops_pool;
+        let url = self.admin(&format!("/devops/{org}/pools/{pool}/jobs"));
+        let response = admin_call(&self.http, reqwest::Method::POST, &url, Some(&job)).await;
+        response["requestId"].as_i64().unwrap()
+    }
+
+    async fn job(&self, id: i64) -> Value {
+        let org = self.org.name().to_owned();
+        let url = self.admin(&format!("/devops/{org}/jobs/{id}"));
+        admin_call(&self.http, reqwest::Method::GET, &url, None).await
+    }
+
+    fn configure(&self, agent_name: &str) -> ConfigureOptions {
+        let mut options = ConfigureOptions::new(self.org.clone());
+        options.pool = self.emulator.info().defaults.devops_pool.clone();
+        options.agent_name = agent_name.to_owned();
+        options.work_dir = Some(self.dir.0.join("work"));
+        options
+    }
+
+    fn run_once(&self, agent_name: &str) -> RunOnce {
+        RunOnce::new(self.client.clone(), self.agent_root(), self.configure(agent_name)).options(fast_options())
+    }
+
+    /// The pool has no agent, the REST API says so; no process of the agent directory is left.
+    async fn assert_clean(&self) {
+        let pool = self
+            .client
+            .pool_by_name(&self.emulator.info().defaults.devops_pool)
+            .await
+            .unwrap();
+        let agents = self.client.list_agents(pool.id.unwrap(), None).await.unwrap();
+        assert!(agents.is_empty(), "agents left in the pool: {agents:?}");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let left = processes_under(&self.dir.0);
+            if left.is_empty() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "processes left: {left:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A call to the emulator's admin API; its JSON answer (null when empty).
+async fn admin_call(http: &reqwest::Client, method: reqwest::Method, url: &str, body: Option<&Value>) -> Value {
+    let mut request = http.request(method, url);
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(body).unwrap());
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let bytes = response.bytes().await.unwrap();
+    assert!(
+        status.is_success(),
+        "{url}: {status} {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap()
+    }
+}
+
+fn devops_client(emulator: &Emulator, org: OrganizationUrl, credential: DevOpsCredential) -> DevOpsClient {
+    let transport = HttpTransport::builder()
+        .add_root_certificates_pem("emulator CA", emulator.ca_pem().as_bytes())
+        .unwrap()
+        .build()
+        .unwrap();
+    let options = DevOpsClientOptions {
+        client_options: ClientOptions {
+            transport: Some(transport.to_transport()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    DevOpsClient::new(org, credential, Some(options)).unwrap()
+}
+
+fn fast_options() -> SuperviseOptions {
+    SuperviseOptions {
+        grace_period: Duration::from_secs(5),
+        retry_initial_delay: Duration::from_millis(100),
+        update_wait: Duration::from_secs(15),
+        cleanup_step_timeout: Duration::from_secs(30),
+        reap_orphans: Some(false),
+        ..Default::default()
+    }
+}
+
+/// Pids of live processes whose command line or working directory is under `dir`.
+fn processes_under(dir: &Path) -> Vec<(i32, String)> {
+    let needle = dir.to_string_lossy().into_owned();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z'))
+        {
+            continue;
+        }
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).unwrap_or_default();
+        if cmdline.contains(&needle) || cwd.starts_with(dir) {
+            found.push((pid, cmdline));
+        }
+    }
+    found
+}
+
+async fn wait_for<F: std::future::Future<Output = bool>>(what: &str, mut check: impl FnMut() -> F) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn assert_removed(outcome: &Outcome) {
+    assert!(outcome.cleanup.agent_removed, "{outcome:#?}");
+    assert!(outcome.cleanup.all_ok(), "{outcome:#?}");
+}
+
+/// A teardown hook that records it ran.
+#[derive(Default)]
+struct Recorder(Mutex<u32>);
+
+#[async_trait::async_trait]
+impl TeardownHook for Recorder {
+    fn name(&self) -> &str {
+        "recorder"
+    }
+    async fn teardown(&self) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        *self.0.lock().unwrap() += 1;
+        Ok(())
+    }
+}
+
+async fn success() {
+    let world = World::start("success", "").await;
+    world.lay_out_agent();
+    let marker = world.dir.0.join("ran");
+    let job = world
+        .queue_job(json!({"command": format!("echo hello > {}", marker.display())}))
+        .await;
+    let hook = Arc::new(Recorder::default());
+    let (_stop, signals) = StopSignals::channel();
+    let outcome = world.run_once("e2e-success").teardown(hook.clone()).run(signals).await;
+    assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
+    assert_eq!(outcome.exit_code(), 0);
+    assert_eq!(outcome.job_result, Some(TaskResult::Succeeded));
+    assert_eq!(outcome.last_listener_exit, Some(ExitKind::Code(0)));
+    assert_removed(&outcome);
+    assert!(
+        outcome
+            .cleanup
+            .steps
+            .iter()
+            .any(|s| s.name == "config.sh remove" && s.result == StepResult::Done),
+        "{outcome:#?}"
+    );
+    assert_eq!(*hook.0.lock().unwrap(), 1);
+    assert_eq!(std::fs::read_to_string(marker).unwrap().trim(), "hello");
+    assert_eq!(world.job(job).await["result"], "succeeded");
+    world.assert_clean().await;
+}
+
+async fn job_failure() {
+    let world = World::start("jobfail", "").await;
+    world.lay_out_agent();
+    let job = world.queue_job(json!({"command": "exit 7"})).await;
+    let (_stop, signals) = StopSignals::channel();
+    let outcome = world.run_once("e2e-jobfail").run(signals).await;
+    assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
+    assert_eq!(outcome.job_result, Some(TaskResult::Failed));
+    assert_eq!(
+        outcome.exit_code(),
+        0,
+        "the job's result is reported, not the exit code"
+    );
+    assert_removed(&outcome);
+    assert_eq!(world.job(job).await["result"], "failed");
+    world.assert_clean().await;
+}
+
+async fn retryable_exit_then_success() {
+    let world = World::start("retry", "").await;
+    world.lay_out_agent();
+    let job = world
+        .queue_job(
+            json!({"command": "true", "directives": [{"action": "exit", "code": 2}, {"action": "exit", "code": 2}]}),
+        )
+        .await;
+    let (_stop, signals) = StopSignals::channel();
+    let outcome = world.run_once("e2e-retry").run(signals).await;
+    assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
+    assert_eq!(outcome.retries, 2);
+    assert_eq!(outcome.job_result, Some(TaskResult::Succeeded));
+    assert_removed(&outcome);
+    assert_eq!(world.job(job).await["result"], "succeeded");
+    world.assert_clean().await;
+}
+
+async fn updates_then_the_job() {
+    let world = World::start("update", "").await;
+    world.lay_out_agent();
+    let job = world
+        .queue_job(json!({"command": "true", "directives": [{"action": "update", "code": 3}, {"action": "update", "code": 4}]}))
+        .await;
+    let (_stop, signals) = StopSignals::channel();
+    let outcome = world.run_once("e2e-update").run(signals).await;
+    assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
+    assert_eq!(outcome.updates, 2, "{outcome:#?}");
+    assert_eq!(outcome.job_result, Some(TaskResult::Succeeded));
+    assert_removed(&outcome);
+    assert_eq!(world.job(job).await["result"], "succeeded");
+    world.assert_clean().await;
+}
+
+async fn listener_crash() {
+    let world = World::start("crash", "").await;
+    world.lay_out_agent();
+    world.queue_job(json!({"command": "sleep 30", "crash": true})).await;
+    let (_stop, signals) = StopSignals::channel();
+    let outcome = world.run_once("e2e-crash").run(signals).await;
+    assert!(
+        matches!(outcome.end, RunEnd::ListenerFailed(ExitKind::Signal(_))),
+        "{outcome:#?}"
+    );
+    assert_eq!(outcome.exit_code(), 1);
+    assert_removed(&outcome);
+    world.assert_clean().await;
+}
+
+async fn stop_after(sender: StopSender, request: StopRequest, when: impl std::future::Future<Output = ()>) {
+    when.await;
+    sender.send(request);
+}
+
+async fn stop_while_waiting_for_a_job() {
+    let world = World::start("idle", "").await;
+    world.lay_out_agent();
+    let (stop, signals) = StopSignals::channel();
+    let client = world.client.clone();
+    let pool = world.emulator.info().defaults.devops_pool.clone();
+    let trigger = stop_after(stop, StopRequest::Terminate, async move {
+        wait_for("the agent to be online", || {
+            let client = client.clone();
+            let pool = pool.clone();
+            async move {
+                let pool = client.pool_by_name(&pool).await.unwrap();
+                client
+                    .find_agent(pool.id.unwrap(), "e2e-idle")
+                    .await
+                    .unwrap()
+                    .is_some_and(|a| a.is_online())
+            }
+        })
+        .await;
+    });
+    let started = Instant::now();
+    let (outcome, ()) = tokio::join!(world.run_once("e2e-idle").run(signals), trigger);
+    assert_eq!(outcome.end, RunEnd::Stopped(StopRequest::Terminate), "{outcome:#?}");
+    assert_eq!(outcome.exit_code(), 143);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_removed(&outcome);
+    world.assert_clean().await;
+}
+
+async fn stop_mid_job() {
+    let world = World::start("midjob", "").await;
+    world.lay_out_agent();
+    let started_file = world.dir.0.join("started");
+    let job = world
+        .queue_job(json!({"command": format!("touch {}; sleep 60", started_file.display())}))
+        .await;
+    let (stop, signals) = StopSignals::channel();
+    let marker = started_file.clone();
+    let trigger = stop_after(stop, StopRequest::Terminate, async move {
+        wait_for("the job to start", || {
+            let marker = marker.clone();
+            async move { marker.exists() }
+        })
+        .await;
+    });
+    let (outcome, ()) = tokio::join!(world.run_once("e2e-midjob").run(signals), trigger);
+    assert_eq!(outcome.end, RunEnd::Stopped(StopRequest::Terminate), "{outcome:#?}");
+    assert_eq!(outcome.job_result, Some(TaskResult::Canceled), "{outcome:#?}");
+    assert_removed(&outcome);
+    assert_eq!(world.job(job).await["result"], "canceled");
+    world.assert_clean().await;
+}
+
+async fn listener_ignoring_sigint_is_killed() {
+    let world = World::start("ignore", "").await;
+    world.lay_out_agent();
+    let started_file = world.dir.0.join("started");
+    world
+        .queue_job(json!({"command": format!("touch {}; sleep 60", started_file.display()), "ignoreSigint": true}))
+        .await;
+    let (stop, signals) = StopSignals::channel();
+    let marker = started_file.clone();
+    let trigger = stop_after(stop, StopRequest::Terminate, async move {
+        wait_for("the job to start", || {
+            let marker = marker.clone();
+            async move { marker.exists() }
+        })
+        .await;
+    });
+    let mut options = fast_options();
+    options.grace_period = Duration::from_secs(1);
+    let started = Instant::now();
+    let (outcome, ()) = tokio::join!(world.run_once("e2e-ignore").options(options).run(signals), trigger);
+    assert_eq!(outcome.end, RunEnd::Stopped(StopRequest::Terminate), "{outcome:#?}");
+    assert_eq!(outcome.last_listener_exit, Some(ExitKind::Signal(9)), "{outcome:#?}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_removed(&outcome);
+    world.assert_clean().await;
+}
+
+async fn remove_failing_falls_back_to_rest() {
+    let world = World::start("removefails", "").await;
+    world.lay_out_agent();
+    std::fs::write(world.agent_root().join(".remove-fails"), "").unwrap();
+    world.queue_job(json!({"command": "true"})).await;
+    let (_stop, signals) = StopSignals::channel();
+    let outcome = world.run_once("e2e-removefails").run(signals).await;
+    assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
+    let step = |name: &str| {
+        outcome
+            .cleanup
+            .steps
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap()
+            .result
+            .clone()
+    };
+    assert!(
+        matches!(step("config.sh remove"), StepResult::Failed(_)),
+        "{outcome:#?}"
+    );
+    assert_eq!(step("delete agent (REST)"), StepResult::Done, "{outcome:#?}");
+    assert!(outcome.cleanup.agent_removed);
+    assert_eq!(
+        outcome.exit_code(),
+        4,
+        "a failed step is reported even when the REST fallback removed the agent"
+    );
+    world.assert_clean().await;
+}
+
+async fn download_install_and_run() {
+    let world = World::start("download", "").await;
+    world.queue_job(json!({"command": "true"})).await;
+    let progress = Arc::new(Mutex::new(Vec::new()));
+    let seen = progress.clone();
+    let install = azp_agent::install::InstallOptions::default().with_progress(move |p| seen.lock().unwrap().push(p));
+    let (_stop, signals) = StopSignals::channel();
+    let outcome = world
+        .run_once("e2e-download")
+        .download_if_missing(Platform::LinuxX64)
+        .install_options(install)
+        .run(signals)
+        .await;
+    assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
+    assert_removed(&outcome);
+    let last = *progress.lock().unwrap().last().unwrap();
+    assert_eq!(Some(last.bytes), last.total);
+    assert!(world.agent_root().join("bin/Agent.Listener").exists());
+    world.assert_clean().await;
+}
+
+async fn stop_while_downloading() {
+    let world = World::start("stopdl", "").await;
+    let (stop, signals) = StopSignals::channel();
+    // The first bytes trigger the stop; each progress report then slows the download down, so
+    // that the stop is seen while the package is still arriving.
+    let install = azp_agent::install::InstallOptions::default().with_progress(move |p| {
+        if p.bytes > 0 {
+            stop.send(StopRequest::Terminate);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    });
+    let outcome = world
+        .run_once("e2e-stopdl")
+        .download_if_missing(Platform::LinuxX64)
+        .install_options(install)
+        .run(signals)
+        .await;
+    assert_eq!(outcome.end, RunEnd::Stopped(StopRequest::Terminate), "{outcome:#?}");
+    assert_removed(&outcome);
+    wait_for("the partial install to be removed", || {
+        let dir = world.dir.0.clone();
+        async move { std::fs::read_dir(&dir).unwrap().count() == 0 }
+    })
+    .await;
+    world.assert_clean().await;
+}
+
+async fn stop_while_configuring() {
+    // The emulator answers slowly, so config.sh is still running when the stop comes.
+    let world = World::start("stopcfg", "").await;
+    world.lay_out_agent();
+    let http = world.http.clone();
+    let faults = world.admin("/faults");
+    // config.sh's first call (the pool by name) hangs, so the stop comes before it registers.
+    let rules =
+        json!({"routes": [{"listener": "devops", "method": "GET", "path_contains": "/pools", "latency_ms": 1500}]});
+    admin_call(&http, reqwest::Method::PUT, &faults, Some(&rules)).await;
+    let (stop, signals) = StopSignals::channel();
+    let trigger = stop_after(
+        stop,
+        StopRequest::Interrupt,
+        tokio::time::sleep(Duration::from_millis(500)),
+    );
+    let (outcome, ()) = tokio::join!(world.run_once("e2e-stopcfg").run(signals), trigger);
+    assert_eq!(outcome.end, RunEnd::Stopped(StopRequest::Interrupt), "{outcome:#?}");
+    assert_eq!(outcome.exit_code(), 130);
+    assert_removed(&outcome);
+    world.assert_clean().await;
+}
+
+async fn hash_mismatch_registers_nothing() {
+    let world = World::start(
+        "hash",
+        "[[devops.packages]]\nplatform = \"linux-x64\"\nversion = \"4.258.1\"\nhash_override = \"0000000000000000000000000000000000000000000000000000000000000000\"\n",
+    )
+    .await;
+    let (_stop, signals) = StopSignals::channel();
+    let outcome = world
+        .run_once("e2e-hash")
+        .download_if_missing(Platform::LinuxX64)
+        .run(signals)
+        .await;
+    match &outcome.end {
+        RunEnd::SetupFailed(message) => assert!(message.contains("SHA-256") || message.contains("hash"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(outcome.exit_code(), 3);
+    assert!(!world.agent_root().exists(), "nothing extracted may stay");
+    world.assert_clean().await;
+}
+
+async fn bad_token_is_a_setup_failure() {
+    let world = World::start("badtoken", "").await;
+    world.lay_out_agent();
+    let client = devops_client(
+        &world.emulator,
+        world.org.clone(),
+        DevOpsCredential::pat("not-a-valid-pat-at-all").unwrap(),
+    );
+    let (_stop, signals) = StopSignals::channel();
+    let outcome = RunOnce::new(client, world.agent_root(), world.configure("e2e-badtoken"))
+        .options(fast_options())
+        .run(signals)
+        .await;
+    match &outcome.end {
+        RunEnd::SetupFailed(message) => assert!(message.contains("token is invalid"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(!outcome.end_message_contains("not-a-valid-pat-at-all"));
+    world.assert_clean().await;
+}
+
+async fn expired_entra_token_before_cleanup() {
+    let world = World::start("entra", "").await;
+    world.lay_out_agent();
+    let info = world.emulator.info().clone();
+    let credential = arm_core::ArmEnvironment::from_env(&info.env)
+        .unwrap()
+        .credential()
+        .unwrap();
+    let client = devops_client(&world.emulator, world.org.clone(), DevOpsCredential::Entra(credential));
+    let started = world.dir.0.join("started");
+    let go = world.dir.0.join("go");
+    world
+        .queue_job(json!({"command": format!(
+            "touch {}; while [ ! -e {} ]; do sleep 0.05; done",
+            started.display(),
+            go.display()
+        )}))
+        .await;
+    // While the job runs, the emulator's clock moves two hours on: every token issued so far
+    // (registration's included) has expired when cleanup runs.
+    let http = world.http.clone();
+    let advance = format!("{}/clock/advance", info.endpoints.admin);
+    let driver = async move {
+        wait_for("the job to start", || {
+            let started = started.clone();
+            async move { started.exists() }
+        })
+        .await;
+        admin_call(&http, reqwest::Method::POST, &advance, Some(&json!({"seconds": 7200}))).await;
+        std::fs::write(&go, "").unwrap();
+    };
+    let (_stop, signals) = StopSignals::channel();
+    let run = RunOnce::new(client, world.agent_root(), world.configure("e2e-entra"))
+        .options(fast_options())
+        .run(signals);
+    let (outcome, ()) = tokio::join!(run, driver);
+    assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
+    assert_removed(&outcome);
+    world.assert_clean().await;
+}
+
+async fn secrets_appear_nowhere(logs: LogBuffer) {
+    let world = World::start("hygiene", "").await;
+    world.lay_out_agent();
+    let pat = world.emulator.info().defaults.devops_pat.clone();
+    let client_secret = "client-secret-value-for-hygiene";
+    let dump = world.dir.0.join("dump");
+    let command = format!(
+        "for p in /proc/[0-9]*; do cat $p/environ $p/cmdline 2>/dev/null; echo; done > {d}; find {a} -type f -exec cat {{}} + >> {d} 2>/dev/null; true",
+        d = dump.display(),
+        a = world.agent_root().display()
+    );
+    world.queue_job(json!({"command": command})).await;
+    logs.clear();
+    let (_stop, signals) = StopSignals::channel();
+    let outcome = world
+        .run_once("e2e-hygiene")
+        .secret_values([Secret::new(client_secret.to_owned())])
+        .run(signals)
+        .await;
+    assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
+    let dump = std::fs::read(&dump).unwrap();
+    assert!(dump.len() > 1000, "the dump is too small to be real");
+    let dump = String::from_utf8_lossy(&dump);
+    assert!(!dump.contains(&pat), "the PAT leaked to the job");
+    assert!(
+        dump.contains("VSO_AGENT_IGNORE"),
+        "the job's environment was not dumped"
+    );
+    let logged = logs.text();
+    assert!(logged.contains("config.sh"), "the logs were not captured");
+    assert!(!logged.contains(&pat), "the PAT leaked to the logs");
+    assert!(!logged.contains(client_secret));
+    assert!(!format!("{outcome:?}").contains(&pat));
+    world.assert_clean().await;
+}
+
+trait EndMessage {
+    fn end_message_contains(&self, text: &str) -> bool;
+}
+
+impl EndMessage for Outcome {
+    fn end_message_contains(&self, text: &str) -> bool {
+        format!("{:?}", self.end).contains(text)
+    }
+}
+
+/// Every log line of the process at trace level, for the secret hygiene scenario.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl LogBuffer {
+    fn install() -> Self {
+        let buffer = LogBuffer::default();
+        let writer = buffer.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .init();
+        buffer
+    }
+
+    fn clear(&self) {
+        self.0.lock().unwrap().clear();
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
