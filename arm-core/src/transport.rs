@@ -8,6 +8,7 @@ use azure_core::error::ErrorKind;
 use azure_core::http::headers::{HeaderName, HeaderValue, Headers};
 use azure_core::http::request::Body;
 use azure_core::http::{AsyncRawResponse, HttpClient, Method, Request, StatusCode, Url};
+use futures::TryStreamExt;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use std::sync::Arc;
@@ -114,12 +115,13 @@ impl HttpClient for HttpTransport {
                 );
             }
         }
-        // ARM, Entra ID and IMDS answer small JSON documents: read them whole.
+        // Streamed as it arrives: azure_core's transport policy reads it whole, inside the retry
+        // loop, for `Pipeline::send`, and hands it over as it comes for `Pipeline::stream`, so
+        // that a large download (an agent package) never sits whole in memory.
         let body = response
-            .bytes()
-            .await
-            .map_err(|error| azure_core::Error::with_error(ErrorKind::Io, error, "reading the HTTP response failed"))?;
-        Ok(AsyncRawResponse::from_bytes(status, headers, body))
+            .bytes_stream()
+            .map_err(|error| azure_core::Error::with_error(ErrorKind::Io, error, "reading the HTTP response failed"));
+        Ok(AsyncRawResponse::new(status, headers, Box::pin(body)))
     }
 }
 

@@ -293,3 +293,48 @@ async fn caller_policies_run_once_per_call_or_once_per_try() {
     assert_eq!(per_call.0.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert_eq!(per_try.0.load(std::sync::atomic::Ordering::SeqCst), 3);
 }
+
+/// A server that answers the first request with headers and half a body, then closes the
+/// connection; later requests get the whole body.
+async fn body_cut_once() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    tokio::spawn(async move {
+        loop {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).await.unwrap() == 1 {
+                head.push(byte[0]);
+            }
+            let body = br#"{"name": "rg", "location": "eastus"}"#;
+            let header = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            stream.write_all(header.as_bytes()).await.unwrap();
+            let whole = counter.fetch_add(1, Ordering::SeqCst) > 0;
+            let sent = if whole { &body[..] } else { &body[..10] };
+            stream.write_all(sent).await.unwrap();
+            stream.shutdown().await.unwrap();
+        }
+    });
+    (format!("http://{addr}"), requests)
+}
+
+#[tokio::test]
+async fn a_connection_dropped_in_the_middle_of_the_body_is_retried() {
+    let (uri, requests) = body_cut_once().await;
+    let clock = ManualClock::new();
+    let arm = mock_arm_client(&uri, options(&clock, RetryOptions::default())).unwrap();
+    let body: serde_json::Value = arm
+        .send_json(arm.request(Method::Get, RG, "2021-04-01").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(body["name"], "rg");
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

@@ -262,6 +262,7 @@ async fn run(name: &'static str, mut command: Command, auth: &ChildAuth, timeout
         .stderr(Stdio::piped());
     let program = command.get_program().to_string_lossy().into_owned();
     tracing::info!(command = name, "running {program}");
+    let started = std::time::Instant::now();
     let mut process = process::spawn(command).map_err(|e| Error::io("start", &program, e))?;
     let masker = Masker::new([auth.secret()]);
     let transcript = Transcript::default();
@@ -289,6 +290,8 @@ async fn run(name: &'static str, mut command: Command, auth: &ChildAuth, timeout
     for reader in readers {
         let _ = tokio::task::spawn_blocking(move || reader.join()).await;
     }
+    let elapsed_us = started.elapsed().as_micros() as u64;
+    tracing::debug!(command = name, %exit, elapsed_us, "{program} ended");
     if exit == ExitKind::Code(0) {
         return Ok(());
     }

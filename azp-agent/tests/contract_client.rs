@@ -17,10 +17,15 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const PAT_HEADER: &str = "Basic OnRlc3QtcGF0"; // base64(":test-pat")
 
 fn client(server: &MockServer, credential: DevOpsCredential) -> DevOpsClient {
+    client_at(&server.uri(), credential)
+}
+
+/// A client whose requests to Azure DevOps and to its CDN go to `uri`.
+fn client_at(uri: &str, credential: DevOpsCredential) -> DevOpsClient {
     let transport = HttpTransport::builder()
-        .rewrite_origin("test", "https://dev.azure.com", &server.uri())
+        .rewrite_origin("test", "https://dev.azure.com", uri)
         .unwrap()
-        .rewrite_origin("test", "https://download.agent.dev.azure.com", &server.uri())
+        .rewrite_origin("test", "https://download.agent.dev.azure.com", uri)
         .unwrap()
         .build()
         .unwrap();
@@ -215,6 +220,45 @@ async fn package_metadata_then_download_without_credentials() {
         download_request.headers.get("authorization").is_none(),
         "the PAT must not go to the CDN"
     );
+}
+
+/// The download is handed over as soon as its headers are in, and its body streams: the server
+/// sends the second half only once the client holds the download, which a client reading the
+/// body whole before returning would never do.
+#[tokio::test]
+async fn a_download_streams_instead_of_being_read_whole() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).await.unwrap() == 1 {
+            head.push(byte[0]);
+        }
+        stream
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 20\r\n\r\nfirst-half")
+            .await
+            .unwrap();
+        released.await.unwrap();
+        stream.write_all(b"secondhalf").await.unwrap();
+    });
+    let package: azp_agent::models::PackageMetadata = serde_json::from_value(json!({
+        "downloadUrl": "https://download.agent.dev.azure.com/agent/4.258.1/vsts-agent-linux-x64-4.258.1.tar.gz",
+        "hashValue": "0".repeat(64)
+    }))
+    .unwrap();
+    let client = client_at(&format!("http://{addr}"), pat());
+    let download = tokio::time::timeout(std::time::Duration::from_secs(20), client.download_package(&package))
+        .await
+        .expect("download_package waited for the whole body")
+        .unwrap();
+    assert_eq!(download.total, Some(20));
+    release.send(()).unwrap();
+    let body: Vec<u8> = download.body.try_collect::<Vec<_>>().await.unwrap().concat();
+    assert_eq!(body, b"first-halfsecondhalf");
 }
 
 #[tokio::test]

@@ -38,3 +38,5 @@ pub async fn start_json_server(body: &'static str) -> SocketAddr {
     });
     addr
 }
+
+pub mod agent_package;
