@@ -223,3 +223,33 @@ pub async fn emulator_journal(admin: &str) -> Vec<serde_json::Value> {
     let body = response.bytes().await.expect("the journal body");
     serde_json::from_slice(&body).expect("the journal is a JSON array")
 }
+
+/// Live (not zombie) processes whose command line mentions `dir` or whose working directory is
+/// under it, as `(pid, command line)`: what a test of child processes expects to find empty once
+/// everything it started in `dir` has ended. Linux only (reads `/proc`).
+pub fn processes_under(dir: &std::path::Path) -> Vec<(i32, String)> {
+    let needle = dir.to_string_lossy().into_owned();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        if process_state(pid) == Some('Z') {
+            continue;
+        }
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).unwrap_or_default();
+        if cmdline.contains(&needle) || cwd.starts_with(dir) {
+            found.push((pid, cmdline));
+        }
+    }
+    found
+}
+
+/// The state letter of process `pid` from `/proc/{pid}/stat` (`R`, `S`, `Z` for a zombie...),
+/// `None` when it is gone.
+pub fn process_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit(')').next()?.trim_start().chars().next()
+}

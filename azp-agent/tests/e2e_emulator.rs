@@ -18,7 +18,7 @@ use azp_agent::supervise::{
 };
 use azp_agent::{DevOpsClient, DevOpsClientOptions, DevOpsCredential, OrganizationUrl, Platform};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -191,7 +191,7 @@ impl World {
         assert!(agents.is_empty(), "agents left in the pool: {agents:?}");
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
-            let left = processes_under(&self.dir.0);
+            let left = arm_core::test_support::processes_under(&self.dir.0);
             if left.is_empty() {
                 break;
             }
@@ -249,32 +249,6 @@ fn fast_options() -> SuperviseOptions {
         reap_orphans: Some(false),
         ..Default::default()
     }
-}
-
-/// Pids of live processes whose command line or working directory is under `dir`.
-fn processes_under(dir: &Path) -> Vec<(i32, String)> {
-    let needle = dir.to_string_lossy().into_owned();
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        if stat
-            .rsplit(')')
-            .next()
-            .is_some_and(|rest| rest.trim_start().starts_with('Z'))
-        {
-            continue;
-        }
-        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).unwrap_or_default();
-        if cmdline.contains(&needle) || cwd.starts_with(dir) {
-            found.push((pid, cmdline));
-        }
-    }
-    found
 }
 
 async fn wait_for<F: std::future::Future<Output = bool>>(what: &str, mut check: impl FnMut() -> F) {

@@ -11,7 +11,7 @@ use az_emulator::{Emulator, EmulatorConfig};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -192,7 +192,10 @@ impl World {
             .call(reqwest::Method::GET, &format!("{}/agents", self.pool_path()), None)
             .await;
         assert_eq!(agents["count"], 0, "agents left in the pool: {agents}");
-        wait_until("no process left", || processes_under(&self.dir).is_empty()).await;
+        wait_until("no process left", || {
+            arm_core::test_support::processes_under(&self.dir).is_empty()
+        })
+        .await;
     }
 
     /// A container group named `name`, provisioned.
@@ -322,32 +325,6 @@ async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-/// Live processes whose command line or working directory is under `dir`.
-fn processes_under(dir: &Path) -> Vec<(i32, String)> {
-    let needle = dir.to_string_lossy().into_owned();
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        if proc_state(pid) == Some('Z') {
-            continue;
-        }
-        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).unwrap_or_default();
-        if cmdline.contains(&needle) || cwd.starts_with(dir) {
-            found.push((pid, cmdline));
-        }
-    }
-    found
-}
-
-fn proc_state(pid: i32) -> Option<char> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    stat.rsplit(')').next()?.trim_start().chars().next()
 }
 
 /// A job that writes every process's environment and command line, and every file of the
@@ -539,7 +516,7 @@ async fn pid1_reaps_orphans_and_stops_on_sigterm() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let zombies: Vec<i32> = children(pid)
         .into_iter()
-        .filter(|c| proc_state(*c) == Some('Z'))
+        .filter(|c| arm_core::test_support::process_state(*c) == Some('Z'))
         .collect();
     assert!(zombies.is_empty(), "zombies not reaped: {zombies:?}");
     entrypoint.terminate();
