@@ -30,8 +30,10 @@ pub use client::{
 };
 pub use error::Error;
 pub use reap::{ReapOptions, ReapReport, ReapScope};
-pub use spawn::{CREATED_AT_TAG, EPHEMERAL_TAG, SpawnOptions};
-pub use validation::{MAX_CPU, MAX_MEMORY_GB};
+pub use spawn::{CREATED_AT_TAG, EPHEMERAL_TAG, SpawnOptions, mark_run_once};
+pub use validation::{
+    MAX_CPU, MAX_MEMORY_GB, container_group as validate_container_group, group_name as validate_group_name,
+};
 pub use waiters::{Acceptance, ContainerExit, WaiterOptions};
 
 /// The code of README.md, compiled as doctests so that it stays true.

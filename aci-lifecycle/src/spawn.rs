@@ -31,6 +31,32 @@ fn started(group: &ContainerGroup) -> Acceptance<ContainerGroup> {
     }
 }
 
+/// Makes `group` a run-once ephemeral group as [`ContainerGroupsClient::spawn`] creates it:
+/// restart policy `Never` and the [`EPHEMERAL_TAG`] and [`CREATED_AT_TAG`] tags (now). For
+/// callers that follow the creation themselves; a restart policy other than `Never` is an error.
+///
+/// ```
+/// use aci_lifecycle::models::ContainerGroup;
+/// let mut group = ContainerGroup::new("westeurope");
+/// aci_lifecycle::mark_run_once(&mut group).unwrap();
+/// assert_eq!(group.tags.unwrap()[aci_lifecycle::EPHEMERAL_TAG], "true");
+/// ```
+pub fn mark_run_once(group: &mut ContainerGroup) -> Result<(), Error> {
+    match group.properties.restart_policy {
+        None | Some(RestartPolicy::Never) => group.properties.restart_policy = Some(RestartPolicy::Never),
+        Some(ref other) => {
+            return Err(Error::invalid(
+                "restart_policy",
+                format!("is {other}; a run-once group must use Never"),
+            ));
+        }
+    }
+    let tags = group.tags.get_or_insert_with(Default::default);
+    tags.insert(EPHEMERAL_TAG.to_owned(), "true".to_owned());
+    tags.insert(CREATED_AT_TAG.to_owned(), to_rfc3339(&OffsetDateTime::now_utc()));
+    Ok(())
+}
+
 impl ContainerGroupsClient {
     /// Creates a run-once container group (restart policy `Never`, the [`EPHEMERAL_TAG`] and
     /// [`CREATED_AT_TAG`] tags) and waits until it runs or has already succeeded.
@@ -46,19 +72,7 @@ impl ContainerGroupsClient {
         options: Option<SpawnOptions>,
     ) -> Result<ContainerGroup, Error> {
         let options = options.unwrap_or_default();
-        match group.properties.restart_policy {
-            None | Some(RestartPolicy::Never) => group.properties.restart_policy = Some(RestartPolicy::Never),
-            Some(ref other) => {
-                return Err(Error::invalid(
-                    "restart_policy",
-                    format!("is {other}; a run-once group must use Never"),
-                ));
-            }
-        }
-        let tags = group.tags.get_or_insert_with(Default::default);
-        tags.insert(EPHEMERAL_TAG.to_owned(), "true".to_owned());
-        tags.insert(CREATED_AT_TAG.to_owned(), to_rfc3339(&OffsetDateTime::now_utc()));
-
+        mark_run_once(&mut group)?;
         let poller = self
             .begin_create_or_update(resource_group, name, &group, Some(options.create.clone()))
             .await?;

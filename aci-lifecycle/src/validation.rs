@@ -57,7 +57,14 @@ fn aci_name(field: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-pub(crate) fn group_name(value: &str) -> Result<(), Error> {
+/// Checks a container group name as ACI does: 1 to 63 lowercase letters, digits and hyphens,
+/// not starting or ending with a hyphen. The error names `container_group_name`.
+///
+/// ```
+/// assert!(aci_lifecycle::validate_group_name("agent-42").is_ok());
+/// assert!(aci_lifecycle::validate_group_name("Agent_42").is_err());
+/// ```
+pub fn group_name(value: &str) -> Result<(), Error> {
     aci_name("container_group_name", value)
 }
 
@@ -65,8 +72,10 @@ pub(crate) fn container_name(field: &str, value: &str) -> Result<(), Error> {
     aci_name(field, value)
 }
 
-/// Checks a whole container group definition before it is sent.
-pub(crate) fn container_group(group: &ContainerGroup) -> Result<(), Error> {
+/// Checks a whole container group definition as
+/// [`ContainerGroupsClient::begin_create_or_update`](crate::ContainerGroupsClient::begin_create_or_update)
+/// does before it sends it; the error names the field.
+pub fn container_group(group: &ContainerGroup) -> Result<(), Error> {
     if group.location.as_deref().is_none_or(|l| l.trim().is_empty()) {
         return Err(Error::invalid(
             "location",

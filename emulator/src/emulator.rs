@@ -115,6 +115,7 @@ impl Emulator {
             pools: AgentPools::new(
                 pools_state,
                 std::time::Duration::from_secs(config.devops.message_poll_secs),
+                std::time::Duration::from_secs(config.devops.session_timeout_secs),
             ),
             packages: AgentPackages::new(
                 &config.devops.packages,

@@ -1,4 +1,17 @@
-//! Shared pieces of azure-ephemeral's thin binaries (`ephemeral-agent`, `spawn-agent`, `reap`)
-//! and of the demo.
+//! azure-ephemeral's thin binaries as library modules, so that the demo can run them as one
+//! multi-call executable:
+//!
+//! - [`ephemeral_agent`]: the container entrypoint of a run-once agent;
+//! - [`spawn_agent`]: creates an agent's container group from a pipeline and waits until the
+//!   agent is online;
+//! - [`reap`]: deletes what ephemeral agents left behind.
+//!
+//! Each module's `main` takes the command-line arguments (without the program name) and reads
+//! its configuration from the environment.
 
+mod cli;
+mod env_config;
+pub mod ephemeral_agent;
 pub mod logging;
+pub mod reap;
+pub mod spawn_agent;

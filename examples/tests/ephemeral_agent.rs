@@ -16,6 +16,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[path = "ephemeral_agent/spawn_reap.rs"]
+mod spawn_reap;
+
 const BIN: &str = env!("CARGO_BIN_EXE_ephemeral-agent");
 
 fn main() -> ExitCode {
@@ -70,6 +73,24 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
         ("invalid_configurations_are_rejected_before_any_request", || {
             Box::pin(invalid_configurations_are_rejected_before_any_request())
         }),
+        ("spawn_agent_brings_an_agent_online", || {
+            Box::pin(spawn_reap::spawn_agent_brings_an_agent_online())
+        }),
+        ("spawn_agent_reports_a_container_that_ends", || {
+            Box::pin(spawn_reap::spawn_agent_reports_a_container_that_ends())
+        }),
+        ("spawn_agent_timeout_deletes_group_and_agent", || {
+            Box::pin(spawn_reap::spawn_agent_timeout_deletes_group_and_agent())
+        }),
+        ("spawn_agent_sigterm_cleans_up", || {
+            Box::pin(spawn_reap::spawn_agent_sigterm_cleans_up())
+        }),
+        ("reap_deletes_only_what_it_should", || {
+            Box::pin(spawn_reap::reap_deletes_only_what_it_should())
+        }),
+        ("spawn_and_reap_check_their_configuration", || {
+            Box::pin(spawn_reap::spawn_and_reap_check_their_configuration())
+        }),
     ]
 }
 
@@ -82,12 +103,17 @@ struct World {
 
 impl World {
     async fn start(label: &str) -> World {
+        Self::start_with(label, "", "").await
+    }
+
+    /// With more lines for the emulator's `[devops]` section, and more sections.
+    async fn start_with(label: &str, devops: &str, sections: &str) -> World {
         let me = std::env::current_exe().unwrap();
-        let text = format!("[devops]\nagent_binary = {me:?}\nmessage_poll_secs = 2\n");
+        let text = format!("[devops]\nagent_binary = {me:?}\nmessage_poll_secs = 2\n{devops}{sections}");
         let emulator = Emulator::start(EmulatorConfig::from_toml_str(&text).unwrap())
             .await
             .unwrap();
-        let dir = std::env::temp_dir().join(format!("ephemeral-agent-e2e-{label}-{}", std::process::id()));
+        let dir = Self::scratch_dir(label);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         World {
@@ -95,6 +121,10 @@ impl World {
             dir,
             http: arm_core::test_support::reqwest_client_trusting(""),
         }
+    }
+
+    fn scratch_dir(label: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("ephemeral-agent-e2e-{label}-{}", std::process::id()))
     }
 
     fn agent_dir(&self) -> PathBuf {

@@ -79,7 +79,7 @@ fn parse<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, Failed>
 
 /// Runs `f` on the organization, or answers 404.
 fn with_org<T>(shared: &Shared, org: &str, f: impl FnOnce(&mut Organization) -> T) -> Result<T, Failed> {
-    let mut state = shared.pools.lock();
+    let mut state = shared.pools.lock(&shared.clock);
     let org = state
         .organization_mut(org)
         .ok_or_else(|| Failed(StatusCode::NOT_FOUND, format!("no organization named {org}")))?;

@@ -35,12 +35,15 @@ pub struct DevopsConfig {
     /// How long `GET .../messages` holds a long poll before answering 204, in seconds (1 to
     /// 3600).
     pub message_poll_secs: u64,
+    /// How long a listener may be silent (no poll in flight, no acknowledgement, no job lock
+    /// renewal) before its session ends and the agent is `offline`, in seconds (1 to 86400).
+    pub session_timeout_secs: u64,
 }
 
 impl Default for DevopsConfig {
     /// One organization `emulator` with pool `Default` (id 1) and one random PAT with scope
     /// `vso.agentpools_manage`; one package `linux-x64` 4.258.1 built from the stand-in agent;
-    /// 20-second long polls.
+    /// 20-second long polls; sessions end after 120 silent seconds.
     fn default() -> Self {
         DevopsConfig {
             organizations: vec![OrganizationSeed {
@@ -51,6 +54,7 @@ impl Default for DevopsConfig {
             agent_binary: None,
             packages: vec![AgentPackageSeed::default()],
             message_poll_secs: 20,
+            session_timeout_secs: 120,
         }
     }
 }
@@ -188,6 +192,12 @@ impl DevopsConfig {
             return Err(Error::invalid(
                 format!("{field}.message_poll_secs"),
                 "must be 1 to 3600",
+            ));
+        }
+        if !(1..=86_400).contains(&self.session_timeout_secs) {
+            return Err(Error::invalid(
+                format!("{field}.session_timeout_secs"),
+                "must be 1 to 86400",
             ));
         }
         let mut names: Vec<String> = Vec::new();

@@ -27,17 +27,46 @@ pub(crate) struct ProcessSpec {
     pub env: Vec<(String, String)>,
 }
 
-/// `kill -KILL -- -<pid>`: kills the process group `pid` leads (no unsafe code needed).
-pub(crate) fn kill_group_command(pid: u32) -> std::process::Command {
+/// `kill -<signal> -- -<pid> <descendants>`: signals the process group `pid` leads and every
+/// descendant of `pid`, also those that made process groups or sessions of their own (as the
+/// end of a container ends every process in it). No unsafe code needed.
+pub(crate) fn kill_group_command(pid: u32, signal: &str) -> std::process::Command {
     let mut command = std::process::Command::new("kill");
-    command.args(["-KILL", "--", &format!("-{pid}")]);
+    command.args([format!("-{signal}"), "--".to_owned(), format!("-{pid}")]);
+    command.args(descendants(pid).iter().map(u32::to_string));
     command
 }
 
-/// Kills the process group `pid` leads; errors (no such group) are ignored.
+/// The descendants of `pid` now, from `/proc/<pid>/task/<tid>/children` (empty where that is not
+/// available).
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    let mut pending = vec![pid];
+    while let Some(parent) = pending.pop() {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{parent}/task")) else {
+            continue;
+        };
+        for task in tasks.flatten() {
+            let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for child in children.split_whitespace().filter_map(|c| c.parse::<u32>().ok()) {
+                if !found.contains(&child) {
+                    found.push(child);
+                    pending.push(child);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Kills the process group `pid` leads and every descendant of `pid`: stops them first, so
+/// that none can start another process meanwhile, then kills them. Errors (no such process)
+/// are ignored.
 async fn kill_group(pid: u32) {
-    let mut command = tokio::process::Command::from(kill_group_command(pid));
-    let _ = command.stdout(Stdio::null()).stderr(Stdio::null()).status().await;
+    for signal in ["STOP", "KILL"] {
+        let mut command = tokio::process::Command::from(kill_group_command(pid, signal));
+        let _ = command.stdout(Stdio::null()).stderr(Stdio::null()).status().await;
+    }
 }
 
 /// The container exit code of a status: the code, or 128 + the signal that ended it.

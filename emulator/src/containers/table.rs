@@ -90,7 +90,7 @@ impl ProcessTable {
         let mut entries = self.entries();
         for entry in entries.values_mut() {
             if let Some(pid) = entry.pid {
-                let _ = super::process::kill_group_command(pid)
+                let _ = super::process::kill_group_command(pid, "KILL")
                     .stdout(std::process::Stdio::null())
                     .stderr(std::process::Stdio::null())
                     .status();

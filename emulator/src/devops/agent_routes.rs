@@ -115,7 +115,7 @@ fn agent_reply(
 pub(crate) fn list(call: &Call<'_>, pool_id: i32) -> Result<Reply, AdoError> {
     let name = query(call.request, "agentName");
     let include = include(call);
-    let state = call.shared.pools.lock();
+    let state = call.shared.pools.lock(&call.shared.clock);
     let org = organization(&state, call)?;
     let pool = org.pool(pool_id).ok_or_else(|| AdoError::pool_not_found(pool_id))?;
     let agents = pool
@@ -129,7 +129,7 @@ pub(crate) fn list(call: &Call<'_>, pool_id: i32) -> Result<Reply, AdoError> {
 
 /// `GET pools/{poolId}/agents/{agentId}`.
 pub(crate) fn get(call: &Call<'_>, pool_id: i32, agent_id: i32) -> Result<Reply, AdoError> {
-    let state = call.shared.pools.lock();
+    let state = call.shared.pools.lock(&call.shared.clock);
     agent_reply(organization(&state, call)?, call, pool_id, agent_id, include(call))
 }
 
@@ -137,7 +137,7 @@ pub(crate) fn get(call: &Call<'_>, pool_id: i32, agent_id: i32) -> Result<Reply,
 pub(crate) fn add(call: &Call<'_>, pool_id: i32) -> Result<Reply, AdoError> {
     let input = json::<AgentBody>(call.request)?.input()?;
     let now = call.shared.clock.now();
-    let mut state = call.shared.pools.lock();
+    let mut state = call.shared.pools.lock(&call.shared.clock);
     let org = organization_mut(&mut state, call)?;
     let id = agents::add(org, pool_id, input, now)?;
     agent_reply(org, call, pool_id, id, Include::default())
@@ -148,7 +148,7 @@ pub(crate) fn replace(call: &Call<'_>, pool_id: i32, agent_id: i32) -> Result<Re
     let input = json::<AgentBody>(call.request)?.input()?;
     let now = call.shared.clock.now();
     let reply = {
-        let mut state = call.shared.pools.lock();
+        let mut state = call.shared.pools.lock(&call.shared.clock);
         let org = organization_mut(&mut state, call)?;
         agents::replace(org, pool_id, agent_id, input, now)?;
         agent_reply(org, call, pool_id, agent_id, Include::default())
@@ -168,7 +168,7 @@ struct PatchBody {
 pub(crate) fn patch(call: &Call<'_>, pool_id: i32, agent_id: i32) -> Result<Reply, AdoError> {
     let body: PatchBody = json(call.request)?;
     let reply = {
-        let mut state = call.shared.pools.lock();
+        let mut state = call.shared.pools.lock(&call.shared.clock);
         let org = organization_mut(&mut state, call)?;
         if let Some(enabled) = body.enabled {
             agents::set_enabled(org, pool_id, agent_id, enabled)?;
@@ -183,7 +183,7 @@ pub(crate) fn patch(call: &Call<'_>, pool_id: i32, agent_id: i32) -> Result<Repl
 pub(crate) fn delete(call: &Call<'_>, pool_id: i32, agent_id: i32) -> Result<Reply, AdoError> {
     let now = call.shared.clock.now();
     {
-        let mut state = call.shared.pools.lock();
+        let mut state = call.shared.pools.lock(&call.shared.clock);
         agents::delete(organization_mut(&mut state, call)?, pool_id, agent_id, now)?;
     }
     call.shared.pools.wake();

@@ -135,7 +135,7 @@ fn entra(shared: &Shared, token: &str) -> Result<Caller, Denied> {
 /// A PAT of the organization.
 fn pat(shared: &Shared, org: &str, token: &str) -> Result<Caller, Denied> {
     let unauthorized = || Denied::Unauthorized;
-    let state = shared.pools.lock();
+    let state = shared.pools.lock(&shared.clock);
     let org = state.organization(org).ok_or_else(unauthorized)?;
     org.pats
         .iter()
@@ -153,7 +153,7 @@ fn agent_credential(shared: &Shared, org: &str, credential: &str) -> Result<Call
     let (id, key) = credential.split_once('.').ok_or_else(unauthorized)?;
     let agent_id: i32 = id.parse().map_err(|_| unauthorized())?;
     let key = URL_SAFE_NO_PAD.decode(key).map_err(|_| unauthorized())?;
-    let state = shared.pools.lock();
+    let state = shared.pools.lock(&shared.clock);
     let org = state.organization(org).ok_or_else(unauthorized)?;
     org.pools
         .iter()

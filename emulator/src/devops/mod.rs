@@ -76,7 +76,7 @@ impl Devops {
             return Err(not_found());
         }
         let org = {
-            let state = self.shared.pools.lock();
+            let state = self.shared.pools.lock(&self.shared.clock);
             state.organization(org).map(|o| o.name.clone())
         }
         .ok_or_else(|| Refused::Error(organization_not_found(org), None))?;

@@ -13,7 +13,7 @@ pub(crate) fn list(call: &Call<'_>) -> Result<Reply, AdoError> {
     let name = query(call.request, "poolName");
     let ids: Option<Vec<i32>> =
         query(call.request, "poolIds").map(|ids| ids.split(',').filter_map(|id| id.trim().parse().ok()).collect());
-    let state = call.shared.pools.lock();
+    let state = call.shared.pools.lock(&call.shared.clock);
     let org = state
         .organization(&call.org)
         .ok_or_else(|| AdoError::pool_not_found(0))?;
@@ -29,7 +29,7 @@ pub(crate) fn list(call: &Call<'_>) -> Result<Reply, AdoError> {
 
 /// One pool.
 pub(crate) fn get(call: &Call<'_>, pool_id: i32) -> Result<Reply, AdoError> {
-    let state = call.shared.pools.lock();
+    let state = call.shared.pools.lock(&call.shared.clock);
     let pool = state
         .organization(&call.org)
         .and_then(|o| o.pool(pool_id))

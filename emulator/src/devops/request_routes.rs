@@ -18,7 +18,7 @@ use crate::pools::wire;
 pub(crate) fn list(call: &Call<'_>, pool_id: i32) -> Result<Reply, AdoError> {
     let top = count(call.request, "$top")?;
     let completed = count(call.request, "completedRequestCount")?;
-    let state = call.shared.pools.lock();
+    let state = call.shared.pools.lock(&call.shared.clock);
     let org = state
         .organization(&call.org)
         .ok_or_else(|| AdoError::pool_not_found(pool_id))?;
@@ -32,7 +32,7 @@ pub(crate) fn list(call: &Call<'_>, pool_id: i32) -> Result<Reply, AdoError> {
 
 /// One request.
 pub(crate) fn get(call: &Call<'_>, pool_id: i32, request_id: i64) -> Result<Reply, AdoError> {
-    let state = call.shared.pools.lock();
+    let state = call.shared.pools.lock(&call.shared.clock);
     let org = state
         .organization(&call.org)
         .ok_or_else(|| AdoError::pool_not_found(pool_id))?;
@@ -77,7 +77,7 @@ pub(crate) fn update(call: &Call<'_>, pool_id: i32, request_id: i64) -> Result<R
     };
     let now = call.shared.clock.now();
     let reply = {
-        let mut state = call.shared.pools.lock();
+        let mut state = call.shared.pools.lock(&call.shared.clock);
         let org = state
             .organization_mut(&call.org)
             .ok_or_else(|| AdoError::pool_not_found(pool_id))?;

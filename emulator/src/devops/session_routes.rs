@@ -53,7 +53,7 @@ pub(crate) fn create(call: &Call<'_>, pool_id: i32) -> Result<Reply, AdoError> {
     let owner = body.owner_name.unwrap_or_default();
     let now = call.shared.clock.now();
     let reply = {
-        let mut state = call.shared.pools.lock();
+        let mut state = call.shared.pools.lock(&call.shared.clock);
         let org = state
             .organization_mut(&call.org)
             .ok_or_else(|| AdoError::pool_not_found(pool_id))?;
@@ -82,7 +82,7 @@ pub(crate) fn delete(call: &Call<'_>, pool_id: i32, session_id: &str) -> Result<
     let agent_id = agent_id(call)?;
     let now = call.shared.clock.now();
     {
-        let mut state = call.shared.pools.lock();
+        let mut state = call.shared.pools.lock(&call.shared.clock);
         let org = state
             .organization_mut(&call.org)
             .ok_or_else(|| AdoError::pool_not_found(pool_id))?;
@@ -96,11 +96,12 @@ pub(crate) fn delete(call: &Call<'_>, pool_id: i32, session_id: &str) -> Result<
 pub(crate) fn ack(call: &Call<'_>, pool_id: i32, message_id: i64) -> Result<Reply, AdoError> {
     let agent_id = agent_id(call)?;
     let session_id = session_id(call)?;
-    let mut state = call.shared.pools.lock();
+    let now = call.shared.clock.now();
+    let mut state = call.shared.pools.lock(&call.shared.clock);
     let org = state
         .organization_mut(&call.org)
         .ok_or_else(|| AdoError::pool_not_found(pool_id))?;
-    sessions::ack(org, pool_id, agent_id, session_id, message_id)?;
+    sessions::ack(org, pool_id, agent_id, session_id, message_id, now)?;
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 
@@ -111,13 +112,14 @@ pub(crate) async fn poll(call: &Call<'_>, pool_id: i32, mut stopped: watch::Rece
     let session_id = session_id(call)?.to_owned();
     let pools = &call.shared.pools;
     let deadline = tokio::time::Instant::now() + pools.poll;
+    let _in_flight = PollInFlight::start(call, pool_id, agent_id, &session_id);
     loop {
         let notified = pools.changed.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
         let next = {
             let now = call.shared.clock.now();
-            let mut state = pools.lock();
+            let mut state = pools.lock(&call.shared.clock);
             let org = state
                 .organization_mut(&call.org)
                 .ok_or_else(|| AdoError::pool_not_found(pool_id))?;
@@ -145,5 +147,43 @@ pub(crate) async fn poll(call: &Call<'_>, pool_id: i32, mut stopped: watch::Rece
             () = tokio::time::sleep_until(deadline) => return Ok(Reply::empty(StatusCode::NO_CONTENT)),
             _ = stopped.wait_for(|stop| *stop) => return Ok(Reply::empty(StatusCode::NO_CONTENT)),
         }
+    }
+}
+
+/// A long poll in flight, counted on its session from start to end (also when the listener
+/// hangs up and the poll is dropped), so that a waiting listener is never taken for a silent one.
+struct PollInFlight<'a> {
+    shared: &'a crate::shared::Shared,
+    org: &'a str,
+    pool_id: i32,
+    agent_id: i32,
+    session_id: &'a str,
+}
+
+impl<'a> PollInFlight<'a> {
+    fn start(call: &'a Call<'_>, pool_id: i32, agent_id: i32, session_id: &'a str) -> Self {
+        let poll = PollInFlight {
+            shared: call.shared,
+            org: &call.org,
+            pool_id,
+            agent_id,
+            session_id,
+        };
+        poll.count(1);
+        poll
+    }
+
+    fn count(&self, delta: i32) {
+        let now = self.shared.clock.now();
+        let mut state = self.shared.pools.lock(&self.shared.clock);
+        if let Some(org) = state.organization_mut(self.org) {
+            sessions::count_poll(org, self.pool_id, self.agent_id, self.session_id, delta, now);
+        }
+    }
+}
+
+impl Drop for PollInFlight<'_> {
+    fn drop(&mut self) {
+        self.count(-1);
     }
 }

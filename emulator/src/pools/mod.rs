@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 
+use crate::clock::Clock;
 use state::PoolsState;
 
 /// The agent pools of every organization, and a signal for listeners waiting for messages.
@@ -25,20 +26,33 @@ pub(crate) struct AgentPools {
     pub changed: Notify,
     /// How long a long poll waits for a message.
     pub poll: Duration,
+    /// How long a listener may stay silent before its session ends.
+    pub session_timeout: Duration,
 }
 
 impl AgentPools {
-    pub fn new(state: PoolsState, poll: Duration) -> Self {
+    pub fn new(state: PoolsState, poll: Duration, session_timeout: Duration) -> Self {
         AgentPools {
             state: Mutex::new(state),
             changed: Notify::new(),
             poll,
+            session_timeout,
         }
     }
 
-    /// Exclusive access to the records.
-    pub fn lock(&self) -> MutexGuard<'_, PoolsState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Exclusive access to the records as they are at `clock`'s now: the sessions of listeners
+    /// silent for longer than the session timeout have ended first.
+    pub fn lock(&self, clock: &Clock) -> MutexGuard<'_, PoolsState> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = clock.now();
+        let mut expired = false;
+        for org in &mut state.organizations {
+            expired |= sessions::expire_silent(org, now, self.session_timeout);
+        }
+        if expired {
+            self.wake();
+        }
+        state
     }
 
     /// Wakes every waiting long poll.

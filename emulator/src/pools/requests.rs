@@ -100,6 +100,10 @@ pub(crate) fn update(org: &mut Organization, update: &RequestUpdate<'_>, now: Of
     if update.lock_token.is_none() || request.lock_token.as_deref() != update.lock_token {
         return Err(AdoError::lock_mismatch(update.request_id));
     }
+    super::sessions::touch(org, update.pool_id, update.agent_id, now);
+    let request = org
+        .request_mut(update.request_id)
+        .ok_or_else(|| AdoError::request_not_found(update.request_id))?;
     match update.result {
         None => {
             request.locked_until = Some(now + LOCK_DURATION);

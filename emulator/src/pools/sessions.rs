@@ -50,6 +50,8 @@ pub(crate) fn create(
         id: id.clone(),
         pending: None,
         got_directive: false,
+        last_contact: now,
+        polls: 0,
     });
     agent.status_changed_on = now;
     Ok(id)
@@ -180,6 +182,61 @@ fn directive_message(id: i64, directive: Directive) -> Message {
     }
 }
 
+/// Notes that the agent's listener is alive at `now`.
+pub(crate) fn touch(org: &mut Organization, pool_id: i32, agent_id: i32, now: OffsetDateTime) {
+    if let Some(session) = org
+        .pool_mut(pool_id)
+        .and_then(|p| p.agent_mut(agent_id))
+        .and_then(|a| a.session.as_mut())
+    {
+        session.last_contact = session.last_contact.max(now);
+    }
+}
+
+/// Counts a long poll of `session_id` starting (`+1`) or ending (`-1`); either is contact.
+pub(crate) fn count_poll(
+    org: &mut Organization,
+    pool_id: i32,
+    agent_id: i32,
+    session_id: &str,
+    delta: i32,
+    now: OffsetDateTime,
+) {
+    let session = org
+        .pool_mut(pool_id)
+        .and_then(|p| p.agent_mut(agent_id))
+        .and_then(|a| a.session.as_mut())
+        .filter(|s| s.id == session_id);
+    if let Some(session) = session {
+        session.polls = session.polls.saturating_add_signed(delta);
+        session.last_contact = session.last_contact.max(now);
+    }
+}
+
+/// Ends the sessions of listeners that went silent for `timeout` (killed, or cut off from the
+/// network), as Azure DevOps does: the agent goes `offline` and a request it was running is
+/// abandoned. Whether anything changed.
+pub(crate) fn expire_silent(org: &mut Organization, now: OffsetDateTime, timeout: std::time::Duration) -> bool {
+    let silent: Vec<(i32, i32)> = org
+        .pools
+        .iter()
+        .flat_map(|pool| {
+            pool.agents
+                .iter()
+                .filter(|a| a.session.as_ref().is_some_and(|s| s.silent(now, timeout)))
+                .map(move |a| (pool.id, a.id))
+        })
+        .collect();
+    for &(pool_id, agent_id) in &silent {
+        abandon_assigned(org, pool_id, agent_id, now);
+        if let Some(agent) = org.pool_mut(pool_id).and_then(|p| p.agent_mut(agent_id)) {
+            agent.session = None;
+            agent.status_changed_on = now;
+        }
+    }
+    !silent.is_empty()
+}
+
 /// Acknowledges (deletes) a delivered message.
 pub(crate) fn ack(
     org: &mut Organization,
@@ -187,6 +244,7 @@ pub(crate) fn ack(
     agent_id: i32,
     session_id: &str,
     message_id: i64,
+    now: OffsetDateTime,
 ) -> Result<(), AdoError> {
     let session = org
         .pool_mut(pool_id)
@@ -198,5 +256,6 @@ pub(crate) fn ack(
     if session.pending.as_ref().is_some_and(|m| m.id == message_id) {
         session.pending = None;
     }
+    session.last_contact = session.last_contact.max(now);
     Ok(())
 }

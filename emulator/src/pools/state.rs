@@ -68,6 +68,18 @@ pub(crate) struct Session {
     pub pending: Option<Message>,
     /// Whether this session was given a directive (it then gets no job).
     pub got_directive: bool,
+    /// When the listener last showed it is alive: opened the session, started or ended a poll,
+    /// acknowledged a message, renewed or finished its job.
+    pub last_contact: OffsetDateTime,
+    /// Long polls of this session in flight (a waiting poll is proof of life).
+    pub polls: u32,
+}
+
+impl Session {
+    /// Whether the listener has gone silent: no poll in flight and no contact for `timeout`.
+    pub fn silent(&self, now: OffsetDateTime, timeout: std::time::Duration) -> bool {
+        self.polls == 0 && now - self.last_contact >= timeout
+    }
 }
 
 /// A message for a listener.

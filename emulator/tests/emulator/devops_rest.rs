@@ -557,3 +557,78 @@ async fn devops_requests_are_journaled_without_credentials_and_faulted() {
     assert_envelope(&faulted, 503, "VssServiceUnavailableException");
     assert_eq!(faulted.header("retry-after"), Some("4"));
 }
+
+#[tokio::test]
+async fn a_silent_listener_goes_offline_and_abandons_its_job_while_a_polling_one_stays_online() {
+    let h = Harness::with(devops_config()).await;
+    let open = |agent: i64, auth: String| {
+        let h = &h;
+        async move {
+            let session = h
+                .devops(
+                    Method::POST,
+                    "pools/1/sessions",
+                    Some(&auth),
+                    Some(json!({ "agent": { "id": agent } })),
+                )
+                .await;
+            assert_eq!(session.status, 200, "{}", session.text);
+            session.json["sessionId"].as_str().unwrap().to_owned()
+        }
+    };
+    let (silent_key, poller_key) = ([5u8; 32], [6u8; 32]);
+    let silent = register(&h, "silent", &silent_key).await;
+    let silent_auth = agent_auth(silent, &silent_key);
+    let silent_session = open(silent, silent_auth.clone()).await;
+    let job = h.queue_job(json!({ "command": "sleep 600" })).await;
+    let message = h
+        .devops(
+            Method::GET,
+            &format!("pools/1/messages?sessionId={silent_session}"),
+            Some(&silent_auth),
+            None,
+        )
+        .await;
+    assert_eq!(
+        message.json["messageType"], "PipelineAgentJobRequest",
+        "{}",
+        message.text
+    );
+    assert_eq!(h.job(job).await["state"], "assigned");
+
+    let poller = register(&h, "poller", &poller_key).await;
+    let poller_auth = agent_auth(poller, &poller_key);
+    let poller_session = open(poller, poller_auth.clone()).await;
+    let status = |agents: &[Value], name: &str| {
+        agents
+            .iter()
+            .find(|a| a["name"] == name)
+            .map(|a| a["status"].as_str().unwrap_or_default().to_owned())
+    };
+    // 119 silent seconds are not enough; 121 are, except for a listener whose poll waits.
+    h.advance_clock(119).await;
+    assert_eq!(status(&h.pool_agents().await, "silent").as_deref(), Some("online"));
+    let poll_path = format!("pools/1/messages?sessionId={poller_session}");
+    let (polled, agents) = tokio::join!(h.devops(Method::GET, &poll_path, Some(&poller_auth), None), async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        h.advance_clock(2).await;
+        h.pool_agents().await
+    });
+    assert_eq!(polled.status, 204, "{}", polled.text);
+    assert_eq!(status(&agents, "silent").as_deref(), Some("offline"));
+    assert_eq!(status(&agents, "poller").as_deref(), Some("online"));
+    let abandoned = h.job(job).await;
+    assert_eq!(abandoned["result"], "abandoned", "{abandoned}");
+    assert_eq!(status(&h.pool_agents().await, "poller").as_deref(), Some("online"));
+
+    // The silent listener's session is gone: its next poll is told so.
+    let late = h
+        .devops(
+            Method::GET,
+            &format!("pools/1/messages?sessionId={silent_session}"),
+            Some(&silent_auth),
+            None,
+        )
+        .await;
+    assert_eq!(late.status, 404, "{}", late.text);
+}

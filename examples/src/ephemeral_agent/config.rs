@@ -1,6 +1,7 @@
 //! The entrypoint's configuration: every variable read, checked and defaulted before anything
 //! is contacted. The first problem found is the error, one line naming the variable.
 
+use crate::env_config::{self, Result, arm_config, check_guid, check_tenant, check_token, duration, is_guid, one_line};
 use aci_lifecycle::self_delete::SelfDelete;
 use arm_core::azure_core::credentials::Secret;
 use arm_core::credentials::{CredentialSource, ManagedIdentityId};
@@ -68,14 +69,10 @@ pub struct Config {
     pub transport: HttpTransport,
 }
 
-/// Default of `AZP_POOL`.
-pub const DEFAULT_POOL: &str = "Default";
 /// Default of `AZP_WORK`.
 pub const DEFAULT_WORK: &str = "_work";
 /// Default of `AZP_GRACE_PERIOD`.
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(25);
-/// Default of `AZP_LOG`.
-pub const DEFAULT_LOG: &str = "info";
 /// Default of `AZP_AGENT_DIR`.
 #[cfg(not(windows))]
 pub const DEFAULT_AGENT_DIR: &str = "/azp/agent";
@@ -83,21 +80,12 @@ pub const DEFAULT_AGENT_DIR: &str = "/azp/agent";
 #[cfg(windows)]
 pub const DEFAULT_AGENT_DIR: &str = r"C:\azp\agent";
 
-type Result<T> = std::result::Result<T, ConfigError>;
-
 impl Config {
     /// Reads and checks the configuration from `env`; the agent folder is looked at, nothing
     /// is contacted.
     pub fn from_env(env: &dyn EnvSource) -> Result<Config> {
-        let url = env.var("AZP_URL").ok_or_else(|| {
-            ConfigError::new(
-                "AZP_URL",
-                "is missing: set it to the organization URL, e.g. https://dev.azure.com/contoso",
-            )
-        })?;
-        let organization = OrganizationUrl::parse_named("AZP_URL", &url).map_err(one_line)?;
-        let pool = env.var("AZP_POOL").unwrap_or_else(|| DEFAULT_POOL.to_owned());
-        check_pool(&pool)?;
+        let organization = env_config::organization(env)?;
+        let pool = env_config::pool(env)?;
         let agent_name = env
             .var("AZP_AGENT_NAME")
             .unwrap_or_else(azp_agent::configure::host_name);
@@ -115,21 +103,13 @@ impl Config {
                 )
             })?,
         };
-        let grace_period = match env.var("AZP_GRACE_PERIOD") {
-            Some(value) => duration("AZP_GRACE_PERIOD", &value, Duration::from_secs(3600))?,
-            None => DEFAULT_GRACE_PERIOD,
-        };
+        let grace_period =
+            env_config::duration_var(env, "AZP_GRACE_PERIOD", DEFAULT_GRACE_PERIOD, Duration::from_secs(3600))?;
         let job_time_limit = env
             .var("AZP_JOB_TIMEOUT")
             .map(|value| duration("AZP_JOB_TIMEOUT", &value, Duration::from_secs(7 * 24 * 3600)))
             .transpose()?;
-        let log_filter = env.var("AZP_LOG").unwrap_or_else(|| DEFAULT_LOG.to_owned());
-        tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| {
-            ConfigError::new(
-                "AZP_LOG",
-                format!("'{log_filter}' is not a log filter ({e}); expected e.g. info, debug or azp_agent=debug"),
-            )
-        })?;
+        let log_filter = env_config::log_filter(env)?;
         let self_delete = SelfDelete::from_env(env).map_err(|e| match e {
             aci_lifecycle::Error::InvalidInput { field, message } => ConfigError::new(field, message),
             aci_lifecycle::Error::Arm(arm_core::Error::Config(e)) => e,
@@ -253,19 +233,10 @@ fn registration(env: &dyn EnvSource) -> Result<Registration> {
             from: "AZP_TOKEN",
             token: Secret::new(check_token("AZP_TOKEN", token.unwrap_or_default())?),
         }),
-        ["AZP_TOKEN_FILE"] => {
-            let path = token_file.unwrap_or_default();
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                ConfigError::new(
-                    "AZP_TOKEN_FILE",
-                    format!("cannot read '{path}': {e}; expected a file holding the token"),
-                )
-            })?;
-            Ok(Registration::Token {
-                from: "AZP_TOKEN_FILE",
-                token: Secret::new(check_token("AZP_TOKEN_FILE", text)?),
-            })
-        }
+        ["AZP_TOKEN_FILE"] => Ok(Registration::Token {
+            from: "AZP_TOKEN_FILE",
+            token: env_config::token_file(&token_file.unwrap_or_default())?,
+        }),
         ["AZP_CLIENTID"] => {
             let [client_id, secret, tenant_id] = sp;
             let missing = |name: &str| {
@@ -303,41 +274,6 @@ fn registration(env: &dyn EnvSource) -> Result<Registration> {
     }
 }
 
-/// A token as read from a variable or file: surrounding whitespace (a final newline) dropped,
-/// nothing inside.
-fn check_token(variable: &str, token: String) -> Result<String> {
-    let token = token.trim();
-    if token.is_empty() {
-        return Err(ConfigError::new(variable, "is empty; expected a PAT or OAuth token"));
-    }
-    if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(ConfigError::new(
-            variable,
-            "contains whitespace; expected a single PAT or OAuth token",
-        ));
-    }
-    Ok(token.to_owned())
-}
-
-fn check_pool(pool: &str) -> Result<()> {
-    if pool.chars().count() > 64 {
-        return Err(ConfigError::new(
-            "AZP_POOL",
-            format!("'{pool}' is longer than 64 characters"),
-        ));
-    }
-    if let Some(bad) = pool.chars().find(|c| "\"/:<>\\|*?".contains(*c) || c.is_control()) {
-        return Err(ConfigError::new(
-            "AZP_POOL",
-            format!(
-                "'{pool}' contains '{}'; pool names cannot contain \"/:<>\\|*? or control characters",
-                bad.escape_default()
-            ),
-        ));
-    }
-    Ok(())
-}
-
 /// Whether an agent is installed in `dir`; an error when `dir` is not a directory or holds a
 /// half install.
 fn check_agent_dir(dir: &Path) -> Result<bool> {
@@ -350,99 +286,4 @@ fn check_agent_dir(dir: &Path) -> Result<bool> {
     find_agent(dir)
         .map(|agent| agent.is_some())
         .map_err(|e| ConfigError::new("AZP_AGENT_DIR", e.to_string()))
-}
-
-fn is_guid(value: &str) -> bool {
-    let parts: Vec<&str> = value.split('-').collect();
-    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12]) && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-fn check_guid(variable: &str, value: &str) -> Result<()> {
-    if is_guid(value) {
-        return Ok(());
-    }
-    Err(ConfigError::new(
-        variable,
-        format!(
-            "'{value}' is not a GUID; expected the application (client) id, e.g. 00000000-0000-0000-0000-000000000000"
-        ),
-    ))
-}
-
-fn check_tenant(variable: &str, value: &str) -> Result<()> {
-    let domain = value.contains('.') && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
-    if is_guid(value) || domain {
-        return Ok(());
-    }
-    Err(ConfigError::new(
-        variable,
-        format!(
-            "'{value}' is not a tenant; expected the directory (tenant) id or a domain such as contoso.onmicrosoft.com"
-        ),
-    ))
-}
-
-/// A duration: seconds, or a number with `s`, `m` or `h`; more than zero and at most `max`.
-fn duration(variable: &str, value: &str, max: Duration) -> Result<Duration> {
-    let value = value.trim();
-    let (number, unit) = match value.find(|c: char| !c.is_ascii_digit()) {
-        Some(at) => value.split_at(at),
-        None => (value, "s"),
-    };
-    let seconds = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        _ => 0,
-    };
-    let parsed = number.parse::<u64>().ok().filter(|_| seconds > 0);
-    match parsed.map(|n| Duration::from_secs(n.saturating_mul(seconds))) {
-        Some(d) if !d.is_zero() && d <= max => Ok(d),
-        _ => Err(ConfigError::new(
-            variable,
-            format!(
-                "'{value}' is not a duration between 1 s and {} s; expected seconds, or a number with s, m or h (e.g. 30s, 90m, 2h)",
-                max.as_secs()
-            ),
-        )),
-    }
-}
-
-fn one_line(error: azp_agent::Error) -> ConfigError {
-    match error {
-        azp_agent::Error::InvalidInput { input, message } => ConfigError::new(input, message),
-        other => ConfigError::new("configuration", other.to_string()),
-    }
-}
-
-fn arm_config(error: arm_core::Error) -> ConfigError {
-    match error {
-        arm_core::Error::Config(e) => e,
-        other => ConfigError::new("configuration", other.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        let max = Duration::from_secs(3600);
-        assert_eq!(duration("X", "25", max).unwrap(), Duration::from_secs(25));
-        assert_eq!(duration("X", "2m", max).unwrap(), Duration::from_secs(120));
-        assert_eq!(duration("X", "1h", max).unwrap(), max);
-        for bad in ["0", "-5", "abc", "2d", "61m", "1.5s", ""] {
-            let error = duration("X", bad, max).unwrap_err();
-            assert_eq!(error.variable, "X", "{bad}");
-        }
-    }
-
-    #[test]
-    fn guids_and_tenants() {
-        assert!(is_guid("72f988bf-86f1-41af-91ab-2d7cd011db47"));
-        assert!(!is_guid("72f988bf-86f1-41af-91ab-2d7cd011db4"));
-        assert!(check_tenant("T", "contoso.onmicrosoft.com").is_ok());
-        assert!(check_tenant("T", "contoso").is_err());
-    }
 }

@@ -11,6 +11,7 @@ mod help;
 mod secrets;
 mod self_delete_hook;
 
+use crate::cli::{self, CONFIG_ERROR, Invocation};
 use arm_core::azure_core::http::ClientOptions;
 use azp_agent::configure::ConfigureOptions;
 use azp_agent::models::TaskResult;
@@ -20,28 +21,13 @@ use config::{Config, Registration};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// Exit code of a configuration error.
-const CONFIG_ERROR: u8 = 2;
-
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let check = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        [] => false,
-        ["--check"] => true,
-        ["--help" | "-h"] => {
-            print!("{}", help::text());
-            return ExitCode::SUCCESS;
-        }
-        ["--version" | "-V"] => {
-            println!("ephemeral-agent {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
-        }
-        other => {
-            eprintln!(
-                "ephemeral-agent: unexpected arguments {other:?}; expected --check, --help or --version (configuration is by environment variables)"
-            );
-            return ExitCode::from(CONFIG_ERROR);
-        }
+/// Runs the entrypoint with its command-line arguments (without the program name) and returns
+/// its exit code. A configuration error is one line on stderr and exit code 2.
+pub fn main(args: Vec<String>) -> ExitCode {
+    let check = match cli::parse("ephemeral-agent", &args, &[], help::text) {
+        Invocation::Run(_) => false,
+        Invocation::Check => true,
+        Invocation::Exit(code) => return code,
     };
     let config = if check {
         Config::from_env(&arm_core::ProcessEnv)
@@ -62,13 +48,10 @@ fn main() -> ExitCode {
         }
     };
     if check {
-        println!("ephemeral-agent: configuration is valid; it would:");
-        for (what, value) in config.describe() {
-            println!("  {what:<16}{value}");
-        }
+        cli::print_plan("ephemeral-agent", &config.describe());
         return ExitCode::SUCCESS;
     }
-    if let Err(error) = examples::logging::init(&config.log_filter) {
+    if let Err(error) = crate::logging::init(&config.log_filter) {
         eprintln!("##[error]ephemeral-agent: AZP_LOG: {error}");
         return ExitCode::from(CONFIG_ERROR);
     }

@@ -98,25 +98,14 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
 
 /// The text of `--help`.
 pub fn text() -> String {
-    let mut out = String::from(
+    crate::env_config::help_text(
         "ephemeral-agent: registers an Azure Pipelines agent, runs exactly one job, unregisters it, then deletes\n\
-         its own container group when AZ_ACI_NAME, AZ_ACI_RG and AZ_SUBSCRIPTION_ID are set.\n\n\
-         Usage: ephemeral-agent [--check | --help | --version]\n\
-         \x20 --check    validate the configuration, print what would be done (secrets masked), exit\n\n\
-         Environment:\n",
-    );
-    for (name, default, meaning) in VARIABLES {
-        let default = if default.is_empty() {
-            String::new()
-        } else {
-            format!(" [default: {default}]")
-        };
-        out.push_str(&format!("  {name:<26}{meaning}{default}\n"));
-    }
-    out.push_str(
-        "\nExit codes: 0 job done (succeeded), 1 job or agent failed, 2 configuration error, 3 install or\n\
+         its own container group when AZ_ACI_NAME, AZ_ACI_RG and AZ_SUBSCRIPTION_ID are set.",
+        "ephemeral-agent [--check | --help | --version]\n\
+         \x20 --check    validate the configuration, print what would be done (secrets masked), exit",
+        VARIABLES,
+        "0 job done (succeeded), 1 job or agent failed, 2 configuration error, 3 install or\n\
          registration error, 4 cleanup incomplete (the agent or the container group may be left: see the log),\n\
-         124 job time limit reached, 130 stopped by SIGINT, 143 stopped by SIGTERM.\n",
-    );
-    out
+         124 job time limit reached, 130 stopped by SIGINT, 143 stopped by SIGTERM.",
+    )
 }

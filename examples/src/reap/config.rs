@@ -1,0 +1,101 @@
+//! reap's configuration: every variable read and checked before anything is contacted.
+
+use crate::env_config::{self, PoolAccess, Result, arm_config};
+use arm_core::{ArmEnvironment, ConfigError, EnvSource};
+use std::time::Duration;
+
+/// Default of `REAP_MIN_AGE`.
+pub const DEFAULT_MIN_AGE: Duration = Duration::from_secs(15 * 60);
+
+/// Everything reap was configured with.
+pub struct Config {
+    /// `AZP_URL`, `AZP_POOL`, `AZP_TOKEN`/`AZP_TOKEN_FILE`.
+    pub access: PoolAccess,
+    /// `AZP_AGENT_PREFIX`.
+    pub prefix: String,
+    /// `ACI_RESOURCE_GROUP`: where the ephemeral container groups are.
+    pub resource_groups: Vec<String>,
+    /// `REAP_MIN_AGE`.
+    pub min_age: Duration,
+    /// `AZP_LOG`.
+    pub log_filter: String,
+    /// The cloud, credential, transport and subscription for ARM.
+    pub arm: ArmEnvironment,
+    /// `AZ_SUBSCRIPTION_ID`.
+    pub subscription_id: String,
+}
+
+impl Config {
+    /// Reads and checks the configuration from `env`; nothing is contacted.
+    pub fn from_env(env: &dyn EnvSource) -> Result<Config> {
+        let access = PoolAccess::from_env(env)?;
+        let prefix = env_config::agent_prefix(env)?;
+        let listed = env.var("ACI_RESOURCE_GROUP").ok_or_else(|| {
+            ConfigError::new(
+                "ACI_RESOURCE_GROUP",
+                "is missing: set it to the resource group(s) of the agents' container groups, separated by commas",
+            )
+        })?;
+        let mut resource_groups: Vec<String> = Vec::new();
+        for name in listed.split(',').map(str::trim) {
+            arm_core::resource_groups::validate_name(name).map_err(|e| {
+                ConfigError::new(
+                    "ACI_RESOURCE_GROUP",
+                    match e {
+                        arm_core::Error::InvalidInput { message, .. } => message,
+                        other => other.to_string(),
+                    },
+                )
+            })?;
+            if !resource_groups.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                resource_groups.push(name.to_owned());
+            }
+        }
+        let min_age = env_config::duration_var(env, "REAP_MIN_AGE", DEFAULT_MIN_AGE, Duration::from_secs(30 * 86_400))?;
+        let log_filter = env_config::log_filter(env)?;
+        let arm = ArmEnvironment::from_env(env).map_err(arm_config)?;
+        let subscription_id = arm.require_subscription_id().map_err(arm_config)?.to_owned();
+        arm_core::resource_groups::validate_subscription_id(&subscription_id)
+            .map_err(|e| ConfigError::new("AZ_SUBSCRIPTION_ID", e.to_string()))?;
+        Ok(Config {
+            access,
+            prefix,
+            resource_groups,
+            min_age,
+            log_filter,
+            arm,
+            subscription_id,
+        })
+    }
+
+    /// What `--check` prints.
+    pub fn describe(&self, dry_run: bool) -> Vec<(&'static str, String)> {
+        vec![
+            ("organization", self.access.organization.as_str().to_owned()),
+            ("pool", self.access.pool.clone()),
+            ("token", format!("from {} (***)", self.access.token_from)),
+            (
+                "agents",
+                format!(
+                    "offline ones named {}* whose container group is gone or ended",
+                    self.prefix
+                ),
+            ),
+            (
+                "container groups",
+                format!(
+                    "ended ones tagged {}=true in {} (subscription {})",
+                    aci_lifecycle::EPHEMERAL_TAG,
+                    self.resource_groups.join(", "),
+                    self.subscription_id
+                ),
+            ),
+            ("minimum age", format!("{} s", self.min_age.as_secs())),
+            (
+                "mode",
+                if dry_run { "dry run: delete nothing" } else { "delete" }.to_owned(),
+            ),
+            ("azure login", self.arm.credential_source.kind().to_string()),
+        ]
+    }
+}
