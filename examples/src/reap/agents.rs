@@ -86,7 +86,13 @@ pub async fn look_up(
                 return Ok(match waiters::running(&group) {
                     Acceptance::Success(_) => GroupLook::Alive("Running".to_owned()),
                     Acceptance::Retry => GroupLook::Alive("starting".to_owned()),
-                    Acceptance::Failure(reason) => GroupLook::Ended(reason),
+                    Acceptance::Failure(reason) => GroupLook::Ended(
+                        group
+                            .properties
+                            .instance_view
+                            .and_then(|v| v.state)
+                            .map_or(reason, |state| state.to_string()),
+                    ),
                 });
             }
             Err(error) if error.as_arm().is_some_and(|e| e.is_not_found()) => {}

@@ -1,0 +1,55 @@
+//! The README's main command: `cargo run -p examples --bin demo`.
+//!
+//! The whole story of a run-once agent in a private network, on the Azure emulator started in
+//! this process: `spawn-agent` creates a container group in a subnet whose image the emulator
+//! runs as `ephemeral-agent`; the agent comes online, runs the queued deployment job,
+//! unregisters, and its group deletes itself. A second agent's group is then stopped mid-job (a
+//! killed container cannot clean up after itself): its agent goes offline and its group stays,
+//! until `reap` deletes both. The pool and the resource group end empty.
+//!
+//! This executable is also each of the binaries it shows (`demo ephemeral-agent`, `demo
+//! spawn-agent`, `demo reap` run the same code as `ephemeral-agent`, `spawn-agent` and `reap`)
+//! and the emulator's stand-in Azure Pipelines agent, so that `cargo run` builds everything the
+//! story needs.
+
+mod admin;
+mod story;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    if az_emulator::standin::invoked_as_standin() {
+        return az_emulator::standin::main();
+    }
+    let mut args = std::env::args().skip(1);
+    let command = args.next();
+    let rest: Vec<String> = args.collect();
+    match command.as_deref() {
+        Some("ephemeral-agent") => return examples::ephemeral_agent::main(rest),
+        Some("spawn-agent") => return examples::spawn_agent::main(rest),
+        Some("reap") => return examples::reap::main(rest),
+        None => {}
+        Some(other) => {
+            eprintln!("demo: unknown command '{other}'; expected none, ephemeral-agent, spawn-agent or reap");
+            return ExitCode::from(2);
+        }
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("demo: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(story::run()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("demo failed: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

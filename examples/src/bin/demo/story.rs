@@ -1,0 +1,286 @@
+//! The demo's story, step by step, with the real binaries as processes.
+
+use crate::admin::Admin;
+use aci_lifecycle::ContainerGroupsClient;
+use arm_core::ArmEnvironment;
+use arm_core::azure_core::credentials::TokenRequestOptions;
+use arm_core::credentials::CredentialSource;
+use az_emulator::{Emulator, EmulatorConfig, StartupInfo};
+use futures::TryStreamExt;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// The agent image; the emulator runs it as `demo ephemeral-agent`.
+const AGENT_IMAGE: &str = "contoso.azurecr.io/ephemeral-agent:1";
+/// The job id Azure Pipelines would give the spawning job.
+const JOB_ID: &str = "6f1c2d3e-4b5a-4c7d-9e8f-0a1b2c3d4e5f";
+
+/// What every step needs.
+struct Demo {
+    me: PathBuf,
+    scratch: PathBuf,
+    info: StartupInfo,
+    admin: Admin,
+    containers: ContainerGroupsClient,
+    started: Instant,
+}
+
+pub async fn run() -> Result<()> {
+    let started = Instant::now();
+    let me = std::env::current_exe()?;
+    let scratch = std::env::temp_dir().join(format!("azure-ephemeral-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    println!("[ 0.00s] 1. starting the Azure emulator in this process");
+    let config = format!(
+        "[devops]\nagent_binary = {me:?}\nmessage_poll_secs = 2\nsession_timeout_secs = 5\n\n[images]\n{AGENT_IMAGE:?} = [{me:?}, \"ephemeral-agent\"]\n"
+    );
+    let emulator = Emulator::start(EmulatorConfig::from_toml_str(&config)?).await?;
+    let info = emulator.info().clone();
+    println!(
+        "          ARM {}  Entra ID {}",
+        info.endpoints.arm, info.endpoints.login
+    );
+    println!("          Azure DevOps {}", info.env["AZP_URL"]);
+    println!("          image {AGENT_IMAGE} runs the ephemeral-agent entrypoint");
+
+    let env = ArmEnvironment::from_env(&info.env)?;
+    let demo = Demo {
+        admin: Admin::new(
+            &info.endpoints.admin,
+            &info.defaults.devops_organization,
+            &info.defaults.devops_pool,
+        ),
+        containers: ContainerGroupsClient::from_arm(env.arm_client()?, env.require_subscription_id()?)?,
+        me,
+        scratch,
+        info,
+        started,
+    };
+    let outcome = demo.story(&env).await;
+    emulator.shutdown().await;
+    let _ = std::fs::remove_dir_all(&demo.scratch);
+    outcome?;
+    println!("done in {:.2}s", demo.started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+impl Demo {
+    fn step(&self, n: u32, text: &str) {
+        println!("[{:>5.2}s] {n}. {text}", self.started.elapsed().as_secs_f64());
+    }
+
+    async fn story(&self, env: &ArmEnvironment) -> Result<()> {
+        self.step(
+            2,
+            "signing in to ARM with azure_identity, as the pipeline's service connection would",
+        );
+        let CredentialSource::ServicePrincipal { client_id, .. } = &env.credential_source else {
+            return Err(format!("expected a service principal, got a {}", env.credential_source.kind()).into());
+        };
+        let scope = env.cloud.arm_scope();
+        let token = env
+            .credential()?
+            .get_token(&[scope.as_str()], Some(TokenRequestOptions::default()))
+            .await?;
+        println!(
+            "          service principal {client_id}: token for {scope}, expires {}",
+            token.expires_on
+        );
+
+        self.step(
+            3,
+            "pipeline run 101, job 'spawn': spawn-agent creates the agent's container group",
+        );
+        let agent = self.spawn_agent(101).await?;
+
+        self.step(4, &format!("job 'deploy' demands {agent}: queued; the agent runs it"));
+        let job = self
+            .admin
+            .queue_job("echo deploying into the private network; echo done")
+            .await?;
+        let finished = self
+            .wait("the job to finish", || async {
+                let job = self.admin.job(job).await?;
+                Ok((job["state"] == "completed").then_some(job))
+            })
+            .await?;
+        println!(
+            "          job {job}: {} on {}",
+            finished["result"].as_str().unwrap_or("?"),
+            finished["agentName"].as_str().unwrap_or("?")
+        );
+
+        self.step(5, "the agent unregistered and its container group deleted itself");
+        self.wait("the agent and its group to be gone", || async {
+            let in_pool = self.agent_named(&agent).await?.is_some();
+            Ok((!in_pool && !self.group_exists(&agent).await?).then_some(()))
+        })
+        .await?;
+        println!("          pool: no {agent}; resource group: no {agent}");
+
+        self.step(
+            6,
+            "run 102: a second agent; its container is killed in the middle of a job",
+        );
+        let killed = self.spawn_agent(102).await?;
+        let job = self.admin.queue_job("echo a long deployment; sleep 600").await?;
+        self.wait("the job to start", || async {
+            Ok((self.admin.job(job).await?["agentName"] == killed.as_str()).then_some(()))
+        })
+        .await?;
+        let rg = &self.info.defaults.resource_group;
+        self.containers.stop(rg, &killed).await?;
+        println!("          container group {killed} stopped: every process in it killed, no cleanup ran");
+        let offline = self
+            .wait("Azure DevOps to notice the agent is gone", || async {
+                let agent = self.agent_named(&killed).await?;
+                Ok(agent.filter(|a| a["status"] == "offline"))
+            })
+            .await?;
+        println!(
+            "          left behind: agent {} ({}), container group {killed} (Stopped); job {job}: {}",
+            offline["name"].as_str().unwrap_or("?"),
+            offline["status"].as_str().unwrap_or("?"),
+            self.admin.job(job).await?["result"].as_str().unwrap_or("?")
+        );
+
+        self.step(7, "the nightly reap, first as a dry run");
+        self.run_tool("reap", &["--dry-run"], &self.reap_env()).await?;
+
+        self.step(8, "reap");
+        self.run_tool("reap", &[], &self.reap_env()).await?;
+
+        self.step(9, "checking that the pool and the resource group are empty");
+        self.wait("the resource group to be empty", || async {
+            let groups: Vec<_> = self.containers.list_by_resource_group(rg)?.try_collect().await?;
+            Ok(groups.is_empty().then_some(()))
+        })
+        .await?;
+        let agents = self.admin.agents().await?;
+        println!(
+            "          agents in pool {}: {}",
+            self.info.defaults.devops_pool,
+            agents.len()
+        );
+        println!("          container groups in {rg}: 0");
+        if !agents.is_empty() {
+            return Err(format!("agents left in the pool: {agents:?}").into());
+        }
+        self.step(10, "stopping the emulator");
+        Ok(())
+    }
+
+    /// Runs spawn-agent for pipeline run `run`; the agent's name from its output variable.
+    async fn spawn_agent(&self, run: u32) -> Result<String> {
+        let output = self.run_tool("spawn-agent", &[], &self.spawn_env(run)).await?;
+        let marker = "##vso[task.setvariable variable=agentName;isOutput=true]";
+        output
+            .lines()
+            .find_map(|l| l.strip_prefix(marker))
+            .map(str::to_owned)
+            .ok_or_else(|| "spawn-agent printed no agent name".into())
+    }
+
+    /// Runs `demo <tool> <args>` with `env` only, prints its output indented; its output.
+    async fn run_tool(&self, tool: &str, args: &[&str], env: &BTreeMap<String, String>) -> Result<String> {
+        let shown = std::iter::once(tool)
+            .chain(args.iter().copied())
+            .collect::<Vec<_>>()
+            .join(" ");
+        println!("          $ {shown}");
+        let output = tokio::process::Command::new(&self.me)
+            .arg(tool)
+            .args(args)
+            .env_clear()
+            .envs(env)
+            .output()
+            .await?;
+        let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+        for line in text.lines() {
+            println!("          | {line}");
+        }
+        match output.status.code() {
+            Some(0) => Ok(text),
+            code => Err(format!("{tool} exited with {code:?}").into()),
+        }
+    }
+
+    /// What a pipeline step would give spawn-agent: the service connection's login (the
+    /// emulator's service principal), the token, and the run's ids.
+    fn spawn_env(&self, run: u32) -> BTreeMap<String, String> {
+        let d = &self.info.defaults;
+        let mut env = self.base_env();
+        let subnet = format!(
+            "/subscriptions/{}/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-build/subnets/agents",
+            d.subscription_id
+        );
+        let agent_dir = self.scratch.join(format!("agent-{run}"));
+        for (name, value) in [
+            ("ACI_LOCATION", d.location.clone()),
+            ("ACI_SUBNET_ID", subnet),
+            ("ACI_IMAGE", AGENT_IMAGE.to_owned()),
+            ("ACI_IDENTITY", d.identity_resource_id.clone()),
+            ("ACI_ENVIRONMENT", format!("AZP_AGENT_DIR={}", path(&agent_dir))),
+            ("BUILD_BUILDID", run.to_string()),
+            ("SYSTEM_JOBID", JOB_ID.to_owned()),
+            ("SYSTEM_JOBATTEMPT", "1".to_owned()),
+        ] {
+            env.insert(name.to_owned(), value);
+        }
+        env
+    }
+
+    fn reap_env(&self) -> BTreeMap<String, String> {
+        let mut env = self.base_env();
+        env.insert("REAP_MIN_AGE".to_owned(), "1s".to_owned());
+        env
+    }
+
+    fn base_env(&self) -> BTreeMap<String, String> {
+        let d = &self.info.defaults;
+        let mut env: BTreeMap<String, String> = self.info.env.clone().into_iter().collect();
+        env.insert("PATH".to_owned(), std::env::var("PATH").unwrap_or_default());
+        env.insert("AZP_TOKEN".to_owned(), d.devops_pat.clone());
+        env.insert("AZP_POOL".to_owned(), d.devops_pool.clone());
+        env.insert("ACI_RESOURCE_GROUP".to_owned(), d.resource_group.clone());
+        env
+    }
+
+    async fn agent_named(&self, name: &str) -> Result<Option<serde_json::Value>> {
+        Ok(self.admin.agents().await?.into_iter().find(|a| a["name"] == name))
+    }
+
+    async fn group_exists(&self, name: &str) -> Result<bool> {
+        match self.containers.get(&self.info.defaults.resource_group, name).await {
+            Ok(_) => Ok(true),
+            Err(error) if error.as_arm().is_some_and(|e| e.is_not_found()) => Ok(false),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Looks every 250 ms until `check` gives a value, at most 60 s.
+    async fn wait<T, F: Future<Output = Result<Option<T>>>>(
+        &self,
+        what: &str,
+        mut check: impl FnMut() -> F,
+    ) -> Result<T> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(value) = check().await? {
+                return Ok(value);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out waiting for {what}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+fn path(p: &Path) -> String {
+    p.display().to_string()
+}
