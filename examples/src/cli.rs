@@ -52,10 +52,46 @@ pub(crate) fn parse(program: &str, args: &[String], flags: &[&'static str], help
     }
 }
 
-/// Prints `--check`'s plan: `program`'s settings, one per line.
-pub(crate) fn print_plan(program: &str, plan: &[(&'static str, String)]) {
-    println!("{program}: configuration is valid; it would:");
-    for (what, value) in plan {
-        println!("  {what:<16}{value}");
+/// A binary's checked configuration.
+pub(crate) trait Configured {
+    /// What `--check` prints: one setting per line, secrets masked.
+    fn plan(&self) -> Vec<(&'static str, String)>;
+    /// The log filter to run with (`AZP_LOG`).
+    fn log_filter(&self) -> &str;
+}
+
+/// What every binary does once its arguments are read: a configuration error is one line and
+/// exit code 2; `--check` prints the plan; else logging starts and `work` runs on a
+/// current-thread runtime.
+pub(crate) fn launch<C: Configured, F: std::future::Future<Output = ExitCode>>(
+    program: &str,
+    check: bool,
+    loaded: Result<C, arm_core::ConfigError>,
+    work: impl FnOnce(C) -> F,
+) -> ExitCode {
+    let config = match loaded {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("##[error]{program}: {error}");
+            return ExitCode::from(CONFIG_ERROR);
+        }
+    };
+    if check {
+        println!("{program}: configuration is valid; it would:");
+        for (what, value) in config.plan() {
+            println!("  {what:<16}{value}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    if let Err(error) = crate::logging::init(config.log_filter()) {
+        eprintln!("##[error]{program}: AZP_LOG: {error}");
+        return ExitCode::from(CONFIG_ERROR);
+    }
+    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(work(config)),
+        Err(error) => {
+            eprintln!("##[error]{program}: cannot start: {error}");
+            ExitCode::FAILURE
+        }
     }
 }

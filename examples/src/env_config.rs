@@ -144,17 +144,47 @@ pub(crate) fn duration_var(env: &dyn EnvSource, variable: &str, default: Duratio
         .map_or(Ok(default), |value| duration(variable, &value, max))
 }
 
-/// The text of a `--help`: a summary, the usage, the variables with their defaults, the exit
-/// codes.
-pub(crate) fn help_text(summary: &str, usage: &str, variables: &[(&str, &str, &str)], exit_codes: &str) -> String {
+/// `--help` rows (variable, default, meaning) of the Azure login of spawn-agent and reap.
+pub(crate) const AZURE_LOGIN_VARIABLES: &[(&str, &str, &str)] = &[
+    (
+        "AZ_SUBSCRIPTION_ID",
+        "(required)",
+        "subscription of the container groups",
+    ),
+    (
+        "AZ_CLOUD",
+        "AzureCloud",
+        "cloud: AzureCloud, AzureChinaCloud, AzureUSGovernment",
+    ),
+    (
+        "AZ_TENANT_ID, AZ_SERVICE_PRINCIPAL, AZ_SERVICE_PRINCIPAL_KEY",
+        "",
+        "Azure login as a service principal (or AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET)",
+    ),
+    (
+        "AZ_MANAGED_IDENTITY",
+        "false",
+        "Azure login as a managed identity (AZ_MANAGED_IDENTITY_CLIENT_ID for a user-assigned one)",
+    ),
+    (
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "",
+        "Azure login with workload identity; with none of these, the Azure CLI's login",
+    ),
+    ("AZ_CA_BUNDLE", "", "PEM file of extra root certificates to trust"),
+];
+
+/// The text of a `--help`: a summary, the usage, the variables (tables of variable, default,
+/// meaning) with their defaults, the exit codes.
+pub(crate) fn help_text(summary: &str, usage: &str, variables: &[&[(&str, &str, &str)]], exit_codes: &str) -> String {
     let mut out = format!("{summary}\n\nUsage: {usage}\n\nEnvironment:\n");
-    for (name, default, meaning) in variables {
+    for (name, default, meaning) in variables.iter().copied().flatten() {
         let default = if default.is_empty() {
             String::new()
         } else {
             format!(" [default: {default}]")
         };
-        out.push_str(&format!("  {name:<26}{meaning}{default}\n"));
+        out.push_str(&format!("  {name:<25} {meaning}{default}\n"));
     }
     out.push_str(&format!("\nExit codes: {exit_codes}\n"));
     out

@@ -91,6 +91,9 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
         ("spawn_and_reap_check_their_configuration", || {
             Box::pin(spawn_reap::spawn_and_reap_check_their_configuration())
         }),
+        ("the_demo_tells_the_whole_story", || {
+            Box::pin(spawn_reap::the_demo_tells_the_whole_story())
+        }),
     ]
 }
 
@@ -475,11 +478,13 @@ async fn assert_group_gone(world: &World, groups: &ContainerGroupsClient, name: 
     );
 }
 
-/// SIGTERM while downloading, while configuring, while waiting for a job, and mid-job: exit 143,
-/// nothing left; the job stopped mid-way is reported canceled.
+/// SIGTERM while downloading, while configuring, while waiting for a job, and mid-job, to the
+/// entrypoint as a process and as PID 1 of a new PID and mount namespace: exit 143, nothing
+/// left; the job stopped mid-way is reported canceled.
 async fn sigterm_in_every_phase() {
-    for phase in ["downloading", "configuring", "waiting", "mid-job"] {
-        let world = World::start(&format!("sigterm-{phase}")).await;
+    let phases = ["downloading", "configuring", "waiting", "mid-job"];
+    for (phase, pid1) in phases.iter().flat_map(|p| [(*p, false), (*p, true)]) {
+        let world = World::start(&format!("sigterm-{phase}-{pid1}")).await;
         if phase != "downloading" {
             world.lay_out_agent();
         }
@@ -504,7 +509,13 @@ async fn sigterm_in_every_phase() {
         if let Some(rule) = slow {
             world.set_faults(json!({"routes": [rule]})).await;
         }
-        let entrypoint = Entrypoint::start(&world.env(&format!("e2e-sigterm-{}", phase.replace('-', ""))));
+        let env = world.env(&format!("e2e-sigterm-{}", phase.replace('-', "")));
+        // As a process, and as PID 1 of its own PID namespace (as in a container).
+        let entrypoint = if pid1 {
+            Entrypoint::start_as_pid1(&env)
+        } else {
+            Entrypoint::start(&env)
+        };
         match phase {
             "downloading" => entrypoint.wait_for_line("downloading the agent").await,
             "configuring" => entrypoint.wait_for_line("config.sh").await,
@@ -514,7 +525,7 @@ async fn sigterm_in_every_phase() {
         world.set_faults(json!({"routes": []})).await;
         entrypoint.terminate();
         let (code, output) = entrypoint.exit_code().await;
-        assert_eq!(code, 143, "{phase}: {output}");
+        assert_eq!(code, 143, "{phase} (PID 1: {pid1}): {output}");
         if let Some(job) = job {
             assert_eq!(world.job_result(job).await, "canceled", "{output}");
         }

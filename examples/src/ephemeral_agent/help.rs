@@ -103,7 +103,7 @@ pub fn text() -> String {
          its own container group when AZ_ACI_NAME, AZ_ACI_RG and AZ_SUBSCRIPTION_ID are set.",
         "ephemeral-agent [--check | --help | --version]\n\
          \x20 --check    validate the configuration, print what would be done (secrets masked), exit",
-        VARIABLES,
+        &[VARIABLES],
         "0 job done (succeeded), 1 job or agent failed, 2 configuration error, 3 install or\n\
          registration error, 4 cleanup incomplete (the agent or the container group may be left: see the log),\n\
          124 job time limit reached, 130 stopped by SIGINT, 143 stopped by SIGTERM.",

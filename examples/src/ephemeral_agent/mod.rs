@@ -11,7 +11,7 @@ mod help;
 mod secrets;
 mod self_delete_hook;
 
-use crate::cli::{self, CONFIG_ERROR, Invocation};
+use crate::cli::{self, CONFIG_ERROR, Configured, Invocation};
 use arm_core::azure_core::http::ClientOptions;
 use azp_agent::configure::ConfigureOptions;
 use azp_agent::models::TaskResult;
@@ -40,29 +40,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
             }
         }
     };
-    let config = match config {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("##[error]ephemeral-agent: {error}");
-            return ExitCode::from(CONFIG_ERROR);
-        }
-    };
-    if check {
-        cli::print_plan("ephemeral-agent", &config.describe());
-        return ExitCode::SUCCESS;
-    }
-    if let Err(error) = crate::logging::init(&config.log_filter) {
-        eprintln!("##[error]ephemeral-agent: AZP_LOG: {error}");
-        return ExitCode::from(CONFIG_ERROR);
-    }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("##[error]ephemeral-agent: cannot start: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(config))
+    cli::launch("ephemeral-agent", check, config, run)
 }
 
 async fn run(config: Config) -> ExitCode {
@@ -161,5 +139,15 @@ fn report(outcome: &Outcome) {
     match code {
         0 => tracing::info!(job = job.as_deref().unwrap_or("none"), exit_code = code, "done"),
         _ => tracing::warn!(end = ?outcome.end, job = job.as_deref().unwrap_or("none"), exit_code = code, "ended"),
+    }
+}
+
+impl Configured for Config {
+    fn plan(&self) -> Vec<(&'static str, String)> {
+        self.describe()
+    }
+
+    fn log_filter(&self) -> &str {
+        &self.log_filter
     }
 }

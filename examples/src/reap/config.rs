@@ -23,6 +23,8 @@ pub struct Config {
     pub arm: ArmEnvironment,
     /// `AZ_SUBSCRIPTION_ID`.
     pub subscription_id: String,
+    /// `--dry-run`: delete nothing.
+    pub dry_run: bool,
 }
 
 impl Config {
@@ -65,11 +67,12 @@ impl Config {
             log_filter,
             arm,
             subscription_id,
+            dry_run: false,
         })
     }
 
     /// What `--check` prints.
-    pub fn describe(&self, dry_run: bool) -> Vec<(&'static str, String)> {
+    pub fn describe(&self) -> Vec<(&'static str, String)> {
         vec![
             ("organization", self.access.organization.as_str().to_owned()),
             ("pool", self.access.pool.clone()),
@@ -93,7 +96,12 @@ impl Config {
             ("minimum age", format!("{} s", self.min_age.as_secs())),
             (
                 "mode",
-                if dry_run { "dry run: delete nothing" } else { "delete" }.to_owned(),
+                if self.dry_run {
+                    "dry run: delete nothing"
+                } else {
+                    "delete"
+                }
+                .to_owned(),
             ),
             ("azure login", self.arm.credential_source.kind().to_string()),
         ]

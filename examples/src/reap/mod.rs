@@ -30,30 +30,50 @@ pub fn main(args: Vec<String>) -> ExitCode {
         Invocation::Check => (true, args.iter().any(|a| a == DRY_RUN)),
         Invocation::Exit(code) => return code,
     };
-    let config = match Config::from_env(&arm_core::ProcessEnv) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("##[error]reap: {error}");
-            return ExitCode::from(CONFIG_ERROR);
-        }
-    };
-    if check {
-        cli::print_plan("reap", &config.describe(dry_run));
-        return ExitCode::SUCCESS;
-    }
-    if let Err(error) = crate::logging::init(&config.log_filter) {
-        eprintln!("##[error]reap: AZP_LOG: {error}");
-        return ExitCode::from(CONFIG_ERROR);
-    }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("##[error]reap: cannot start: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(config, dry_run))
+    let loaded = Config::from_env(&arm_core::ProcessEnv).map(|mut config| {
+        config.dry_run = dry_run;
+        config
+    });
+    cli::launch("reap", check, loaded, run)
 }
+
+impl cli::Configured for Config {
+    fn plan(&self) -> Vec<(&'static str, String)> {
+        self.describe()
+    }
+
+    fn log_filter(&self) -> &str {
+        &self.log_filter
+    }
+}
+
+/// (variable, default, meaning) of reap's own variables.
+const VARIABLES: &[(&str, &str, &str)] = &[
+    (
+        "AZP_URL",
+        "(required)",
+        "organization URL, e.g. https://dev.azure.com/contoso",
+    ),
+    ("AZP_POOL", "Default", "agent pool of the ephemeral agents"),
+    ("AZP_TOKEN", "(required)", "PAT with Agent Pools (read & manage)"),
+    ("AZP_TOKEN_FILE", "", "file holding the token, instead of AZP_TOKEN"),
+    (
+        "AZP_AGENT_PREFIX",
+        "ephemeral-",
+        "how ephemeral agent (and group) names begin",
+    ),
+    (
+        "ACI_RESOURCE_GROUP",
+        "(required)",
+        "resource group(s) of the container groups, separated by commas",
+    ),
+    (
+        "REAP_MIN_AGE",
+        "15m",
+        "groups are deleted once ended this long ago; agents without a group once registered this long ago",
+    ),
+    ("AZP_LOG", "info", "log filter"),
+];
 
 fn help() -> String {
     crate::env_config::help_text(
@@ -63,59 +83,14 @@ fn help() -> String {
         "reap [--dry-run] [--check | --help | --version]\n\
          \x20 --dry-run  report what would be deleted, delete nothing\n\
          \x20 --check    validate the configuration, print what would be done (secrets masked), exit",
-        &[
-            (
-                "AZP_URL",
-                "(required)",
-                "organization URL, e.g. https://dev.azure.com/contoso",
-            ),
-            ("AZP_POOL", "Default", "agent pool of the ephemeral agents"),
-            ("AZP_TOKEN", "(required)", "PAT with Agent Pools (read & manage)"),
-            ("AZP_TOKEN_FILE", "", "file holding the token, instead of AZP_TOKEN"),
-            (
-                "AZP_AGENT_PREFIX",
-                "ephemeral-",
-                "how ephemeral agent (and group) names begin",
-            ),
-            (
-                "ACI_RESOURCE_GROUP",
-                "(required)",
-                "resource group(s) of the container groups, separated by commas",
-            ),
-            (
-                "REAP_MIN_AGE",
-                "15m",
-                "groups are deleted once ended this long ago; agents without a group once registered this long ago",
-            ),
-            ("AZP_LOG", "info", "log filter"),
-            (
-                "AZ_SUBSCRIPTION_ID",
-                "(required)",
-                "subscription of the resource groups",
-            ),
-            (
-                "AZ_CLOUD",
-                "AzureCloud",
-                "cloud: AzureCloud, AzureChinaCloud, AzureUSGovernment",
-            ),
-            (
-                "AZ_TENANT_ID, AZ_SERVICE_PRINCIPAL, AZ_SERVICE_PRINCIPAL_KEY",
-                "",
-                "Azure login as a service principal (or the AZURE_* names)",
-            ),
-            (
-                "AZ_MANAGED_IDENTITY",
-                "false",
-                "Azure login as a managed identity; with no login variable, the Azure CLI's",
-            ),
-            ("AZ_CA_BUNDLE", "", "PEM file of extra root certificates to trust"),
-        ],
+        &[VARIABLES, crate::env_config::AZURE_LOGIN_VARIABLES],
         "0 done (also when nothing was to be deleted), 1 something could not be read or deleted (see the\n\
          table), 2 configuration error.",
     )
 }
 
-async fn run(config: Config, dry_run: bool) -> ExitCode {
+async fn run(config: Config) -> ExitCode {
+    let dry_run = config.dry_run;
     let clients = config
         .arm
         .arm_client()

@@ -86,32 +86,6 @@ const VARIABLES: &[(&str, &str, &str)] = &[
         "output variable set to the agent name",
     ),
     ("AZP_LOG", "info", "log filter"),
-    (
-        "AZ_SUBSCRIPTION_ID",
-        "(required)",
-        "subscription of the container group",
-    ),
-    (
-        "AZ_CLOUD",
-        "AzureCloud",
-        "cloud: AzureCloud, AzureChinaCloud, AzureUSGovernment",
-    ),
-    (
-        "AZ_TENANT_ID, AZ_SERVICE_PRINCIPAL, AZ_SERVICE_PRINCIPAL_KEY",
-        "",
-        "Azure login as a service principal (or AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET)",
-    ),
-    (
-        "AZ_MANAGED_IDENTITY",
-        "false",
-        "Azure login as a managed identity (AZ_MANAGED_IDENTITY_CLIENT_ID for a user-assigned one)",
-    ),
-    (
-        "AZURE_FEDERATED_TOKEN_FILE",
-        "",
-        "Azure login with workload identity; with none of these, the Azure CLI's login",
-    ),
-    ("AZ_CA_BUNDLE", "", "PEM file of extra root certificates to trust"),
 ];
 
 /// The text of `--help`.
@@ -123,7 +97,7 @@ pub fn text() -> String {
          deletes the group and the agent.",
         "spawn-agent [--check | --help | --version]\n\
          \x20 --check    validate the configuration, print what would be done (secrets masked), exit",
-        VARIABLES,
+        &[VARIABLES, crate::env_config::AZURE_LOGIN_VARIABLES],
         "0 agent online, 1 the agent did not come online (group and agent deleted), 2 configuration\n\
          error (nothing created), 4 cleanup incomplete (the log names what may be left), 130 SIGINT, 143 SIGTERM\n\
          (both after cleanup).",

@@ -42,29 +42,17 @@ pub fn main(args: Vec<String>) -> ExitCode {
         Invocation::Check => true,
         Invocation::Exit(code) => return code,
     };
-    let config = match Config::from_env(&arm_core::ProcessEnv) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("##[error]spawn-agent: {error}");
-            return ExitCode::from(CONFIG_ERROR);
-        }
-    };
-    if check {
-        cli::print_plan("spawn-agent", &config.describe());
-        return ExitCode::SUCCESS;
+    cli::launch("spawn-agent", check, Config::from_env(&arm_core::ProcessEnv), run)
+}
+
+impl cli::Configured for Config {
+    fn plan(&self) -> Vec<(&'static str, String)> {
+        self.describe()
     }
-    if let Err(error) = crate::logging::init(&config.log_filter) {
-        eprintln!("##[error]spawn-agent: AZP_LOG: {error}");
-        return ExitCode::from(CONFIG_ERROR);
+
+    fn log_filter(&self) -> &str {
+        &self.log_filter
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("##[error]spawn-agent: cannot start: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(run(config))
 }
 
 /// The two clients spawn-agent needs.

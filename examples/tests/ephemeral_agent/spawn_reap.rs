@@ -459,6 +459,22 @@ pub(super) async fn spawn_and_reap_check_their_configuration() {
     }
     let (code, out) = run(REAP_BIN, &["--force"], &world.reap_env("15m")).exit_code().await;
     assert_eq!(code, 2, "{out}");
+    let (code, help) = run(SPAWN_BIN, &["--help"], &BTreeMap::new()).exit_code().await;
+    assert_eq!(code, 0, "{help}");
+    for listed in [
+        "SPAWN_TIMEOUT",
+        "[default: 240s]",
+        "ACI_SUBNET_ID",
+        "AZ_SUBSCRIPTION_ID",
+        "143 SIGTERM",
+    ] {
+        assert!(help.contains(listed), "spawn-agent --help lacks {listed}: {help}");
+    }
+    let (code, help) = run(REAP_BIN, &["--help"], &BTreeMap::new()).exit_code().await;
+    assert_eq!(code, 0, "{help}");
+    for listed in ["--dry-run", "REAP_MIN_AGE", "[default: 15m]", "AZP_AGENT_PREFIX"] {
+        assert!(help.contains(listed), "reap --help lacks {listed}: {help}");
+    }
     assert_eq!(world.journal_len().await, before, "no request may be sent");
 }
 
@@ -467,5 +483,24 @@ async fn wait_until_async<F: std::future::Future<Output = bool>>(what: &str, mut
     while !check().await {
         assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The README's `cargo run -p examples --bin demo`: every step passes and the pool and the
+/// resource group end empty.
+pub(super) async fn the_demo_tells_the_whole_story() {
+    let demo = env!("CARGO_BIN_EXE_demo");
+    let output = tokio::process::Command::new(demo).output().await.unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{text}");
+    for expected in [
+        "##vso[task.setvariable variable=agentName;isOutput=true]ephemeral-101-",
+        "succeeded on ephemeral-101-",
+        "job 2: abandoned",
+        "reap: 2 deleted, 0 kept, 0 failed",
+        "agents in pool Default: 0",
+        "container groups in rg-emulator: 0",
+    ] {
+        assert!(text.contains(expected), "no '{expected}' in:\n{text}");
     }
 }
