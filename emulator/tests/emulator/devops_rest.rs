@@ -294,6 +294,20 @@ async fn register(h: &Harness, name: &str, key: &[u8]) -> i64 {
     reply.json["id"].as_i64().unwrap()
 }
 
+/// Opens a listener session for `agent` with its credential `auth`; the session id.
+async fn open_session(h: &Harness, agent: i64, auth: &str) -> String {
+    let session = h
+        .devops(
+            Method::POST,
+            "pools/1/sessions",
+            Some(auth),
+            Some(json!({ "agent": { "id": agent } })),
+        )
+        .await;
+    assert_eq!(session.status, 200, "{}", session.text);
+    session.json["sessionId"].as_str().unwrap().to_owned()
+}
+
 /// The stand-in's credential for an agent.
 fn agent_auth(id: i64, key: &[u8]) -> String {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -487,15 +501,7 @@ async fn a_long_poll_answers_204_after_the_wait_and_wakes_for_a_queued_job() {
     let key = [3u8; 32];
     let agent = register(&h, "poller", &key).await;
     let me = agent_auth(agent, &key);
-    let session = h
-        .devops(
-            Method::POST,
-            "pools/1/sessions",
-            Some(&me),
-            Some(json!({ "agent": { "id": agent } })),
-        )
-        .await;
-    let session_id = session.json["sessionId"].as_str().unwrap().to_owned();
+    let session_id = open_session(&h, agent, &me).await;
     let path = format!("pools/1/messages?sessionId={session_id}");
 
     let started = std::time::Instant::now();
@@ -561,25 +567,10 @@ async fn devops_requests_are_journaled_without_credentials_and_faulted() {
 #[tokio::test]
 async fn a_silent_listener_goes_offline_and_abandons_its_job_while_a_polling_one_stays_online() {
     let h = Harness::with(devops_config()).await;
-    let open = |agent: i64, auth: String| {
-        let h = &h;
-        async move {
-            let session = h
-                .devops(
-                    Method::POST,
-                    "pools/1/sessions",
-                    Some(&auth),
-                    Some(json!({ "agent": { "id": agent } })),
-                )
-                .await;
-            assert_eq!(session.status, 200, "{}", session.text);
-            session.json["sessionId"].as_str().unwrap().to_owned()
-        }
-    };
     let (silent_key, poller_key) = ([5u8; 32], [6u8; 32]);
     let silent = register(&h, "silent", &silent_key).await;
     let silent_auth = agent_auth(silent, &silent_key);
-    let silent_session = open(silent, silent_auth.clone()).await;
+    let silent_session = open_session(&h, silent, &silent_auth).await;
     let job = h.queue_job(json!({ "command": "sleep 600" })).await;
     let message = h
         .devops(
@@ -598,7 +589,7 @@ async fn a_silent_listener_goes_offline_and_abandons_its_job_while_a_polling_one
 
     let poller = register(&h, "poller", &poller_key).await;
     let poller_auth = agent_auth(poller, &poller_key);
-    let poller_session = open(poller, poller_auth.clone()).await;
+    let poller_session = open_session(&h, poller, &poller_auth).await;
     let status = |agents: &[Value], name: &str| {
         agents
             .iter()

@@ -79,3 +79,105 @@ pub fn container_group(config: &Config) -> ContainerGroup {
     group.properties.containers.push(container);
     group
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    const TOKEN: &str = "pat-0123456789abcdef";
+
+    fn config(extra: &[(&str, &str)]) -> Config {
+        let sub = "00000000-0000-0000-0000-000000000001";
+        let mut env: BTreeMap<String, String> = [
+            ("AZP_URL", "https://dev.azure.com/contoso"),
+            ("AZP_POOL", "aci"),
+            ("AZP_TOKEN", TOKEN),
+            ("BUILD_BUILDID", "42"),
+            ("SYSTEM_JOBID", "6F1C2D3E-4b5a-4c7d-9e8f-0a1b2c3d4e5f"),
+            ("SYSTEM_JOBATTEMPT", "2"),
+            ("ACI_RESOURCE_GROUP", "rg-agents"),
+            ("ACI_LOCATION", "westeurope"),
+            ("ACI_IMAGE", "contoso.azurecr.io/ephemeral-agent:1"),
+            ("AZ_SUBSCRIPTION_ID", sub),
+            ("AZ_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47"),
+            ("AZ_SERVICE_PRINCIPAL", "a0000000-0000-0000-0000-000000000001"),
+            ("AZ_SERVICE_PRINCIPAL_KEY", "arm-secret"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        env.insert(
+            "ACI_SUBNET_ID".to_owned(),
+            format!("/subscriptions/{sub}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aci"),
+        );
+        env.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        Config::from_env(&env).unwrap()
+    }
+
+    fn env_of(group: &serde_json::Value) -> BTreeMap<String, serde_json::Value> {
+        group["properties"]["containers"][0]["properties"]["environmentVariables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| (v["name"].as_str().unwrap().to_owned(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_private_run_once_group_with_the_token_as_a_secure_value() {
+        let config = config(&[]);
+        assert_eq!(config.agent_name, "ephemeral-42-6f1c2d3e-2");
+        let group = serde_json::to_value(container_group(&config)).unwrap();
+        let properties = &group["properties"];
+        assert_eq!(properties["restartPolicy"], "Never");
+        assert_eq!(properties["osType"], "Linux");
+        assert_eq!(properties["ipAddress"]["type"], "Private");
+        assert_eq!(properties["subnetIds"][0]["id"], config.subnet_id.as_str());
+        let resources = &properties["containers"][0]["properties"]["resources"]["requests"];
+        assert_eq!(
+            (resources["cpu"].as_f64(), resources["memoryInGB"].as_f64()),
+            (Some(1.0), Some(1.0))
+        );
+        let env = env_of(&group);
+        assert_eq!(env["AZP_TOKEN"]["secureValue"], TOKEN);
+        assert!(env["AZP_TOKEN"].get("value").is_none());
+        assert_eq!(env["AZP_AGENT_NAME"]["value"], "ephemeral-42-6f1c2d3e-2");
+        assert_eq!(env["AZP_POOL"]["value"], "aci");
+        // Without an identity the container gets no Azure credential and does not self-delete;
+        // the spawner's own service principal never reaches it.
+        assert!(group.get("identity").is_none());
+        assert!(!env.contains_key("AZ_ACI_NAME"));
+        assert!(!group.to_string().contains("arm-secret"));
+        assert!(!format!("{:?}", container_group(&config)).contains(TOKEN));
+    }
+
+    #[test]
+    fn an_identity_deletes_the_group_and_pulls_the_image() {
+        let identity = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-agents/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-agent";
+        let config = config(&[
+            ("ACI_IDENTITY", identity),
+            ("ACI_REGISTRY_SERVER", "contoso.azurecr.io"),
+            ("ACI_ENVIRONMENT", "AZP_JOB_TIMEOUT=2h\n\nAZP_LOG=debug"),
+            ("ACI_CPU", "2"),
+        ]);
+        let group = serde_json::to_value(container_group(&config)).unwrap();
+        assert_eq!(group["identity"]["type"], "UserAssigned");
+        assert!(group["identity"]["userAssignedIdentities"].get(identity).is_some());
+        let registry = &group["properties"]["imageRegistryCredentials"][0];
+        assert_eq!(registry["server"], "contoso.azurecr.io");
+        assert_eq!(registry["identity"], identity);
+        assert!(registry.get("password").is_none());
+        let env = env_of(&group);
+        assert_eq!(env["AZ_ACI_NAME"]["value"], config.agent_name.as_str());
+        assert_eq!(env["AZ_ACI_RG"]["value"], "rg-agents");
+        assert_eq!(env["AZ_MANAGED_IDENTITY"]["value"], "true");
+        assert_eq!(env["AZ_MANAGED_IDENTITY_RESOURCE_ID"]["value"], identity);
+        assert_eq!(env["AZP_JOB_TIMEOUT"]["value"], "2h");
+        assert_eq!(env["AZP_LOG"]["value"], "debug");
+        assert_eq!(
+            group["properties"]["containers"][0]["properties"]["resources"]["requests"]["cpu"].as_f64(),
+            Some(2.0)
+        );
+    }
+}
