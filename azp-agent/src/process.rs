@@ -284,16 +284,30 @@ mod tests {
 
     #[tokio::test]
     async fn the_whole_group_gets_the_signal() {
+        use std::io::{BufRead, BufReader};
         let mut command = Command::new("sh");
-        // A grandchild in the same group; the group kill must end it too, or `wait` below
-        // would still see the shell waiting on it.
-        command.args(["-c", "sleep 30 & wait"]);
-        let process = spawn(command).unwrap();
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        // The leader ignores SIGTERM (set after `sleep` started, which keeps the default), so
+        // it survives the signal and reports how its child `sleep`, in the same group, ended.
+        // Had only the leader been signalled, `sleep` would run on and `wait` time out.
+        command
+            .args([
+                "-c",
+                "sleep 30 & trap '' TERM; echo ready; wait $!; echo \"sleep ended: $?\"; exit 3",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        let mut process = spawn(command).unwrap();
+        let mut stdout = BufReader::new(process.child_mut().stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert_eq!(line, "ready\n");
         process.signal_group(Signal::SIGTERM);
         let exit = tokio::time::timeout(Duration::from_secs(5), process.wait())
             .await
-            .unwrap();
-        assert_eq!(exit, ExitKind::Signal(15));
+            .expect("the group signal ends the grandchild too");
+        assert_eq!(exit, ExitKind::Code(3), "the leader ignores SIGTERM");
+        line.clear();
+        stdout.read_line(&mut line).unwrap();
+        assert_eq!(line, "sleep ended: 143\n", "sleep died of SIGTERM");
     }
 }
