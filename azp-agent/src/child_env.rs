@@ -1,17 +1,9 @@
 //! The environment of the agent's child processes: the supervisor's own, minus every secret.
 
+use crate::secrets::SECRET_VARIABLES;
 use arm_core::azure_core::credentials::Secret;
 use std::collections::BTreeSet;
 use std::ffi::OsString;
-
-/// Variables that hold secrets in the setups this crate replaces; always removed.
-pub const SECRET_VARIABLES: &[&str] = &[
-    "AZP_TOKEN",
-    "AZP_TOKEN_FILE",
-    "AZP_CLIENTSECRET",
-    "AZ_SERVICE_PRINCIPAL_KEY",
-    "AZURE_CLIENT_SECRET",
-];
 
 /// Prefix of the agent's configuration inputs (`config.sh` reads `VSTS_AGENT_INPUT_<NAME>`);
 /// such variables are never inherited.

@@ -1,4 +1,6 @@
-//! Unattended `config.sh` (register) and `config.sh remove` (unregister).
+//! Unattended `config.sh` (register). There is no `config.sh remove` here on purpose: it would
+//! run scripts a job may have rewritten, with a secret; the supervisor unregisters through the
+//! REST API instead.
 //!
 //! The token reaches `config.sh` only as `VSTS_AGENT_INPUT_TOKEN` (a service principal's secret
 //! as `VSTS_AGENT_INPUT_CLIENTSECRET`) in that child's environment, never on its command line.
@@ -76,9 +78,6 @@ pub struct ConfigureOptions {
     /// How long `config.sh` may run (5 minutes by default).
     pub timeout: Duration,
 }
-
-/// How long `config.sh remove` may run.
-pub const REMOVE_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl ConfigureOptions {
     /// Options for `organization` with the defaults.
@@ -162,15 +161,7 @@ impl ConfigureFailure {
     fn classify(lines: &[String]) -> ConfigureFailure {
         let text = lines.join("\n").to_ascii_lowercase();
         let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
-        if has(&[
-            "vs30063",
-            "not authorized",
-            "unauthorized",
-            "tf400813",
-            "401",
-            "access denied",
-            "403",
-        ]) {
+        if has(UNAUTHORIZED_MESSAGES) || lines.iter().any(|l| is_access_denied(l)) {
             ConfigureFailure::BadToken
         } else if has(&[
             "pool not found",
@@ -198,6 +189,31 @@ impl ConfigureFailure {
             ConfigureFailure::Other
         }
     }
+}
+
+/// What the agent prints when the server refuses its token, lowercase. Only these whole
+/// messages count: a bare `401`, `403` or `unauthorized` may be part of an agent, pool or host
+/// name in an otherwise unrelated line.
+const UNAUTHORIZED_MESSAGES: &[&str] = &[
+    // `VssUnauthorizedException` on a 401 (or a 203 sign-in page): "VS30063: You are not
+    // authorized to access https://dev.azure.com/contoso."
+    "vs30063: you are not authorized",
+    // The server's own 401 message: "TF400813: The user '...' is not authorized to access this
+    // resource." or "TF400813: Resource not available for anonymous access. Client
+    // authentication required."
+    "tf400813:",
+    // The exception's name, in the agent's traces and stack traces.
+    "vssunauthorizedexception",
+    // .NET's `HttpRequestException` for a refused request.
+    "response status code does not indicate success: 401 (unauthorized)",
+    "response status code does not indicate success: 403 (forbidden)",
+];
+
+/// Whether `line` is the server's `AccessCheckException` message, as the agent prints it: "Access
+/// denied. {identity} needs Manage permissions for pool {pool} to perform the action. ...".
+fn is_access_denied(line: &str) -> bool {
+    let line = line.trim_start().to_ascii_lowercase();
+    line.starts_with("access denied. ") && line.contains(" permissions ")
 }
 
 /// Why `config.sh` failed: the cause, its exit, and its last meaningful line (masked).
@@ -243,16 +259,6 @@ pub async fn configure(
     command.args(&options.extra_args);
     auth.apply(&mut command);
     run("config.sh", command, auth, options.timeout).await
-}
-
-/// Unregisters the agent in `agent` (`config.sh remove`). Dropping the future kills it.
-pub async fn remove(agent: &AgentDir, auth: &ChildAuth, env: &ChildEnv, timeout: Duration) -> Result<(), Error> {
-    let mut command = Command::new(agent.config_script());
-    command.current_dir(agent.root());
-    env.apply(&mut command);
-    command.args(["remove", "--unattended"]);
-    auth.apply(&mut command);
-    run("config.sh remove", command, auth, timeout).await
 }
 
 async fn run(name: &'static str, mut command: Command, auth: &ChildAuth, timeout: Duration) -> Result<(), Error> {
@@ -338,6 +344,37 @@ mod tests {
         ];
         for (line, kind) in cases {
             assert_eq!(ConfigureFailure::classify(&[line.to_owned()]), kind, "{line}");
+        }
+    }
+
+    #[test]
+    fn only_the_agents_unauthorized_messages_are_a_bad_token() {
+        let bad_token = [
+            "VS30063: You are not authorized to access https://dev.azure.com/contoso.",
+            "TF400813: The user 'aaaaaaaa-0000-0000-0000-000000000000' is not authorized to access this resource.",
+            "TF400813: Resource not available for anonymous access. Client authentication required.",
+            "Microsoft.VisualStudio.Services.Common.VssUnauthorizedException: VS30063: You are not authorized",
+            "Access denied. Build Service needs Manage permissions for pool Default to perform the action. \
+             For more information, contact the Azure DevOps Server administrator.",
+            "Response status code does not indicate success: 401 (Unauthorized).",
+        ];
+        for line in bad_token {
+            let lines = ["Connecting to server ...".to_owned(), line.to_owned()];
+            assert_eq!(ConfigureFailure::classify(&lines), ConfigureFailure::BadToken, "{line}");
+        }
+        let not_bad_token = [
+            "Agent 'build-401' registered; pool 403 items",
+            "Scanning agent-403 for tool capabilities; 401 found",
+            "Agent 'unauthorized-tests' exited with code 2",
+            "Pool 'not authorized builds' is full",
+            "Copying 'access denied.txt' failed",
+        ];
+        for line in not_bad_token {
+            assert_ne!(
+                ConfigureFailure::classify(&[line.to_owned()]),
+                ConfigureFailure::BadToken,
+                "{line}"
+            );
         }
     }
 

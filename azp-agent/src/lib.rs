@@ -10,8 +10,10 @@
 //! - [`configure`]: `config.sh` unattended, the token only in `VSTS_AGENT_INPUT_TOKEN`;
 //! - [`supervise`]: `bin/Agent.Listener run --once` in its own process group with every secret
 //!   removed from its environment, restarts on retryable exits and self-updates, SIGTERM
-//!   forwarded as SIGINT with a grace period, orphans reaped as PID 1, and a cleanup that always
-//!   unregisters the agent (`config.sh remove`, else the REST API) and runs teardown hooks.
+//!   forwarded as SIGINT with a grace period within a stop budget, orphans reaped and ended as
+//!   PID 1 or subreaper, and a cleanup that always unregisters the agent through the REST API
+//!   (never through a script a job could have rewritten) and runs teardown hooks;
+//! - [`hide_secret_variables`]: the secret variables moved out of `/proc/<pid>/environ`.
 //!
 //! Supervision is Unix only (process groups and signals).
 
@@ -27,10 +29,11 @@ mod output;
 mod platform;
 mod process;
 mod response;
+mod secrets;
 pub mod supervise;
 
 pub use auth::DevOpsCredential;
-pub use child_env::{AGENT_INPUT_PREFIX, ChildEnv, SECRET_VARIABLES, VSO_AGENT_IGNORE};
+pub use child_env::{AGENT_INPUT_PREFIX, ChildEnv, VSO_AGENT_IGNORE};
 pub use client::{
     AgentDeletion, DEFAULT_API_VERSION, DevOpsClient, DevOpsClientOptions, ListAgentsOptions, ListJobRequestsOptions,
     PackageDownload,
@@ -38,3 +41,4 @@ pub use client::{
 pub use error::Error;
 pub use org_url::{OrganizationKind, OrganizationUrl};
 pub use platform::Platform;
+pub use secrets::{HiddenEnv, SECRET_VARIABLES, hide_secret_variables};

@@ -224,23 +224,80 @@ fn reap_any(table: &mut Table) {
     }
 }
 
-/// Ends every child still left (the job's orphans re-parented to a PID 1 or subreaper):
-/// SIGTERM, a moment, SIGKILL, and reaps them all.
-pub(crate) async fn end_remaining_children() {
+/// Ends every process the run left behind, before any cleanup step: every child of this
+/// process that no live [`Process`] tracks (the job's orphans, re-parented to this PID 1 or
+/// child subreaper, whether they double-forked, called `setsid` or `nohup`), and all their
+/// descendants, with SIGKILL. Killing a process re-parents its children to this process, so
+/// the walk repeats until nothing is left or `deadline` passes; returns how many processes
+/// were signalled. Only for a process that owns all its children (see
+/// [`reap_all_children`]).
+pub(crate) async fn end_leftovers(deadline: tokio::time::Instant) -> usize {
     let me = std::process::id() as i32;
-    for signal in [Signal::SIGTERM, Signal::SIGKILL] {
-        let children = children_of(me);
-        if children.is_empty() {
+    let mut ended = 0;
+    loop {
+        let tracked = with_table(|t| {
+            reap_any(t);
+            t.tracked.clone()
+        });
+        let mut tree: Vec<i32> = children_of(me)
+            .into_iter()
+            .filter(|pid| !tracked.contains(pid))
+            .collect();
+        let mut next = 0;
+        while next < tree.len() {
+            let parent = tree[next];
+            tree.extend(children_of(parent));
+            next += 1;
+        }
+        // Zombies are already gone: only reaping is left for them.
+        tree.retain(|pid| process_state(*pid).is_some_and(|state| state != 'Z'));
+        if tree.is_empty() {
             break;
         }
-        tracing::info!(count = children.len(), %signal, "ending processes left behind");
-        for pid in children {
-            let _ = nix::sys::signal::kill(Pid::from_raw(pid), signal);
+        if ended == 0 {
+            tracing::info!(count = tree.len(), "ending the processes the run left behind");
         }
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        with_table(reap_any);
+        for pid in &tree {
+            let _ = nix::sys::signal::kill(Pid::from_raw(*pid), Signal::SIGKILL);
+        }
+        ended += tree.len();
+        if tokio::time::Instant::now() >= deadline {
+            tracing::warn!(
+                left = tree.len(),
+                "processes left behind are still running at the deadline"
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     with_table(reap_any);
+    ended
+}
+
+/// Waits until no process is left in process group `pgid` (an agent's updater finishing after
+/// the listener exited), reaping on the way when this process reaps orphans; false when
+/// `deadline` passed first.
+pub(crate) async fn wait_group_gone(pgid: i32, deadline: tokio::time::Instant) -> bool {
+    loop {
+        with_table(|t| {
+            if t.reap_all {
+                reap_any(t);
+            }
+        });
+        if let Err(Errno::ESRCH) = killpg(Pid::from_raw(pgid), None) {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The state letter of `pid` (`R`, `S`, `Z`...) from `/proc/<pid>/stat`, `None` once it is gone.
+fn process_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat[stat.rfind(')')? + 1..].split_whitespace().next()?.chars().next()
 }
 
 /// The pids whose parent is `parent`, from `/proc`.

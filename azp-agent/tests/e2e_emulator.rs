@@ -65,8 +65,11 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
         ("listener_ignoring_sigint_is_killed", |_| {
             Box::pin(listener_ignoring_sigint_is_killed())
         }),
-        ("remove_failing_falls_back_to_rest", |_| {
-            Box::pin(remove_failing_falls_back_to_rest())
+        ("a_rewritten_agent_file_cannot_redirect_the_cleanup", |_| {
+            Box::pin(a_rewritten_agent_file_cannot_redirect_the_cleanup())
+        }),
+        ("a_same_named_agent_of_another_run_survives_the_cleanup", |_| {
+            Box::pin(a_same_named_agent_of_another_run_survives_the_cleanup())
         }),
         ("download_install_and_run", |_| Box::pin(download_install_and_run())),
         ("stop_while_downloading", |_| Box::pin(stop_while_downloading())),
@@ -158,14 +161,22 @@ impl World {
         let org = self.org.name().to_owned();
         let pool = &self.emulator.info().defaults.devops_pool;
         let url = self.admin(&format!("/devops/{org}/pools/{pool}/jobs"));
-        let response = admin_call(&self.http, reqwest::Method::POST, &url, Some(&job)).await;
+        let token = self.emulator.admin_token();
+        let response = admin_call(&self.http, token, reqwest::Method::POST, &url, Some(&job)).await;
         response["requestId"].as_i64().unwrap()
     }
 
     async fn job(&self, id: i64) -> Value {
         let org = self.org.name().to_owned();
         let url = self.admin(&format!("/devops/{org}/jobs/{id}"));
-        admin_call(&self.http, reqwest::Method::GET, &url, None).await
+        admin_call(
+            &self.http,
+            self.emulator.admin_token(),
+            reqwest::Method::GET,
+            &url,
+            None,
+        )
+        .await
     }
 
     fn configure(&self, agent_name: &str) -> ConfigureOptions {
@@ -174,6 +185,11 @@ impl World {
         options.agent_name = agent_name.to_owned();
         options.work_dir = Some(self.dir.0.join("work"));
         options
+    }
+
+    async fn pool_id(&self) -> i32 {
+        let pool = self.emulator.info().defaults.devops_pool.clone();
+        self.client.pool_by_name(&pool).await.unwrap().id.unwrap()
     }
 
     fn run_once(&self, agent_name: &str) -> RunOnce {
@@ -202,8 +218,15 @@ impl World {
 }
 
 /// A call to the emulator's admin API; its JSON answer (null when empty).
-async fn admin_call(http: &reqwest::Client, method: reqwest::Method, url: &str, body: Option<&Value>) -> Value {
-    let mut request = http.request(method, url);
+/// A request to the emulator's admin API, with its admin token.
+async fn admin_call(
+    http: &reqwest::Client,
+    admin_token: &str,
+    method: reqwest::Method,
+    url: &str,
+    body: Option<&Value>,
+) -> Value {
+    let mut request = http.request(method, url).bearer_auth(admin_token);
     if let Some(body) = body {
         request = request
             .header("content-type", "application/json")
@@ -294,14 +317,17 @@ async fn success() {
     assert_eq!(outcome.job_result, Some(TaskResult::Succeeded));
     assert_eq!(outcome.last_listener_exit, Some(ExitKind::Code(0)));
     assert_removed(&outcome);
-    assert!(
+    let step = |name: &str| {
         outcome
             .cleanup
             .steps
             .iter()
-            .any(|s| s.name == "config.sh remove" && s.result == StepResult::Done),
-        "{outcome:#?}"
-    );
+            .find(|s| s.name == name)
+            .map(|s| s.result.clone())
+    };
+    assert_eq!(step("delete agent (REST)"), Some(StepResult::Done), "{outcome:#?}");
+    // No script of the agent folder runs once a job could have rewritten it.
+    assert_eq!(step("config.sh remove"), None, "{outcome:#?}");
     assert_eq!(*hook.0.lock().unwrap(), 1);
     assert_eq!(std::fs::read_to_string(marker).unwrap().trim(), "hello");
     assert_eq!(world.job(job).await["result"], "succeeded");
@@ -355,6 +381,15 @@ async fn updates_then_the_job() {
     assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
     assert_eq!(outcome.updates, 2, "{outcome:#?}");
     assert_eq!(outcome.job_result, Some(TaskResult::Succeeded));
+    // The agent's updater, left running in the listener's process group, finished its swap
+    // of bin/ and externals/ before the new listener started.
+    let root = world.agent_root();
+    assert!(
+        root.join("bin.bak.4.258.1/Agent.Listener").is_file(),
+        "the updater did not run"
+    );
+    assert!(root.join("externals.bak.4.258.1").is_dir(), "the updater did not run");
+    assert!(!root.join("bin.4.259.0").exists(), "the updater did not finish");
     assert_removed(&outcome);
     assert_eq!(world.job(job).await["result"], "succeeded");
     world.assert_clean().await;
@@ -461,35 +496,76 @@ async fn listener_ignoring_sigint_is_killed() {
     world.assert_clean().await;
 }
 
-async fn remove_failing_falls_back_to_rest() {
-    let world = World::start("removefails", "").await;
+/// Registers an agent named `name` from a second agent folder, offline; its id.
+async fn register_bystander(world: &World, folder: &str, name: &str) -> (PathBuf, i32) {
+    let root = world.dir.0.join(folder);
+    world.emulator.lay_out_agent(&root).unwrap();
+    let agent = azp_agent::install::find_agent(&root).unwrap().unwrap();
+    let mut options = world.configure(name);
+    options.work_dir = Some(root.join("_work"));
+    let pat = Secret::new(world.emulator.info().defaults.devops_pat.clone());
+    let env = azp_agent::ChildEnv::from_process(&[], &[]);
+    azp_agent::configure::configure(&agent, &options, &azp_agent::configure::ChildAuth::Token(pat), &env)
+        .await
+        .unwrap();
+    let pool = world.pool_id().await;
+    let id = world.client.find_agent(pool, name).await.unwrap().unwrap().id();
+    (root, id)
+}
+
+/// A job overwrites the agent's `.agent` with another agent's: the cleanup still deletes the
+/// agent this run registered, and only that one.
+async fn a_rewritten_agent_file_cannot_redirect_the_cleanup() {
+    let world = World::start("rewritten", "").await;
     world.lay_out_agent();
-    std::fs::write(world.agent_root().join(".remove-fails"), "").unwrap();
-    world.queue_job(json!({"command": "true"})).await;
+    let (other, bystander) = register_bystander(&world, "other", "e2e-bystander").await;
+    let command = format!("cp {:?} {:?}", other.join(".agent"), world.agent_root().join(".agent"));
+    let job = world.queue_job(json!({ "command": command })).await;
     let (_stop, signals) = StopSignals::channel();
-    let outcome = world.run_once("e2e-removefails").run(signals).await;
-    assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
-    let step = |name: &str| {
-        outcome
-            .cleanup
-            .steps
-            .iter()
-            .find(|s| s.name == name)
-            .unwrap()
-            .result
-            .clone()
+    let outcome = world.run_once("e2e-rewritten").run(signals).await;
+    assert_eq!(world.job(job).await["result"], "succeeded");
+    assert_removed(&outcome);
+    let pool = world.pool_id().await;
+    let left: Vec<String> = world
+        .client
+        .list_agents(pool, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.name().to_owned())
+        .collect();
+    assert_eq!(left, ["e2e-bystander"], "{outcome:#?}");
+    world.client.delete_agent(pool, bystander).await.unwrap();
+    world.assert_clean().await;
+}
+
+/// While the job runs, this run's agent is deleted and another run registers an agent of the
+/// same name: the cleanup deletes by the id this run registered, so the other agent stays.
+async fn a_same_named_agent_of_another_run_survives_the_cleanup() {
+    let world = World::start("samename", "").await;
+    world.lay_out_agent();
+    let started = world.dir.0.join("started");
+    let go = world.dir.0.join("go");
+    let command = format!("touch {started:?}; while [ ! -e {go:?} ]; do sleep 0.1; done");
+    world.queue_job(json!({ "command": command })).await;
+    let (_stop, signals) = StopSignals::channel();
+    let name = "e2e-samename";
+    let meanwhile = async {
+        wait_for("the job to start", || async { started.exists() }).await;
+        let pool = world.pool_id().await;
+        let ours = world.client.find_agent(pool, name).await.unwrap().unwrap().id();
+        world.client.delete_agent(pool, ours).await.unwrap();
+        let (_, theirs) = register_bystander(&world, "theirs", name).await;
+        assert_ne!(ours, theirs);
+        std::fs::write(&go, "").unwrap();
+        theirs
     };
-    assert!(
-        matches!(step("config.sh remove"), StepResult::Failed(_)),
-        "{outcome:#?}"
-    );
-    assert_eq!(step("delete agent (REST)"), StepResult::Done, "{outcome:#?}");
-    assert!(outcome.cleanup.agent_removed);
-    assert_eq!(
-        outcome.exit_code(),
-        4,
-        "a failed step is reported even when the REST fallback removed the agent"
-    );
+    let (outcome, theirs) = tokio::join!(world.run_once(name).run(signals), meanwhile);
+    assert!(outcome.cleanup.agent_removed, "{outcome:#?}");
+    let pool = world.pool_id().await;
+    let left = world.client.find_agent(pool, name).await.unwrap();
+    assert_eq!(left.map(|a| a.id()), Some(theirs), "{outcome:#?}");
+    world.client.delete_agent(pool, theirs).await.unwrap();
     world.assert_clean().await;
 }
 
@@ -550,7 +626,14 @@ async fn stop_while_configuring() {
     // config.sh's first call (the pool by name) hangs, so the stop comes before it registers.
     let rules =
         json!({"routes": [{"listener": "devops", "method": "GET", "path_contains": "/pools", "latency_ms": 1500}]});
-    admin_call(&http, reqwest::Method::PUT, &faults, Some(&rules)).await;
+    admin_call(
+        &http,
+        world.emulator.admin_token(),
+        reqwest::Method::PUT,
+        &faults,
+        Some(&rules),
+    )
+    .await;
     let (stop, signals) = StopSignals::channel();
     let trigger = stop_after(
         stop,
@@ -628,13 +711,21 @@ async fn expired_entra_token_before_cleanup() {
     // (registration's included) has expired when cleanup runs.
     let http = world.http.clone();
     let advance = format!("{}/clock/advance", info.endpoints.admin);
+    let admin_token = info.admin_token.clone();
     let driver = async move {
         wait_for("the job to start", || {
             let started = started.clone();
             async move { started.exists() }
         })
         .await;
-        admin_call(&http, reqwest::Method::POST, &advance, Some(&json!({"seconds": 7200}))).await;
+        admin_call(
+            &http,
+            &admin_token,
+            reqwest::Method::POST,
+            &advance,
+            Some(&json!({"seconds": 7200})),
+        )
+        .await;
         std::fs::write(&go, "").unwrap();
     };
     let (_stop, signals) = StopSignals::channel();

@@ -1,47 +1,67 @@
-//! The cleanup that always runs: unregister the agent (`config.sh remove` with a fresh token,
-//! then the REST API by name), then the teardown hooks, each step bounded and logged.
+//! The cleanup that always runs: unregister the agent through the REST API with the
+//! supervisor's own credential, and run the teardown hooks, concurrently, each step bounded by
+//! its timeout and by the stop budget, and logged.
+//!
+//! No child process takes part: once the listener has started, a job may have rewritten every
+//! file of the agent folder (`config.sh`, `env.sh`, `bin/`), so running any of them with a
+//! secret would hand the secret to the job.
 
+use super::budget::StopBudget;
 use super::outcome::{CleanupReport, CleanupStep, StepResult};
-use super::run::Registration;
+use super::registered::RegisteredAgent;
 use super::teardown::TeardownHook;
-use crate::child_env::ChildEnv;
 use crate::client::{AgentDeletion, DevOpsClient};
-use crate::configure::{self, ConfigureError, ConfigureFailure};
-use crate::error::Error;
-use crate::install::AgentDir;
-use crate::models::TaskResult;
+use crate::models::{TaskAgent, TaskAgentStatus, TaskResult};
+use arm_core::azure_core::time::{OffsetDateTime, parse_rfc3339};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How far the clocks of this machine and Azure DevOps may disagree when telling whether an
+/// agent was created by this run.
+const CLOCK_SKEW: Duration = Duration::from_secs(120);
+
+/// What this run knows of the agent it registered.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Registered {
+    /// Registration never started: nothing to unregister.
+    No,
+    /// `config.sh` recorded this agent before any job could run.
+    Recorded(RegisteredAgent),
+    /// Registration started at this time but recorded nothing (interrupted or failed): an
+    /// agent of the name may have been created by it.
+    Unrecorded(OffsetDateTime),
+}
+
 /// What the cleanup needs to know.
 pub(crate) struct CleanupPlan<'a> {
     pub client: &'a DevOpsClient,
-    pub agent: Option<&'a AgentDir>,
     pub pool: &'a str,
     pub agent_name: &'a str,
-    /// Whether registration was attempted (else there is nothing to unregister).
-    pub registered: bool,
-    pub registration: &'a Registration,
-    pub env: &'a ChildEnv,
+    pub registered: Registered,
     pub hooks: &'a [Arc<dyn TeardownHook>],
     pub step_timeout: Duration,
+    pub budget: &'a StopBudget,
 }
 
-async fn bounded<T>(timeout: Duration, work: impl Future<Output = Result<T, Error>>) -> Result<T, String> {
-    match tokio::time::timeout(timeout, work).await {
-        Ok(result) => result.map_err(|e| e.to_string()),
-        Err(_) => Err(format!("did not finish within {} s", timeout.as_secs())),
+/// Runs `work`, bounded by the step timeout and by the stop budget.
+async fn bounded<T>(plan: &CleanupPlan<'_>, work: impl Future<Output = Result<T, String>>) -> Result<T, String> {
+    tokio::select! {
+        result = work => result,
+        () = tokio::time::sleep(plan.step_timeout) => {
+            Err(format!("did not finish within {} s", plan.step_timeout.as_secs()))
+        }
+        () = plan.budget.expired() => Err("the stop budget ran out".to_owned()),
     }
 }
 
-fn record(report: &mut CleanupReport, name: &str, started: Instant, result: StepResult) {
+fn record(steps: &mut Vec<CleanupStep>, name: &str, started: Instant, result: StepResult) {
     match &result {
         StepResult::Done => tracing::info!(step = name, "cleanup step done"),
         StepResult::Skipped(why) => tracing::info!(step = name, reason = %why, "cleanup step skipped"),
         StepResult::Failed(error) => tracing::error!(step = name, %error, "cleanup step failed"),
     }
-    report.steps.push(CleanupStep {
+    steps.push(CleanupStep {
         name: name.to_owned(),
         result,
         elapsed: started.elapsed(),
@@ -50,137 +70,214 @@ fn record(report: &mut CleanupReport, name: &str, started: Instant, result: Step
 
 /// Runs the cleanup; returns its report and the result of the job the agent ran, if known.
 pub(crate) async fn clean_up(plan: CleanupPlan<'_>) -> (CleanupReport, Option<TaskResult>) {
-    let mut report = CleanupReport::default();
-    let mut job_result = None;
-    if plan.registered {
-        job_result = unregister(&plan, &mut report).await;
-    } else {
-        report.agent_removed = true;
-        record(
-            &mut report,
-            "unregister",
-            Instant::now(),
-            StepResult::Skipped("the agent was never registered".to_owned()),
-        );
-    }
-    for hook in plan.hooks {
-        let started = Instant::now();
-        let result = match tokio::time::timeout(plan.step_timeout, hook.teardown()).await {
-            Ok(Ok(())) => StepResult::Done,
-            Ok(Err(e)) => StepResult::Failed(e.to_string()),
-            Err(_) => StepResult::Failed(format!("did not finish within {} s", plan.step_timeout.as_secs())),
-        };
-        record(&mut report, hook.name(), started, result);
-    }
-    (report, job_result)
+    let ((mut steps, agent_removed, job_result), hook_steps) = tokio::join!(unregister(&plan), run_hooks(&plan));
+    steps.extend(hook_steps);
+    (CleanupReport { steps, agent_removed }, job_result)
 }
 
-async fn unregister(plan: &CleanupPlan<'_>, report: &mut CleanupReport) -> Option<TaskResult> {
-    // The pool and the agent as Azure DevOps sees them, before removal hides the job result.
+/// The hooks, in order.
+async fn run_hooks(plan: &CleanupPlan<'_>) -> Vec<CleanupStep> {
+    let mut steps = Vec::new();
+    for hook in plan.hooks {
+        let started = Instant::now();
+        let result = match bounded(plan, async { hook.teardown().await.map_err(|e| e.to_string()) }).await {
+            Ok(()) => StepResult::Done,
+            Err(e) => StepResult::Failed(e),
+        };
+        record(&mut steps, hook.name(), started, result);
+    }
+    steps
+}
+
+/// Removes the agent; the steps, whether it is gone, and the job result when it was looked up.
+async fn unregister(plan: &CleanupPlan<'_>) -> (Vec<CleanupStep>, bool, Option<TaskResult>) {
+    let mut steps = Vec::new();
+    match plan.registered {
+        Registered::No => {
+            record(
+                &mut steps,
+                "unregister",
+                Instant::now(),
+                StepResult::Skipped("the agent was never registered".to_owned()),
+            );
+            (steps, true, None)
+        }
+        Registered::Recorded(agent) => {
+            let job_result = look_up(plan, agent, &mut steps).await;
+            let removed = delete(plan, agent, &mut steps).await;
+            (steps, removed, job_result)
+        }
+        Registered::Unrecorded(since) => {
+            let removed = delete_unrecorded(plan, since, &mut steps).await;
+            (steps, removed, None)
+        }
+    }
+}
+
+/// The job result, as Azure DevOps recorded it on the agent (skipped when the stop is urgent).
+async fn look_up(plan: &CleanupPlan<'_>, agent: RegisteredAgent, steps: &mut Vec<CleanupStep>) -> Option<TaskResult> {
+    const STEP: &str = "look up the agent";
     let started = Instant::now();
-    let lookup = bounded(plan.step_timeout, async {
-        let pool = plan.client.pool_by_name(plan.pool).await?;
-        let pool_id = pool.id.unwrap_or_default();
-        let agent = plan.client.find_agent(pool_id, plan.agent_name).await?;
-        Ok((pool_id, agent))
+    if plan.budget.is_urgent() {
+        record(
+            steps,
+            STEP,
+            started,
+            StepResult::Skipped("second stop request".to_owned()),
+        );
+        return None;
+    }
+    let found = bounded(plan, async {
+        match plan.client.get_agent(agent.pool_id, agent.agent_id).await {
+            Ok(found) => Ok(Some(found)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
     })
     .await;
-    let job_result = match &lookup {
-        Ok((_, Some(agent))) => agent.last_completed_request.as_ref().and_then(|r| r.result.clone()),
-        _ => None,
-    };
-    match &lookup {
-        Ok(_) => record(report, "look up the agent", started, StepResult::Done),
-        Err(e) => record(report, "look up the agent", started, StepResult::Failed(e.clone())),
+    match found {
+        Ok(Some(found)) => {
+            record(steps, STEP, started, StepResult::Done);
+            found.last_completed_request.and_then(|r| r.result)
+        }
+        Ok(None) => {
+            record(steps, STEP, started, StepResult::Skipped("not in the pool".to_owned()));
+            None
+        }
+        Err(e) => {
+            record(steps, STEP, started, StepResult::Failed(e));
+            None
+        }
     }
+}
 
+/// Deletes the registered agent by its id; whether it is gone.
+async fn delete(plan: &CleanupPlan<'_>, agent: RegisteredAgent, steps: &mut Vec<CleanupStep>) -> bool {
+    const STEP: &str = "delete agent (REST)";
     let started = Instant::now();
-    let configured = plan.agent.filter(|a| a.root().join(".agent").exists());
-    let removed_by_script = match configured {
-        None => {
-            record(
-                report,
-                "config.sh remove",
-                started,
-                StepResult::Skipped("the agent folder holds no configuration".to_owned()),
-            );
+    let deleted = bounded(plan, async {
+        plan.client
+            .delete_agent(agent.pool_id, agent.agent_id)
+            .await
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    match deleted {
+        Ok(AgentDeletion::Deleted) => {
+            record(steps, STEP, started, StepResult::Done);
+            true
+        }
+        Ok(AgentDeletion::AlreadyGone) => {
+            record(steps, STEP, started, StepResult::Skipped("already gone".to_owned()));
+            true
+        }
+        Err(e) => {
+            record(steps, STEP, started, StepResult::Failed(e));
             false
         }
-        Some(agent) => {
-            let work = async {
-                let auth = plan.registration.child_auth(plan.client).await?;
-                configure::remove(agent, &auth, plan.env, plan.step_timeout).await
-            };
-            match tokio::time::timeout(plan.step_timeout, work).await {
-                Ok(Ok(())) => {
-                    record(report, "config.sh remove", started, StepResult::Done);
-                    true
-                }
-                Ok(Err(Error::Configure(
-                    e @ ConfigureError {
-                        kind: ConfigureFailure::NotConfigured,
-                        ..
-                    },
-                ))) => {
-                    record(report, "config.sh remove", started, StepResult::Skipped(e.to_string()));
-                    false
-                }
-                Ok(Err(e)) => {
-                    record(report, "config.sh remove", started, StepResult::Failed(e.to_string()));
-                    false
-                }
-                Err(_) => {
-                    let why = format!("did not finish within {} s", plan.step_timeout.as_secs());
-                    record(report, "config.sh remove", started, StepResult::Failed(why));
-                    false
-                }
-            }
-        }
-    };
+    }
+}
 
-    // Whatever config.sh did, make sure through the REST API: it also covers a registration
-    // interrupted half-way, and a config.sh that could not remove the agent.
+/// After an interrupted or failed registration: deletes the agent of this name only if this
+/// run can have created it (offline, created after the registration started); whether no
+/// agent of this run is left.
+async fn delete_unrecorded(plan: &CleanupPlan<'_>, since: OffsetDateTime, steps: &mut Vec<CleanupStep>) -> bool {
+    const STEP: &str = "delete agent (REST)";
     let started = Instant::now();
-    let result = bounded(plan.step_timeout, async {
-        let pool_id = match &lookup {
-            Ok((pool_id, _)) => *pool_id,
-            Err(_) => plan.client.pool_by_name(plan.pool).await?.id.unwrap_or_default(),
+    let result = bounded(plan, async {
+        let pool_id = plan
+            .client
+            .pool_by_name(plan.pool)
+            .await
+            .map_err(|e| e.to_string())?
+            .id
+            .unwrap_or_default();
+        let Some(agent) = plan
+            .client
+            .find_agent(pool_id, plan.agent_name)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(StepResult::Skipped("the agent is not in the pool".to_owned()));
         };
-        match plan.client.find_agent(pool_id, plan.agent_name).await? {
-            None => Ok(None),
-            Some(agent) => plan.client.delete_agent(pool_id, agent.id()).await.map(Some),
+        if let Some(why) = not_ours(&agent, since) {
+            return Ok(StepResult::Skipped(format!(
+                "agent '{}' (id {}) was not registered by this run: {why}",
+                plan.agent_name,
+                agent.id()
+            )));
+        }
+        match plan
+            .client
+            .delete_agent(pool_id, agent.id())
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            AgentDeletion::Deleted => Ok(StepResult::Done),
+            AgentDeletion::AlreadyGone => Ok(StepResult::Skipped("already gone".to_owned())),
         }
     })
     .await;
     match result {
-        Ok(None) => {
-            report.agent_removed = true;
-            let why = if removed_by_script {
-                "config.sh removed it"
-            } else {
-                "the agent is not in the pool"
-            };
-            record(
-                report,
-                "delete agent (REST)",
-                started,
-                StepResult::Skipped(why.to_owned()),
-            );
+        Ok(result) => {
+            record(steps, STEP, started, result);
+            true
         }
-        Ok(Some(AgentDeletion::Deleted)) => {
-            report.agent_removed = true;
-            record(report, "delete agent (REST)", started, StepResult::Done);
+        Err(e) => {
+            record(steps, STEP, started, StepResult::Failed(e));
+            false
         }
-        Ok(Some(AgentDeletion::AlreadyGone)) => {
-            report.agent_removed = true;
-            record(
-                report,
-                "delete agent (REST)",
-                started,
-                StepResult::Skipped("already gone".to_owned()),
-            );
-        }
-        Err(e) => record(report, "delete agent (REST)", started, StepResult::Failed(e)),
     }
-    job_result
+}
+
+/// Why `agent` cannot be the one a registration started at `since` created, if it cannot.
+fn not_ours(agent: &TaskAgent, since: OffsetDateTime) -> Option<String> {
+    if agent.reference.status == Some(TaskAgentStatus::Online) {
+        return Some("it is online".to_owned());
+    }
+    let Some(created) = agent.created_on.as_deref() else {
+        return Some("its creation time is unknown".to_owned());
+    };
+    match parse_rfc3339(created) {
+        Ok(created) if created + CLOCK_SKEW < since => Some(format!("it was created at {created}, before")),
+        Ok(_) => None,
+        Err(_) => Some(format!("its creation time '{created}' cannot be read")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::TaskAgentReference;
+
+    fn agent(status: TaskAgentStatus, created_on: Option<&str>) -> TaskAgent {
+        let mut agent = TaskAgent::default();
+        agent.reference = TaskAgentReference::default();
+        agent.reference.status = Some(status);
+        agent.created_on = created_on.map(str::to_owned);
+        agent
+    }
+
+    #[test]
+    fn only_an_offline_agent_created_by_this_registration_is_ours() {
+        let since = parse_rfc3339("2026-12-03T10:00:00Z").unwrap();
+        let created_after = Some("2026-12-03T10:00:01.1234567Z");
+        assert_eq!(not_ours(&agent(TaskAgentStatus::Offline, created_after), since), None);
+        // A little clock skew is tolerated.
+        assert_eq!(
+            not_ours(&agent(TaskAgentStatus::Offline, Some("2026-12-03T09:59:30Z")), since),
+            None
+        );
+        for (status, created) in [
+            (TaskAgentStatus::Online, created_after),
+            (TaskAgentStatus::Offline, Some("2026-12-01T08:00:00Z")),
+            (TaskAgentStatus::Offline, None),
+            (TaskAgentStatus::Offline, Some("yesterday")),
+        ] {
+            assert!(
+                not_ours(&agent(status.clone(), created), since).is_some(),
+                "{status:?} {created:?}"
+            );
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Running `bin/Agent.Listener run --once` until it has done its one run.
 
+use super::budget::{StopBudget, checked_add};
 use super::options::SuperviseOptions;
 use super::outcome::RunEnd;
 use super::stop::StopSignals;
@@ -32,8 +33,9 @@ pub(crate) async fn run_listener(
     env: &ChildEnv,
     options: &SuperviseOptions,
     stop: &mut StopSignals,
+    budget: &StopBudget,
 ) -> ListenerRun {
-    let deadline = options.job_time_limit.map(|limit| Instant::now() + limit);
+    let deadline = options.job_time_limit.map(|limit| checked_add(Instant::now(), limit));
     let mut run = ListenerRun {
         end: RunEnd::Completed,
         last_exit: None,
@@ -52,6 +54,7 @@ pub(crate) async fn run_listener(
                     return run;
                 },
                 request = stop.recv() => {
+                    budget.request();
                     run.end = RunEnd::Stopped(request);
                     return run;
                 }
@@ -75,21 +78,25 @@ pub(crate) async fn run_listener(
         let exit = tokio::select! {
             exit = process.wait() => exit,
             request = stop.recv() => {
-                run.last_exit = Some(shut_down(&process, options, stop).await);
+                budget.request();
+                run.last_exit = Some(shut_down(&process, options, stop, budget).await);
                 run.end = RunEnd::Stopped(request);
                 return run;
             }
             () = limit => {
                 tracing::warn!("job time limit reached; stopping the listener");
-                run.last_exit = Some(shut_down(&process, options, stop).await);
+                budget.request();
+                run.last_exit = Some(shut_down(&process, options, stop, budget).await);
                 run.end = RunEnd::TimeLimit;
                 return run;
             }
         };
-        // Whatever the job left in the listener's group goes with it.
-        process.signal_group(Signal::SIGKILL);
         run.last_exit = Some(exit);
         tracing::info!(%exit, "listener ended");
+        if !matches!(exit, ExitKind::Code(UPDATING | RUN_ONCE_UPDATING)) {
+            // Whatever the job left in the listener's group, or below it, goes with it.
+            process.kill_tree();
+        }
         match exit {
             ExitKind::Code(0) => return run,
             ExitKind::Code(RETRYABLE) => {
@@ -107,6 +114,7 @@ pub(crate) async fn run_listener(
                 tokio::select! {
                     () = tokio::time::sleep(delay) => {}
                     request = stop.recv() => {
+                        budget.request();
                         run.end = RunEnd::Stopped(request);
                         return run;
                     }
@@ -118,10 +126,32 @@ pub(crate) async fn run_listener(
                     run.end = RunEnd::UpdateFailed(format!("the agent updated itself {} times", run.updates));
                     return run;
                 }
+                // The real agent's updater is a script the listener started in its own process
+                // group: it waits for the listener to exit, then swaps `bin/` and `externals/`.
+                // Its group is left alone until it is done.
                 tracing::info!(
                     update = run.updates,
-                    "the agent updated itself; starting the new listener"
+                    "the agent is updating itself; waiting for its updater"
                 );
+                let finished = checked_add(Instant::now(), options.update_wait);
+                tokio::select! {
+                    done = process::wait_group_gone(process.pid(), finished) => if !done {
+                        process.kill_tree();
+                        run.end = RunEnd::UpdateFailed(format!(
+                            "the agent's updater (process group {}) did not finish within {} s",
+                            process.pid(),
+                            options.update_wait.as_secs()
+                        ));
+                        return run;
+                    },
+                    request = stop.recv() => {
+                        budget.request();
+                        process.kill_tree();
+                        run.end = RunEnd::Stopped(request);
+                        return run;
+                    }
+                }
+                tracing::info!(update = run.updates, "the updater finished; starting the new listener");
             }
             other => {
                 run.end = RunEnd::ListenerFailed(other);
@@ -141,29 +171,35 @@ fn start(agent: &AgentDir, env: &ChildEnv) -> std::io::Result<Process> {
     process::spawn(command)
 }
 
-/// SIGINT to the listener's group, then the grace period (shortened by a second request), then
-/// SIGKILL.
-async fn shut_down(process: &Process, options: &SuperviseOptions, stop: &mut StopSignals) -> ExitKind {
+/// SIGINT to the listener's group, then the grace period (within the stop budget; a second
+/// request ends it at once), then SIGKILL of the listener and every process below it.
+async fn shut_down(
+    process: &Process,
+    options: &SuperviseOptions,
+    stop: &mut StopSignals,
+    budget: &StopBudget,
+) -> ExitKind {
+    let deadline = budget
+        .grace_deadline(options.grace_period)
+        .unwrap_or_else(|| checked_add(Instant::now(), options.grace_period));
     tracing::info!(
-        grace_s = options.grace_period.as_secs(),
+        grace_ms = deadline.saturating_duration_since(Instant::now()).as_millis() as u64,
         "forwarding SIGINT to the listener"
     );
     process.signal_group(Signal::SIGINT);
-    let mut deadline = Instant::now() + options.grace_period;
-    loop {
-        tokio::select! {
-            exit = process.wait() => return exit,
-            () = tokio::time::sleep_until(deadline) => break,
-            _ = stop.recv() => {
-                let shorter = Instant::now() + options.second_signal_grace;
-                if shorter < deadline {
-                    tracing::info!("second stop request: shortening the grace period");
-                    deadline = shorter;
-                }
-            }
+    tokio::select! {
+        exit = process.wait() => {
+            process.kill_tree();
+            return exit;
+        }
+        () = tokio::time::sleep_until(deadline) => {
+            tracing::warn!("the listener did not stop within the grace period; killing it and its processes");
+        }
+        _ = stop.recv() => {
+            budget.request();
+            tracing::warn!("second stop request: killing the listener and its processes now");
         }
     }
-    tracing::warn!("the listener did not stop within the grace period; killing it and its processes");
     process.kill_tree();
     process.wait().await
 }
@@ -177,7 +213,7 @@ fn backoff(options: &SuperviseOptions, retry: u32) -> Duration {
 
 /// Waits until the listener is an executable file again (after a self-update).
 async fn wait_executable(agent: &AgentDir, wait: Duration) -> bool {
-    let deadline = Instant::now() + wait;
+    let deadline = checked_add(Instant::now(), wait);
     loop {
         let ready = std::fs::metadata(agent.listener())
             .map(|m| m.is_file() && m.permissions().mode() & 0o100 != 0)

@@ -1,9 +1,11 @@
 //! The whole run of a run-once agent: install, register, listen once, clean up.
 
-use super::cleanup::{CleanupPlan, clean_up};
+use super::budget::{StopBudget, checked_add};
+use super::cleanup::{CleanupPlan, Registered, clean_up};
 use super::listener::run_listener;
 use super::options::SuperviseOptions;
 use super::outcome::{CleanupReport, Outcome, RunEnd};
+use super::registered::RegisteredAgent;
 use super::stop::StopSignals;
 use super::teardown::TeardownHook;
 use crate::auth::DevOpsCredential;
@@ -15,6 +17,7 @@ use crate::install::{self, AgentDir, InstallOptions};
 use crate::platform::Platform;
 use crate::process;
 use arm_core::azure_core::credentials::Secret;
+use arm_core::azure_core::time::OffsetDateTime;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -237,6 +240,7 @@ impl RunOnce {
             }
             process::reap_all_children(true);
         }
+        let budget = StopBudget::new(self.options.stop_timeout);
 
         let mut secret_values = self.secret_values.clone();
         if let DevOpsCredential::Pat(pat) = self.client.credential() {
@@ -248,23 +252,32 @@ impl RunOnce {
         let env = ChildEnv::from_process(&self.secret_variables, &secret_values);
         tracing::debug!(removed = ?env.removed(), "agent environment without secrets");
 
-        let mut registered = false;
+        let mut registered = Registered::No;
         let mut agent = None;
         let setup = async {
             let dir = self.install_agent().await?;
             agent = Some(dir.clone());
             let auth = self.registration.child_auth(&self.client).await?;
-            registered = true;
+            registered = Registered::Unrecorded(OffsetDateTime::now_utc());
             configure::configure(&dir, &self.configure, &auth, &env).await?;
             Ok::<AgentDir, Error>(dir)
         };
         let setup = tokio::select! {
             result = setup => result.map_err(|e| RunEnd::SetupFailed(e.to_string())),
-            request = stop.recv() => Err(RunEnd::Stopped(request)),
+            request = stop.recv() => {
+                budget.request();
+                Err(RunEnd::Stopped(request))
+            }
         };
+        // What config.sh recorded, read before any job could run (and rewrite it).
+        if let (Registered::Unrecorded(_), Some(dir)) = (registered, &agent)
+            && let Some(recorded) = RegisteredAgent::read(dir)
+        {
+            registered = Registered::Recorded(recorded);
+        }
         match setup {
             Ok(dir) => {
-                let run = run_listener(&dir, &env, &self.options, &mut stop).await;
+                let run = run_listener(&dir, &env, &self.options, &mut stop, &budget).await;
                 outcome.end = run.end;
                 outcome.last_listener_exit = run.last_exit;
                 outcome.retries = run.retries;
@@ -278,22 +291,42 @@ impl RunOnce {
             }
         }
 
-        let (cleanup, job_result) = clean_up(CleanupPlan {
+        // Nothing the job started may outlive it, or watch the cleanup.
+        if reap_all {
+            let deadline = budget
+                .deadline()
+                .unwrap_or_else(|| checked_add(tokio::time::Instant::now(), self.options.cleanup_step_timeout));
+            process::end_leftovers(deadline).await;
+        }
+
+        let cleanup = clean_up(CleanupPlan {
             client: &self.client,
-            agent: agent.as_ref(),
             pool: &self.configure.pool,
             agent_name: &self.configure.agent_name,
             registered,
-            registration: &self.registration,
-            env: &env,
             hooks: &self.hooks,
             step_timeout: self.options.cleanup_step_timeout,
-        })
-        .await;
+            budget: &budget,
+        });
+        // A stop requested during the cleanup starts (or hurries) the budget that bounds it.
+        let requests = async {
+            loop {
+                stop.recv().await;
+                budget.request();
+            }
+        };
+        let (cleanup, job_result) = tokio::select! {
+            done = cleanup => done,
+            () = requests => unreachable!("stop requests are awaited forever"),
+        };
         outcome.cleanup = cleanup;
         outcome.job_result = job_result;
         if reap_all {
-            process::end_remaining_children().await;
+            process::end_leftovers(checked_add(
+                tokio::time::Instant::now(),
+                std::time::Duration::from_secs(1),
+            ))
+            .await;
         }
         tracing::info!(end = ?outcome.end, exit_code = outcome.exit_code(), job = ?outcome.job_result, "run finished");
         outcome

@@ -3,10 +3,11 @@
 
 use async_trait::async_trait;
 
-/// A step of the cleanup that the caller provides. Hooks run in order after the agent is
-/// unregistered, whatever the outcome, each bounded by
-/// [`SuperviseOptions::cleanup_step_timeout`](super::SuperviseOptions::cleanup_step_timeout).
-/// They must be idempotent: cleanup may run again after a crash.
+/// A step of the cleanup that the caller provides. Hooks run in order, whatever the outcome,
+/// concurrently with the agent's unregistration (they are independent, and a stop budget must
+/// fit both), each bounded by
+/// [`SuperviseOptions::cleanup_step_timeout`](super::SuperviseOptions::cleanup_step_timeout)
+/// and by the stop budget. They must be idempotent: cleanup may run again after a crash.
 #[async_trait]
 pub trait TeardownHook: Send + Sync {
     /// A short name for logs and the cleanup report.

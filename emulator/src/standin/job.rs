@@ -1,9 +1,11 @@
-//! Running one job: `sh -c command` in its own process group, in the work folder, with the
-//! listener's environment (less the `VSTS_AGENT_INPUT_*` variables) plus the agent variables;
+//! Running one job: `sh -c command` in its own process group, in the sources folder, with the
+//! listener's environment (less the `VSTS_AGENT_INPUT_*` variables) plus the predefined
+//! variables the real agent gives a job (`AGENT_HOMEDIRECTORY`, `AGENT_TEMPDIRECTORY`,
+//! `AGENT_WORKFOLDER`, `BUILD_SOURCESDIRECTORY`, ...);
 //! the request's lock renewed meanwhile; cancelled on SIGINT or SIGTERM (SIGINT to the group,
 //! SIGKILL 2 s later); `crash` kills the job and aborts the listener.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -48,6 +50,64 @@ pub(crate) enum Outcome {
     Canceled(Received),
 }
 
+/// The folders of a job, laid out as the real agent lays them out for the first pipeline it
+/// runs: `_work/1/{s,a,b,TestResults}`, `_work/_temp` and `_work/_tool`.
+struct JobDirectories {
+    home: PathBuf,
+    work: PathBuf,
+    build: PathBuf,
+    sources: PathBuf,
+    artifacts: PathBuf,
+    binaries: PathBuf,
+    test_results: PathBuf,
+    temp: PathBuf,
+    tools: PathBuf,
+}
+
+impl JobDirectories {
+    fn new(root: &Path, work: &Path) -> JobDirectories {
+        let build = work.join("1");
+        JobDirectories {
+            home: root.to_owned(),
+            work: work.to_owned(),
+            sources: build.join("s"),
+            artifacts: build.join("a"),
+            binaries: build.join("b"),
+            test_results: build.join("TestResults"),
+            temp: work.join("_temp"),
+            tools: work.join("_tool"),
+            build,
+        }
+    }
+
+    fn create(&self) -> std::io::Result<()> {
+        for dir in [&self.sources, &self.artifacts, &self.binaries, &self.temp, &self.tools] {
+            std::fs::create_dir_all(dir)?;
+        }
+        Ok(())
+    }
+
+    /// The predefined variables the real agent gives every job for these folders.
+    fn variables(&self) -> Vec<(&'static str, &Path)> {
+        vec![
+            ("AGENT_HOMEDIRECTORY", &self.home),
+            ("AGENT_ROOTDIRECTORY", &self.work),
+            ("AGENT_WORKFOLDER", &self.work),
+            ("AGENT_TEMPDIRECTORY", &self.temp),
+            ("AGENT_TOOLSDIRECTORY", &self.tools),
+            ("AGENT_BUILDDIRECTORY", &self.build),
+            ("PIPELINE_WORKSPACE", &self.build),
+            ("BUILD_SOURCESDIRECTORY", &self.sources),
+            ("BUILD_REPOSITORY_LOCALPATH", &self.sources),
+            ("SYSTEM_DEFAULTWORKINGDIRECTORY", &self.sources),
+            ("BUILD_ARTIFACTSTAGINGDIRECTORY", &self.artifacts),
+            ("BUILD_STAGINGDIRECTORY", &self.artifacts),
+            ("BUILD_BINARIESDIRECTORY", &self.binaries),
+            ("COMMON_TESTRESULTSDIRECTORY", &self.test_results),
+        ]
+    }
+}
+
 /// Removes the input variables from a child's environment.
 pub(crate) fn scrub(command: &mut std::process::Command) {
     for (name, _) in std::env::vars_os() {
@@ -66,17 +126,23 @@ pub(crate) async fn run(
     signals: &mut Signals,
 ) -> Result<Outcome, Failure> {
     let work = files::work_folder(root, settings);
-    std::fs::create_dir_all(&work).map_err(|e| Failure::new(format!("cannot create {}: {e}", work.display())))?;
+    let dirs = JobDirectories::new(root, &work);
+    dirs.create()
+        .map_err(|e| Failure::new(format!("cannot create the job's folders under {}: {e}", work.display())))?;
     let mut command = std::process::Command::new("sh");
     command
         .arg("-c")
         .arg(&job.command)
-        .current_dir(&work)
+        .current_dir(&dirs.sources)
         .env("AGENT_NAME", &settings.agent_name)
         .env("AGENT_ID", settings.agent_id.to_string())
-        .env("AGENT_WORKFOLDER", &work)
         .env("SYSTEM_JOBID", &job.job_id)
         .env("SYSTEM_JOBNAME", &job.job_name)
+        .env("AGENT_JOBNAME", &job.job_name)
+        .env("AGENT_OS", "Linux")
+        .env("AGENT_MACHINENAME", super::host_name())
+        .env("TF_BUILD", "True")
+        .envs(dirs.variables())
         .stdin(Stdio::null());
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     scrub(&mut command);

@@ -156,7 +156,8 @@ impl Listener {
                         refresh.target_version
                     );
                     self.close().await;
-                    update::start(root)?;
+                    let current = files::emulator(root).map_err(Failure::new)?.agent_version;
+                    update::start(root, &current, &refresh.target_version)?;
                     println!(
                         "{}: Agent will exit shortly for update ({}).",
                         stamp(),

@@ -73,7 +73,6 @@ pub fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     match command.as_str() {
-        update::UPDATE_COMMAND => return update::finish(rest),
         "--version" | "-v" => {
             let version = files::agent_root()
                 .and_then(|root| files::emulator(&root))

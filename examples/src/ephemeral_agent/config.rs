@@ -7,6 +7,7 @@ use arm_core::azure_core::credentials::Secret;
 use arm_core::credentials::{CredentialSource, ManagedIdentityId};
 use arm_core::{Cloud, ConfigError, EnvSource, HttpTransport};
 use azp_agent::install::find_agent;
+use azp_agent::supervise::SuperviseOptions;
 use azp_agent::{DevOpsCredential, OrganizationUrl, Platform};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -54,6 +55,8 @@ pub struct Config {
     pub preinstalled: bool,
     /// `AZP_PLATFORM`: the agent package to download when none is installed.
     pub platform: Platform,
+    /// `AZP_STOP_TIMEOUT`.
+    pub stop_timeout: Duration,
     /// `AZP_GRACE_PERIOD`.
     pub grace_period: Duration,
     /// `AZP_JOB_TIMEOUT`.
@@ -71,8 +74,12 @@ pub struct Config {
 
 /// Default of `AZP_WORK`.
 pub const DEFAULT_WORK: &str = "_work";
-/// Default of `AZP_GRACE_PERIOD`.
-pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(25);
+/// Default of `AZP_STOP_TIMEOUT`: under the 30 s Kubernetes (and, as observed, ACI) waits
+/// between SIGTERM and SIGKILL. Docker waits 10 s: set it lower there.
+pub const DEFAULT_STOP_TIMEOUT: Duration = Duration::from_secs(25);
+/// Default of `AZP_GRACE_PERIOD`, cut to what `AZP_STOP_TIMEOUT` leaves after the cleanup's
+/// share.
+pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(20);
 /// Default of `AZP_AGENT_DIR`.
 #[cfg(not(windows))]
 pub const DEFAULT_AGENT_DIR: &str = "/azp/agent";
@@ -103,8 +110,27 @@ impl Config {
                 )
             })?,
         };
-        let grace_period =
-            env_config::duration_var(env, "AZP_GRACE_PERIOD", DEFAULT_GRACE_PERIOD, Duration::from_secs(3600))?;
+        let stop_timeout =
+            env_config::duration_var(env, "AZP_STOP_TIMEOUT", DEFAULT_STOP_TIMEOUT, Duration::from_secs(3600))?;
+        let max_grace = SuperviseOptions::max_grace_period(stop_timeout);
+        let grace_period = match env.var("AZP_GRACE_PERIOD") {
+            None => DEFAULT_GRACE_PERIOD.min(max_grace),
+            Some(value) => {
+                let grace = duration("AZP_GRACE_PERIOD", &value, Duration::from_secs(3600))?;
+                if grace > max_grace {
+                    return Err(ConfigError::new(
+                        "AZP_GRACE_PERIOD",
+                        format!(
+                            "{} s does not fit in AZP_STOP_TIMEOUT ({} s), which also holds the cleanup; expected at most {} ms, or a longer AZP_STOP_TIMEOUT",
+                            grace.as_secs(),
+                            stop_timeout.as_secs(),
+                            max_grace.as_millis()
+                        ),
+                    ));
+                }
+                grace
+            }
+        };
         let job_time_limit = env
             .var("AZP_JOB_TIMEOUT")
             .map(|value| duration("AZP_JOB_TIMEOUT", &value, Duration::from_secs(7 * 24 * 3600)))
@@ -126,6 +152,7 @@ impl Config {
             agent_dir,
             preinstalled,
             platform,
+            stop_timeout,
             grace_period,
             job_time_limit,
             log_filter,
@@ -193,7 +220,8 @@ impl Config {
             ("registration", registration),
             ("agent", agent),
             ("work folder", self.work_dir.display().to_string()),
-            ("grace period", format!("{} s", self.grace_period.as_secs())),
+            ("stop timeout", format!("{} ms", self.stop_timeout.as_millis())),
+            ("grace period", format!("{} ms", self.grace_period.as_millis())),
             (
                 "job time limit",
                 self.job_time_limit

@@ -47,9 +47,14 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "agent package platform to download, e.g. linux-x64, linux-musl-x64, linux-arm64",
     ),
     (
-        "AZP_GRACE_PERIOD",
+        "AZP_STOP_TIMEOUT",
         "25s",
-        "on SIGTERM/SIGINT: time the job gets to cancel before the agent is killed (s, m or h)",
+        "from the first SIGTERM/SIGINT to exit, at most this long: the job's grace and the cleanup (s, m or h)",
+    ),
+    (
+        "AZP_GRACE_PERIOD",
+        "20s",
+        "on SIGTERM/SIGINT: time the job gets to cancel before the agent is killed; at most AZP_STOP_TIMEOUT minus 5 s",
     ),
     (
         "AZP_JOB_TIMEOUT",

@@ -8,7 +8,6 @@
 
 mod config;
 mod help;
-mod secrets;
 mod self_delete_hook;
 
 use crate::cli::{self, CONFIG_ERROR, Configured, Invocation};
@@ -32,7 +31,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
     let config = if check {
         Config::from_env(&arm_core::ProcessEnv)
     } else {
-        match secrets::hide() {
+        match azp_agent::hide_secret_variables() {
             Ok(env) => Config::from_env(&env),
             Err(error) => {
                 eprintln!("##[error]ephemeral-agent: cannot move the secrets out of the environment: {error}");
@@ -81,8 +80,12 @@ fn prepare(config: Config) -> Result<RunOnce, arm_core::ConfigError> {
     configure.agent_name = config.agent_name;
     configure.work_dir = Some(config.work_dir);
     let supervise = SuperviseOptions {
+        stop_timeout: config.stop_timeout,
         grace_period: config.grace_period,
         job_time_limit: config.job_time_limit,
+        // The entrypoint owns every process it starts: whatever a job detaches is adopted
+        // and ended before the cleanup.
+        reap_orphans: Some(true),
         ..Default::default()
     };
     let (registration, secret) = match config.registration {
@@ -104,7 +107,6 @@ fn prepare(config: Config) -> Result<RunOnce, arm_core::ConfigError> {
     let mut run_once = RunOnce::new(client, config.agent_dir, configure)
         .download_if_missing(config.platform)
         .registration(registration)
-        .secret_variables(secrets::SECRET_VARIABLES.iter().map(|v| (*v).to_owned()))
         .secret_values(secret)
         .options(supervise);
     if let Some(target) = config.self_delete {
