@@ -2,7 +2,9 @@
 
 #![cfg(unix)]
 
-use azp_agent::install::{InstallError, InstallOptions, Progress, find_agent, install_stream};
+use azp_agent::install::{
+    InstallError, InstallOptions, MAX_ENTRIES, MAX_UNPACK_RATIO, Progress, UNPACK_FLOOR, find_agent, install_stream,
+};
 use bytes::Bytes;
 use flate2::{Compression, write::GzEncoder};
 use futures::{Stream, stream};
@@ -66,6 +68,10 @@ enum Entry {
     Symlink(&'static str, &'static str),
     HardLink(&'static str, &'static str),
     Special(&'static str, EntryType),
+    /// A regular file of this many zero bytes, streamed into the archive.
+    Zeros(&'static str, u64),
+    /// The same directory header, this many times.
+    ManyDirs(&'static str, u64),
     /// A header written as is, for names `tar::Builder` refuses (`..`, absolute).
     Raw {
         name: &'static str,
@@ -130,6 +136,27 @@ fn tar_gz(entries: &[Entry]) -> Vec<u8> {
             Special(path, kind) => {
                 h.set_entry_type(*kind);
                 builder.append_data(&mut h, path, io::empty()).unwrap();
+            }
+            Zeros(path, len) => {
+                h.set_entry_type(EntryType::Regular);
+                h.set_size(*len);
+                builder
+                    .append_data(&mut h, path, io::Read::take(io::repeat(0), *len))
+                    .unwrap();
+            }
+            ManyDirs(path, count) => {
+                h.set_entry_type(EntryType::Directory);
+                h.set_mode(0o755);
+                h.set_path(path).unwrap();
+                h.set_cksum();
+                let many = h.as_bytes().repeat(4096);
+                let writer = builder.get_mut();
+                for _ in 0..count / 4096 {
+                    io::Write::write_all(writer, &many).unwrap();
+                }
+                for _ in 0..count % 4096 {
+                    io::Write::write_all(writer, h.as_bytes()).unwrap();
+                }
             }
             Raw { name, kind, link, data } => {
                 h.set_entry_type(*kind);
@@ -650,6 +677,146 @@ async fn a_half_install_is_incomplete_not_missing() {
     .await
     .unwrap_err();
     assert!(matches!(err, InstallError::DestinationNotEmpty { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn a_bomb_of_zeros_fails_early_and_leaves_nothing() {
+    // 256 MiB of zeros pack into a few hundred KiB: far more than 20 times the package.
+    let package = tar_gz(&with(agent_entries(1000), &[Zeros("bin/zeros", 256 << 20)]));
+    assert!(
+        (package.len() as u64) * MAX_UNPACK_RATIO < UNPACK_FLOOR,
+        "{}",
+        package.len()
+    );
+    for total in [None, Some(package.len() as u64)] {
+        let dir = TempDir::new("bomb-zeros");
+        let options = InstallOptions::default().with_total(total);
+        let err = install_with(chunks(&package, 64 * 1024), &sha256(&package), &dir.dest(), &options)
+            .await
+            .unwrap_err();
+        match &err {
+            InstallError::TooLarge { entry, limit, packed } => {
+                assert_eq!(entry, "bin/zeros");
+                assert_eq!(*limit, UNPACK_FLOOR, "{total:?}");
+                // With a known size the file is refused from its header, before any of it is written.
+                if total.is_some() {
+                    assert_eq!(*packed, package.len() as u64);
+                } else {
+                    assert!(*packed <= package.len() as u64);
+                }
+            }
+            other => panic!("{total:?}: {other:?}"),
+        }
+        let message = err.to_string();
+        assert!(
+            message.starts_with(&format!(
+                "the agent package unpacks to more than {UNPACK_FLOOR} bytes at 'bin/zeros', from "
+            )) && message.contains("expected at most 20 times the package's size")
+                && !message.contains('\n'),
+            "{message}"
+        );
+        assert!(dir.names().is_empty(), "{total:?}: {:?}", dir.names());
+    }
+}
+
+#[tokio::test]
+async fn a_package_of_too_many_entries_fails_and_leaves_nothing() {
+    let package = tar_gz(&with(agent_entries(1000), &[ManyDirs("d", MAX_ENTRIES)]));
+    let dir = TempDir::new("bomb-entries");
+    let err = install(chunks(&package, 64 * 1024), &sha256(&package), &dir.dest())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, InstallError::TooManyEntries { ref entry, limit: MAX_ENTRIES } if entry == "d"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("the agent package has more than 200000 entries (at 'd'): expected at most 200000"),
+        "{err}"
+    );
+    assert!(dir.names().is_empty(), "{:?}", dir.names());
+}
+
+#[tokio::test]
+async fn a_large_package_within_the_ratio_is_installed() {
+    // Noise does not compress (its repeats are too far apart for gzip): 70 MiB unpacked from about
+    // as much, above the floor but within the ratio.
+    let mut entries = agent_entries(1000);
+    entries.push(File("bin/big.dll", 0o644, noise(1 << 20, 3).repeat(70)));
+    let package = tar_gz(&entries);
+    assert!(package.len() as u64 > UNPACK_FLOOR);
+    for total in [None, Some(package.len() as u64)] {
+        let dir = TempDir::new("large");
+        let options = InstallOptions::default().with_total(total);
+        install_with(chunks(&package, 256 * 1024), &sha256(&package), &dir.dest(), &options)
+            .await
+            .unwrap();
+        assert_eq!(dir.names(), ["agent"]);
+    }
+}
+
+#[tokio::test]
+async fn unpacked_files_and_directories_are_never_group_or_world_writable() {
+    let package = tar_gz(&[
+        Dir("bin", 0o777),
+        Dir("tmp", 0o1777),
+        Dir("shared", 0o2775),
+        File("config.sh", 0o777, b"#!/bin/sh\n".to_vec()),
+        File("bin/Agent.Listener", 0o4777, b"elf".to_vec()),
+        File("bin/setgid", 0o2777, b"x".to_vec()),
+        File("bin/data.json", 0o666, b"{}".to_vec()),
+        File("bin/group.json", 0o664, b"{}".to_vec()),
+        File("implied/dir/file", 0o644, b"x".to_vec()),
+    ]);
+    let dir = TempDir::new("modes");
+    let agent = install(chunks(&package, 4096), &sha256(&package), &dir.dest())
+        .await
+        .unwrap();
+    let root = agent.root();
+    for (path, expected) in [
+        ("", 0o755),
+        ("bin", 0o755),
+        ("tmp", 0o755),
+        ("shared", 0o755),
+        ("implied", 0o755),
+        ("implied/dir", 0o755),
+        ("config.sh", 0o755),
+        ("bin/Agent.Listener", 0o755),
+        ("bin/setgid", 0o755),
+        ("bin/data.json", 0o644),
+        ("bin/group.json", 0o644),
+    ] {
+        // The umask may only take bits away from what is expected.
+        let actual = mode(&root.join(path));
+        assert_eq!(actual & 0o7022, 0, "'{path}' is {actual:o}");
+        if !path.starts_with("implied") {
+            assert_eq!(actual, expected, "'{path}' is {actual:o}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_staging_directory_left_by_a_killed_install_is_removed_first() {
+    let package = tar_gz(&agent_entries(1000));
+    let dir = TempDir::new("leftover");
+    // What an install killed mid-way leaves: its staging directory, half filled, no longer locked.
+    let leftover = dir.path().join(".agent.partial-0123456789abcdef");
+    fs::create_dir_all(leftover.join("bin")).unwrap();
+    fs::write(leftover.join("bin/Agent.Listener.dll"), noise(5000, 2)).unwrap();
+    fs::write(dir.path().join(".agent.partial-notours"), b"kept").unwrap();
+    install(chunks(&package, 4096), &sha256(&package), &dir.dest())
+        .await
+        .unwrap();
+    assert_eq!(dir.names(), [".agent.partial-notours", "agent"]);
+
+    // Also when the install fails.
+    let dir = TempDir::new("leftover-failed");
+    fs::create_dir_all(dir.path().join(".agent.partial-fedcba9876543210/bin")).unwrap();
+    install(chunks(&package, 4096), &"0".repeat(64), &dir.dest())
+        .await
+        .unwrap_err();
+    assert!(dir.names().is_empty(), "{:?}", dir.names());
 }
 
 #[test]

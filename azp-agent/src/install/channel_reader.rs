@@ -1,5 +1,6 @@
 //! The package body as a blocking [`BufRead`]: chunks sent by the download side through a bounded channel.
 
+use super::limits::Received;
 use bytes::{Buf, Bytes};
 use std::cell::Cell;
 use std::io::{self, BufRead, Read};
@@ -27,6 +28,7 @@ pub(super) struct ChannelReader {
     chunk: Bytes,
     end: Option<String>,
     aborted: Aborted,
+    received: Received,
 }
 
 impl ChannelReader {
@@ -37,8 +39,14 @@ impl ChannelReader {
             chunk: Bytes::new(),
             end: None,
             aborted: aborted.clone(),
+            received: Received::default(),
         };
         (reader, aborted)
+    }
+
+    /// The count of bytes received from the channel so far, kept up to date as chunks arrive.
+    pub(super) fn received(&self) -> Received {
+        self.received.clone()
     }
 
     /// Skips what is left of the body (bytes after the archive) and returns its SHA-256 from
@@ -61,7 +69,10 @@ impl BufRead for ChannelReader {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         while self.chunk.is_empty() && self.end.is_none() {
             match self.rx.blocking_recv() {
-                Some(Message::Chunk(chunk)) => self.chunk = chunk,
+                Some(Message::Chunk(chunk)) => {
+                    self.received.set(self.received.get() + chunk.len() as u64);
+                    self.chunk = chunk;
+                }
                 Some(Message::End { sha256 }) => self.end = Some(sha256),
                 None => {
                     self.aborted.set(true);
@@ -105,13 +116,16 @@ mod tests {
             tx.blocking_send(Message::End { sha256: "h".into() }).unwrap();
         });
         let (mut reader, aborted) = ChannelReader::new(rx);
+        let received = reader.received();
         let mut first = [0u8; 4];
         reader.read_exact(&mut first).unwrap();
         assert_eq!(&first, b"hell");
+        assert_eq!(received.get(), 6, "the chunks read from so far");
         let mut rest = String::new();
         reader.read_to_string(&mut rest).unwrap();
         assert_eq!(rest, "o world");
         assert_eq!(reader.read(&mut first).unwrap(), 0);
+        assert_eq!(received.get(), 11);
         assert_eq!(reader.finish().as_deref(), Some("h"));
         assert!(!aborted.get());
         sender.join().unwrap();

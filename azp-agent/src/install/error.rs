@@ -61,6 +61,36 @@ pub enum InstallError {
         /// What is wrong with it, e.g. `escapes the agent directory`.
         reason: String,
     },
+    /// The package has more entries than an agent package can ([`MAX_ENTRIES`](super::MAX_ENTRIES)); it
+    /// was not unpacked further.
+    #[error(
+        "the agent package has more than {limit} entries (at '{entry}'): expected at most {limit}, an agent \
+         package has about 10000; it is corrupt or a decompression bomb"
+    )]
+    TooManyEntries {
+        /// The first entry over the limit, as written in the archive.
+        entry: String,
+        /// The limit.
+        limit: u64,
+    },
+    /// The package unpacks to more bytes than its size allows ([`MAX_UNPACK_RATIO`](super::MAX_UNPACK_RATIO)
+    /// times, at least [`UNPACK_FLOOR`](super::UNPACK_FLOOR)); it was not unpacked further.
+    #[error(
+        "the agent package unpacks to more than {limit} bytes at '{entry}', from {packed} bytes of package: \
+         expected at most {ratio} times the package's size (and at least {floor} bytes), an agent package \
+         unpacks to about 3 times; it is corrupt or a decompression bomb",
+        ratio = super::MAX_UNPACK_RATIO,
+        floor = super::UNPACK_FLOOR
+    )]
+    TooLarge {
+        /// The file being unpacked when the limit was reached, as written in the archive.
+        entry: String,
+        /// What the package was allowed to unpack to.
+        limit: u64,
+        /// The bytes of the package the limit was derived from: those received so far, no more than its
+        /// known size.
+        packed: u64,
+    },
     /// The package's SHA-256 is not its `hashValue`.
     #[error(
         "the agent package's SHA-256 is {actual}, expected {expected} (its hashValue): the download is corrupt or \

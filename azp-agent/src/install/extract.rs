@@ -2,6 +2,7 @@
 //! then check the hash and the agent, then commit.
 
 use super::channel_reader::{ChannelReader, Message};
+use super::limits::Limits;
 use super::staging::Staging;
 use super::unpack::{UnpackError, Unpacker};
 use super::{AgentDir, InstallError, find_agent};
@@ -35,16 +36,19 @@ impl From<InstallError> for Failure {
 }
 
 /// Extracts the body received on `rx` into `staging`, checks that its SHA-256 is `expected` (lowercase
-/// hexadecimal) and that it holds an agent, then moves it to the destination. Blocks: run it with
+/// hexadecimal) and that it holds an agent, then moves it to the destination. `total` is the size of the
+/// body if known; it and the bytes received bound what the archive may unpack to. Blocks: run it with
 /// `spawn_blocking`. The staging directory is removed whenever this returns an error, and when the channel
 /// closes early this returns soon after.
 pub(super) fn extract(
     staging: Staging,
     rx: mpsc::Receiver<Message>,
     expected: &str,
+    total: Option<u64>,
     canceled: &AtomicBool,
 ) -> Result<Extracted, Failure> {
     let (reader, aborted) = ChannelReader::new(rx);
+    let limits = Limits::new(total, reader.received());
     let read_failure = |source: io::Error| {
         if aborted.get() {
             Failure::Aborted
@@ -53,7 +57,7 @@ pub(super) fn extract(
         }
     };
     let mut archive = tar::Archive::new(GzDecoder::new(reader));
-    let mut unpacker = Unpacker::new(staging.path());
+    let mut unpacker = Unpacker::new(staging.path(), limits);
     for entry in archive.entries().map_err(read_failure)? {
         let mut entry = entry.map_err(read_failure)?;
         unpacker.unpack(&mut entry).map_err(|e| match e {

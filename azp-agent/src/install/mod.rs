@@ -36,6 +36,7 @@ mod channel_reader;
 mod error;
 mod extract;
 mod hash;
+mod limits;
 mod links;
 mod paths;
 mod perms;
@@ -48,5 +49,6 @@ mod unpack;
 
 pub use agent_dir::{AgentDir, find_agent};
 pub use error::InstallError;
+pub use limits::{MAX_ENTRIES, MAX_UNPACK_RATIO, UNPACK_FLOOR};
 pub use progress::{InstallOptions, Progress};
 pub use stream::install_stream;

@@ -1,8 +1,8 @@
-//! The staging directory: checked destination, unique name on the destination's file system, removed unless
-//! committed.
+//! The staging directory: checked destination, unique name on the destination's file system, locked while
+//! in use, removed unless committed; the ones that killed installs left behind are removed before a new one.
 
 use super::{InstallError, perms};
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -17,11 +17,19 @@ pub(super) struct Staging {
     /// up one by one on commit (a mount point can neither be renamed over nor removed).
     inside: bool,
     committed: bool,
+    /// Held while the directory exists, so that another install does not take it for a leftover. `None`
+    /// where the file system has no locks.
+    _lock: Option<perms::DirLock>,
 }
 
 impl Staging {
     /// Checks that `dest` is missing or an empty directory, then creates
-    /// `{dest's parent}/.{dest's name}.partial-{random}` (inside `dest` when `dest` is a mount point).
+    /// `{dest's parent}/.{dest's name}.partial-{16 hexadecimal digits}` (inside `dest` when `dest` is a
+    /// mount point), for its owner only, and locks it.
+    ///
+    /// The staging directories of `dest` that an install killed before it finished left behind, beside
+    /// `dest` or inside it, are removed first: those whose lock can be taken (a lock ends with its process).
+    /// Those of a live install are left alone (inside `dest` they make it not empty).
     pub(super) fn create(dest: &Path) -> Result<Self, InstallError> {
         let Some(name) = dest.file_name() else {
             let e = io::Error::new(
@@ -45,6 +53,7 @@ impl Staging {
             }
             Ok(_) => return Err(not_empty(dest)),
         };
+        remove_leftovers_beside(parent, name);
         let base = if inside { dest } else { parent };
         let mut tries = 0;
         loop {
@@ -53,18 +62,45 @@ impl Staging {
             staging_name.push(".partial-");
             staging_name.push(random_suffix());
             let path = base.join(staging_name);
-            match fs::create_dir(&path) {
-                Ok(()) => {
-                    return Ok(Staging {
-                        path,
-                        dest: dest.to_path_buf(),
-                        inside,
-                        committed: false,
-                    });
+            match perms::create_private_dir(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 8 => {
+                    tries += 1;
+                    continue;
                 }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 8 => tries += 1,
                 Err(e) => return Err(InstallError::io("create the staging directory", path, e)),
             }
+            let lock = match perms::try_lock_dir(&path) {
+                Ok(Some(lock)) => Some(lock),
+                // Another install took it for a leftover between its creation and this lock, and removes
+                // it: take another name.
+                Ok(None) if tries < 8 => {
+                    tries += 1;
+                    continue;
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound && tries < 8 => {
+                    tries += 1;
+                    continue;
+                }
+                Ok(None) => {
+                    let e = io::Error::new(io::ErrorKind::WouldBlock, "another process holds its lock");
+                    return Err(InstallError::io("lock the staging directory", path, e));
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    return Err(InstallError::io("lock the staging directory", path, e));
+                }
+                Err(e) => {
+                    tracing::debug!(staging = %path.display(), error = %e, "the staging directory cannot be locked");
+                    None
+                }
+            };
+            return Ok(Staging {
+                path,
+                dest: dest.to_path_buf(),
+                inside,
+                committed: false,
+                _lock: lock,
+            });
         }
     }
 
@@ -85,6 +121,7 @@ impl Staging {
             self.move_entries_up()?;
             fs::remove_dir(&self.path).map_err(|e| InstallError::io("remove the staging directory", &self.path, e))?;
         } else {
+            perms::set_agent_dir_mode(&self.path).map_err(|e| InstallError::io("set the mode of", &self.path, e))?;
             rename_over_empty(&self.path, &self.dest)?;
         }
         self.committed = true;
@@ -135,29 +172,76 @@ fn rename_over_empty(from: &Path, to: &Path) -> Result<(), InstallError> {
 }
 
 /// Checks that `dest` is empty but for staging directories left by an install killed mid-way (inside a
-/// mount point), and removes those.
-fn remove_stale_partials(dest: &Path, name: &std::ffi::OsStr) -> Result<(), InstallError> {
-    let mut prefix = OsString::from(".");
-    prefix.push(name);
-    prefix.push(".partial-");
+/// mount point), and removes those. The staging directory of a live install makes it not empty.
+fn remove_stale_partials(dest: &Path, name: &OsStr) -> Result<(), InstallError> {
     let read = |e| InstallError::io("read the destination", dest, e);
     let mut stale = Vec::new();
     for entry in fs::read_dir(dest).map_err(read)? {
         let entry = entry.map_err(read)?;
-        if !entry
-            .file_name()
-            .as_encoded_bytes()
-            .starts_with(prefix.as_encoded_bytes())
-        {
+        if !is_staging_name(&entry.file_name(), name) {
             return Err(not_empty(dest));
         }
         stale.push(entry.path());
     }
     for path in stale {
-        tracing::debug!(path = %path.display(), "removing the staging directory of an earlier, interrupted install");
-        remove_any(&path);
+        if !remove_leftover(&path) {
+            return Err(not_empty(dest));
+        }
     }
     Ok(())
+}
+
+/// Removes the staging directories of `name` that installs killed before they finished left in `parent`,
+/// beside the destination. Best effort: a parent that cannot be read is not an error here.
+fn remove_leftovers_beside(parent: &Path, name: &OsStr) {
+    let entries = match fs::read_dir(parent) {
+        Ok(entries) => entries,
+        Err(e) => {
+            tracing::debug!(dir = %parent.display(), error = %e, "cannot look for leftover staging directories");
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        if is_staging_name(&entry.file_name(), name) && !remove_leftover(&entry.path()) {
+            tracing::debug!(path = %entry.path().display(), "a live install is using this staging directory");
+        }
+    }
+}
+
+/// Whether `file_name` is the name of a staging directory of `name`: `.{name}.partial-` and 16 lowercase
+/// hexadecimal digits.
+fn is_staging_name(file_name: &OsStr, name: &OsStr) -> bool {
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".partial-");
+    file_name
+        .as_encoded_bytes()
+        .strip_prefix(prefix.as_encoded_bytes())
+        .is_some_and(|suffix| {
+            suffix.len() == 16 && suffix.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+        })
+}
+
+/// Removes `path`, a staging directory, unless a live install holds its lock; false if one does. Where
+/// locks are not supported, every staging directory counts as left behind.
+fn remove_leftover(path: &Path) -> bool {
+    let _lock = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => match perms::try_lock_dir(path) {
+            Ok(Some(lock)) => Some(lock),
+            Ok(None) => return false,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return true,
+            Err(e) => {
+                tracing::debug!(path = %path.display(), error = %e, "cannot lock a staging directory");
+                None
+            }
+        },
+        Ok(_) => None,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return true,
+        Err(_) => None,
+    };
+    tracing::info!(path = %path.display(), "removing the staging directory of an earlier, interrupted install");
+    remove_any(path);
+    true
 }
 
 fn remove_any(path: &Path) {
@@ -291,6 +375,75 @@ mod tests {
         fs::write(staging.path().join("config.sh"), b"x").unwrap();
         staging.commit().unwrap();
         assert_eq!(names(&dest), ["bin", "config.sh"]);
+    }
+
+    #[test]
+    fn leftovers_beside_the_destination_are_removed_but_not_those_in_use() {
+        let base = TestDir::new("staging-leftovers");
+        let dest = base.path().join("agent");
+        // Left by installs killed before they finished: no process holds their lock any more.
+        fs::create_dir_all(base.path().join(".agent.partial-0123456789abcdef/bin")).unwrap();
+        fs::write(base.path().join(".agent.partial-0123456789abcdef/bin/x"), b"x").unwrap();
+        fs::write(base.path().join(".agent.partial-fedcba9876543210"), b"").unwrap();
+        // Not ours: other names, or another destination's.
+        for other in [
+            ".agent.partial-keep",
+            ".agent.partial-0123456789ABCDEF",
+            ".other.partial-0123456789abcdef",
+        ] {
+            fs::create_dir(base.path().join(other)).unwrap();
+        }
+        // A live install's, locked.
+        let live = base.path().join(".agent.partial-00000000000000aa");
+        fs::create_dir(&live).unwrap();
+        let lock = perms::try_lock_dir(&live).unwrap().expect("the lock is free");
+        let staging = Staging::create(&dest).unwrap();
+        let ours = staging.path().file_name().unwrap().to_string_lossy().into_owned();
+        let mut expected = vec![
+            ".agent.partial-00000000000000aa".to_owned(),
+            ".agent.partial-0123456789ABCDEF".to_owned(),
+            ".agent.partial-keep".to_owned(),
+            ".other.partial-0123456789abcdef".to_owned(),
+            ours,
+        ];
+        expected.sort();
+        assert_eq!(names(base.path()), expected);
+        drop(lock);
+        drop(staging);
+        assert!(live.exists());
+    }
+
+    #[test]
+    fn a_live_staging_directory_is_not_taken_for_a_leftover() {
+        let base = TestDir::new("staging-live");
+        let dest = base.path().join("agent");
+        let first = Staging::create(&dest).unwrap();
+        let second = Staging::create(&dest).unwrap();
+        assert!(first.path().is_dir() && second.path().is_dir());
+        let first_path = first.path().to_path_buf();
+        drop(first);
+        assert!(!first_path.exists());
+        // A third install after the second was killed (its lock released, its directory left).
+        let mut second = second;
+        let second_path = second.path().to_path_buf();
+        drop(second._lock.take());
+        std::mem::forget(second);
+        let third = Staging::create(&dest).unwrap();
+        assert!(!second_path.exists(), "the leftover is removed");
+        assert_eq!(names(base.path()).len(), 1);
+        drop(third);
+    }
+
+    #[test]
+    fn the_staging_directory_is_private_until_committed() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        let base = TestDir::new("staging-mode");
+        let dest = base.path().join("agent");
+        let staging = Staging::create(&dest).unwrap();
+        assert_eq!(mode(staging.path()), 0o700);
+        staging.commit().unwrap();
+        assert_eq!(mode(&dest), 0o755);
     }
 
     #[test]

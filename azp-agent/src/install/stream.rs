@@ -28,11 +28,18 @@ const CHANNEL_CHUNKS: usize = 8;
 ///
 /// The body is hashed and reported to [`InstallOptions::progress`] here while a blocking task gunzips and
 /// untars it, entry by entry, into a hidden staging directory beside `dest`
-/// (`.{name}.partial-{random}`). Every entry is checked before it is written: paths must stay inside,
+/// (`.{name}.partial-{16 hexadecimal digits}`), accessible to its owner only and locked (`flock`) while the
+/// install runs. Staging directories of `dest` that an install killed mid-way left beside it are removed
+/// first: those whose lock is free (a lock ends with its process); a live install's is left alone. Every entry is checked before it is written: paths must stay inside,
 /// symbolic links must point inside, only regular files, directories and links are allowed
-/// ([`InstallError::UnsafeEntry`]). File modes are kept but for setuid, setgid and sticky; directories
-/// always stay readable, writable and searchable by their owner (the agent updates itself in place);
-/// modification times of files are kept; ownership is not.
+/// ([`InstallError::UnsafeEntry`]). At most [`MAX_ENTRIES`](super::MAX_ENTRIES) entries are read
+/// ([`InstallError::TooManyEntries`]), and the files may add up to at most
+/// [`MAX_UNPACK_RATIO`](super::MAX_UNPACK_RATIO) times the bytes of the body received so far (no more than
+/// [`InstallOptions::total`] when it is known), and at least [`UNPACK_FLOOR`](super::UNPACK_FLOOR)
+/// ([`InstallError::TooLarge`]): a decompression bomb fails early and leaves nothing. File modes are kept
+/// but for setuid, setgid, sticky and write permission for group and others: nothing unpacked is writable
+/// by anyone but its owner. Directories always stay readable, writable and searchable by their owner (the
+/// agent updates itself in place); modification times of files are kept; ownership is not.
 /// The archive must be complete ([`InstallError::Archive`]), then the SHA-256 of every byte of the body
 /// must match ([`InstallError::HashMismatch`]), then the staging directory must hold an agent
 /// ([`InstallError::NotAnAgent`]); only then is it renamed to `dest`.
@@ -65,7 +72,8 @@ where
     let (tx, rx) = mpsc::channel(CHANNEL_CHUNKS);
     let canceled = Arc::new(AtomicBool::new(false));
     let _cancel_on_drop = CancelOnDrop(canceled.clone());
-    let extraction = tokio::task::spawn_blocking(move || extract(staging, rx, &expected, &canceled));
+    let total = options.total;
+    let extraction = tokio::task::spawn_blocking(move || extract(staging, rx, &expected, total, &canceled));
 
     let mut hasher = Sha256::new();
     let mut bytes = 0u64;

@@ -1,5 +1,6 @@
 //! Checks one entry of the archive, then writes it into the staging directory.
 
+use super::limits::Limits;
 use super::links::LinkTracker;
 use super::{InstallError, paths, perms};
 use std::fs;
@@ -37,6 +38,9 @@ enum Kind {
 pub(super) struct Unpacker {
     root: PathBuf,
     links: LinkTracker,
+    limits: Limits,
+    /// Headers met so far, unpacked or skipped: what the entry limit counts.
+    headers: u64,
     /// Directories and their archive modes, applied at the end so that a read-only directory can still be
     /// filled.
     dirs: Vec<(PathBuf, u32)>,
@@ -46,10 +50,12 @@ pub(super) struct Unpacker {
 }
 
 impl Unpacker {
-    pub(super) fn new(root: &Path) -> Self {
+    pub(super) fn new(root: &Path, limits: Limits) -> Self {
         Unpacker {
             root: root.to_path_buf(),
             links: LinkTracker::default(),
+            limits,
+            headers: 0,
             dirs: Vec::new(),
             buf: vec![0; COPY_BUFFER].into_boxed_slice(),
             entries: 0,
@@ -70,6 +76,8 @@ impl Unpacker {
     /// Checks `entry`, then writes it.
     pub(super) fn unpack<R: Read>(&mut self, entry: &mut tar::Entry<'_, R>) -> Result<(), UnpackError> {
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        self.headers += 1;
+        self.limits.check_entry(self.headers, &name)?;
         let kind = match entry.header().entry_type() {
             EntryType::Regular | EntryType::Continuous => Kind::File,
             EntryType::Directory => Kind::Dir,
@@ -130,10 +138,10 @@ impl Unpacker {
             Ok(meta) if meta.is_dir() => {}
             Ok(_) => {
                 self.remove(rel, &full)?;
-                fs::create_dir(&full).map_err(|e| InstallError::io("create the directory", &full, e))?;
+                perms::create_dir_all(&full).map_err(|e| InstallError::io("create the directory", &full, e))?;
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                fs::create_dir_all(&full).map_err(|e| InstallError::io("create the directory", &full, e))?;
+                perms::create_dir_all(&full).map_err(|e| InstallError::io("create the directory", &full, e))?;
             }
             Err(e) => return Err(InstallError::io("inspect", full, e)),
         }
@@ -148,9 +156,10 @@ impl Unpacker {
         name: &str,
         mode: u32,
     ) -> Result<(), UnpackError> {
+        let size = entry.size();
+        self.limits.check_declared(self.bytes, size, name)?;
         let full = self.prepare(rel, name)?;
         let mut file = perms::create_new_file(&full).map_err(|e| InstallError::io("create", &full, e))?;
-        let size = entry.size();
         let mut left = size;
         while left > 0 {
             let want = self.buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
@@ -159,6 +168,9 @@ impl Unpacker {
                 let message = format!("'{name}' ends after {} of its {size} bytes", size - left);
                 return Err(UnpackError::Read(io::Error::new(io::ErrorKind::UnexpectedEof, message)));
             }
+            // What the files will add up to with these bytes, checked before they are written.
+            let unpacked = self.bytes + (size - left) + n as u64;
+            self.limits.check_unpacked(unpacked, name)?;
             file.write_all(&self.buf[..n])
                 .map_err(|e| InstallError::io("write", &full, e))?;
             left -= n as u64;
@@ -226,7 +238,7 @@ impl Unpacker {
     fn prepare(&mut self, rel: &Path, name: &str) -> Result<PathBuf, InstallError> {
         let full = self.root.join(rel);
         if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent).map_err(|e| InstallError::io("create the directory", parent, e))?;
+            perms::create_dir_all(parent).map_err(|e| InstallError::io("create the directory", parent, e))?;
         }
         match fs::symlink_metadata(&full) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
