@@ -16,7 +16,8 @@ pub const DEFAULT_OUTPUT_VARIABLE: &str = "agentName";
 pub const DEFAULT_CPU: f64 = 1.0;
 /// Default of `ACI_MEMORY_GB`.
 pub const DEFAULT_MEMORY_GB: f64 = 1.0;
-/// Variables spawn-agent sets in the container itself, which `ACI_ENVIRONMENT` may not set.
+/// Variables spawn-agent sets in the container itself, which neither `ACI_ENVIRONMENT` nor
+/// `ACI_SECURE_ENVIRONMENT` may set.
 pub const RESERVED: &[&str] = &[
     "AZP_URL",
     "AZP_POOL",
@@ -74,8 +75,11 @@ pub struct Config {
     /// `ACI_IDENTITY`: a user-assigned identity's resource id; the agent deletes its own group
     /// with it.
     pub identity: Option<String>,
-    /// `ACI_ENVIRONMENT`: more plain variables for the container.
+    /// `ACI_ENVIRONMENT`: more plain variables for the container, visible in the container group.
     pub extra_env: Vec<(String, String)>,
+    /// `ACI_SECURE_ENVIRONMENT`: more variables for the container, given as secure values (never
+    /// shown by Azure, never printed or logged here).
+    pub secure_env: Vec<(String, Secret)>,
     /// `SPAWN_TIMEOUT`.
     pub timeout: Duration,
     /// `SPAWN_OUTPUT_VARIABLE`.
@@ -151,7 +155,21 @@ impl Config {
             )?;
         }
         let registry = registry(env, identity.is_some())?;
-        let extra_env = extra_env(env)?;
+        let extra_env = env_lines(env, PLAIN_ENVIRONMENT)?;
+        let secure_env = env_lines(env, SECURE_ENVIRONMENT)?;
+        if let Some((name, _)) = secure_env
+            .iter()
+            .find(|(name, _)| extra_env.iter().any(|(plain, _)| plain == name))
+        {
+            return Err(ConfigError::new(
+                SECURE_ENVIRONMENT,
+                format!("sets {name}, which {PLAIN_ENVIRONMENT} sets too; set each variable in one of them"),
+            ));
+        }
+        let secure_env = secure_env
+            .into_iter()
+            .map(|(name, value)| (name, Secret::new(value)))
+            .collect();
         let timeout = env_config::duration_var(env, "SPAWN_TIMEOUT", DEFAULT_TIMEOUT, Duration::from_secs(3600))?;
         let output_variable = env
             .var("SPAWN_OUTPUT_VARIABLE")
@@ -184,6 +202,7 @@ impl Config {
             registry,
             identity,
             extra_env,
+            secure_env,
             timeout,
             output_variable,
             log_filter,
@@ -224,6 +243,7 @@ impl Config {
             ("network", format!("private IP in {}", self.subnet_id)),
             ("registry", registry),
             ("self-delete", self_delete),
+            ("environment", self.environment()),
             ("timeout", format!("{} s to come online", self.timeout.as_secs())),
             (
                 "output",
@@ -234,6 +254,18 @@ impl Config {
             ),
             ("azure login", self.arm.credential_source.kind().to_string()),
         ]
+    }
+
+    /// The extra variables for `--check`: plain ones with their values, secure ones masked.
+    fn environment(&self) -> String {
+        let plain = self.extra_env.iter().map(|(name, value)| format!("{name}={value}"));
+        let secure = self.secure_env.iter().map(|(name, _)| format!("{name}=*** (secure)"));
+        let all: Vec<String> = plain.chain(secure).collect();
+        if all.is_empty() {
+            "none besides spawn-agent's own".to_owned()
+        } else {
+            all.join(", ")
+        }
     }
 }
 
@@ -368,33 +400,56 @@ fn registry(env: &dyn EnvSource, has_identity: bool) -> Result<Option<Registry>>
     }
 }
 
-/// `ACI_ENVIRONMENT`: `NAME=value` lines.
-fn extra_env(env: &dyn EnvSource) -> Result<Vec<(String, String)>> {
-    let Some(text) = env.var("ACI_ENVIRONMENT") else {
+/// The variable with more plain variables for the container.
+const PLAIN_ENVIRONMENT: &str = "ACI_ENVIRONMENT";
+/// The variable with more secret variables for the container.
+const SECURE_ENVIRONMENT: &str = "ACI_SECURE_ENVIRONMENT";
+
+/// `ACI_ENVIRONMENT` or `ACI_SECURE_ENVIRONMENT`: `NAME=value` lines. No error of the secure one
+/// shows a value, or a line that might be one.
+fn env_lines(env: &dyn EnvSource, variable: &str) -> Result<Vec<(String, String)>> {
+    let Some(text) = env.var(variable) else {
         return Ok(Vec::new());
     };
+    let secure = variable == SECURE_ENVIRONMENT;
     let mut vars: Vec<(String, String)> = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for (number, line) in text.lines().map(str::trim).enumerate() {
+        if line.is_empty() {
+            continue;
+        }
         let Some((name, value)) = line.split_once('=') else {
+            let shown = if secure {
+                format!("line {}", number + 1)
+            } else {
+                format!("line '{line}'")
+            };
             return Err(ConfigError::new(
-                "ACI_ENVIRONMENT",
-                format!("line '{line}' has no '='; expected NAME=value lines"),
+                variable,
+                format!("{shown} has no '='; expected NAME=value lines"),
             ));
         };
         let valid = !name.is_empty()
             && !name.starts_with(|c: char| c.is_ascii_digit())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
+            let shown = if secure {
+                format!("the name on line {}", number + 1)
+            } else {
+                format!("'{name}'")
+            };
             return Err(ConfigError::new(
-                "ACI_ENVIRONMENT",
-                format!("'{name}' is not a variable name; expected letters, digits and '_'"),
+                variable,
+                format!("{shown} is not a variable name; expected letters, digits and '_'"),
             ));
         }
-        if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(name)) || vars.iter().any(|(n, _)| n == name) {
+        if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(name)) {
             return Err(ConfigError::new(
-                "ACI_ENVIRONMENT",
-                format!("sets {name} twice or a variable spawn-agent sets itself; remove it"),
+                variable,
+                format!("sets {name}, which spawn-agent sets itself; remove it"),
             ));
+        }
+        if vars.iter().any(|(n, _)| n == name) {
+            return Err(ConfigError::new(variable, format!("sets {name} twice; set it once")));
         }
         vars.push((name.to_owned(), value.to_owned()));
     }

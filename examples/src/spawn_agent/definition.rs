@@ -11,9 +11,9 @@ pub const CONTAINER_NAME: &str = "agent";
 /// Tag holding the agent pool, so that a group can be matched with its agent.
 pub const POOL_TAG: &str = "azure-ephemeral-pool";
 
-/// The definition: one container running the image with the agent's variables (the token as a
-/// secure value), a private IP in the subnet, restart policy `Never`, and the identity the
-/// agent deletes its own group with.
+/// The definition: one container running the image with the agent's variables (the token and
+/// `ACI_SECURE_ENVIRONMENT` as secure values, `ACI_ENVIRONMENT` as plain ones), a private IP in
+/// the subnet, restart policy `Never`, and the identity the agent deletes its own group with.
 pub fn container_group(config: &Config) -> ContainerGroup {
     let mut group = ContainerGroup::new(&config.location);
     group.properties.os_type = Some(config.os_type.clone());
@@ -46,6 +46,12 @@ pub fn container_group(config: &Config) -> ContainerGroup {
             .extra_env
             .iter()
             .map(|(name, value)| EnvironmentVariable::plain(name, value)),
+    );
+    env.extend(
+        config
+            .secure_env
+            .iter()
+            .map(|(name, value)| EnvironmentVariable::secure(name, value.clone())),
     );
 
     group.properties.image_registry_credentials = config.registry.as_ref().map(|registry| {
@@ -88,6 +94,10 @@ mod tests {
     const TOKEN: &str = "pat-0123456789abcdef";
 
     fn config(extra: &[(&str, &str)]) -> Config {
+        try_config(extra).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn try_config(extra: &[(&str, &str)]) -> Result<Config, arm_core::ConfigError> {
         let sub = "00000000-0000-0000-0000-000000000001";
         let mut env: BTreeMap<String, String> = [
             ("AZP_URL", "https://dev.azure.com/contoso"),
@@ -112,7 +122,7 @@ mod tests {
             format!("/subscriptions/{sub}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aci"),
         );
         env.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-        Config::from_env(&env).unwrap()
+        Config::from_env(&env)
     }
 
     fn env_of(group: &serde_json::Value) -> BTreeMap<String, serde_json::Value> {
@@ -178,6 +188,92 @@ mod tests {
         assert_eq!(
             group["properties"]["containers"][0]["properties"]["resources"]["requests"]["cpu"].as_f64(),
             Some(2.0)
+        );
+    }
+
+    const SECRET: &str = "s3cr3t-value-42";
+
+    #[test]
+    fn secure_environment_goes_as_secure_values_and_is_never_shown() {
+        let config = config(&[
+            ("ACI_ENVIRONMENT", "AZP_JOB_TIMEOUT=2h"),
+            (
+                "ACI_SECURE_ENVIRONMENT",
+                &format!("NPM_TOKEN={SECRET}\n\n  FEED_KEY=a=b  \n"),
+            ),
+        ]);
+        let group = serde_json::to_value(container_group(&config)).unwrap();
+        let env = env_of(&group);
+        assert_eq!(env["NPM_TOKEN"]["secureValue"], SECRET);
+        assert!(env["NPM_TOKEN"].get("value").is_none());
+        assert_eq!(env["FEED_KEY"]["secureValue"], "a=b");
+        assert_eq!(env["AZP_JOB_TIMEOUT"]["value"], "2h");
+        assert!(env["AZP_JOB_TIMEOUT"].get("secureValue").is_none());
+        assert!(!format!("{:?}", container_group(&config)).contains(SECRET));
+        assert!(!format!("{:?}", config.secure_env).contains(SECRET));
+        let described = config.describe();
+        let shown: String = described.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+        assert!(!shown.contains(SECRET), "{shown}");
+        let environment = &described.iter().find(|(k, _)| *k == "environment").unwrap().1;
+        assert_eq!(
+            environment,
+            "AZP_JOB_TIMEOUT=2h, NPM_TOKEN=*** (secure), FEED_KEY=*** (secure)"
+        );
+    }
+
+    #[test]
+    fn neither_environment_overrides_spawn_agents_own_or_the_other() {
+        let error = |extra: &[(&str, &str)]| match try_config(extra) {
+            Ok(_) => panic!("{extra:?} is accepted"),
+            Err(e) => e.to_string(),
+        };
+        for variable in ["ACI_ENVIRONMENT", "ACI_SECURE_ENVIRONMENT"] {
+            for reserved in ["AZP_TOKEN", "azp_url", "AZ_MANAGED_IDENTITY", "AZP_AGENT_NAME"] {
+                let message = error(&[(variable, &format!("{reserved}=mine"))]);
+                assert_eq!(
+                    message,
+                    format!("{variable}: sets {reserved}, which spawn-agent sets itself; remove it")
+                );
+            }
+            let message = error(&[(variable, "A=1\nA=2")]);
+            assert_eq!(message, format!("{variable}: sets A twice; set it once"));
+        }
+        let message = error(&[
+            ("ACI_ENVIRONMENT", "SHARED=plain\nOTHER=1"),
+            ("ACI_SECURE_ENVIRONMENT", &format!("SHARED={SECRET}")),
+        ]);
+        assert_eq!(
+            message,
+            "ACI_SECURE_ENVIRONMENT: sets SHARED, which ACI_ENVIRONMENT sets too; set each variable in one of them"
+        );
+    }
+
+    #[test]
+    fn a_bad_secure_line_is_named_by_its_number_not_its_text() {
+        let message = match try_config(&[("ACI_SECURE_ENVIRONMENT", &format!("OK=1\n{SECRET}"))]) {
+            Ok(_) => panic!("accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(
+            message,
+            "ACI_SECURE_ENVIRONMENT: line 2 has no '='; expected NAME=value lines"
+        );
+        let message = match try_config(&[("ACI_SECURE_ENVIRONMENT", &format!("{SECRET}-x y=1"))]) {
+            Ok(_) => panic!("accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(
+            message,
+            "ACI_SECURE_ENVIRONMENT: the name on line 1 is not a variable name; expected letters, digits and '_'"
+        );
+        // The plain one shows what it got.
+        let message = match try_config(&[("ACI_ENVIRONMENT", "JUST TEXT")]) {
+            Ok(_) => panic!("accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(
+            message,
+            "ACI_ENVIRONMENT: line 'JUST TEXT' has no '='; expected NAME=value lines"
         );
     }
 }

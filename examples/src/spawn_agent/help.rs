@@ -74,7 +74,16 @@ const VARIABLES: &[(&str, &str, &str)] = &[
         "",
         "user-assigned identity resource id: the group gets it and the agent deletes its own group with it",
     ),
-    ("ACI_ENVIRONMENT", "", "more variables for the agent, NAME=value lines"),
+    (
+        "ACI_ENVIRONMENT",
+        "",
+        "more plain variables for the agent, NAME=value lines (visible in the group); not the ones spawn-agent sets",
+    ),
+    (
+        "ACI_SECURE_ENVIRONMENT",
+        "",
+        "more secret variables for the agent, NAME=value lines: given as secure values, never printed (--check masks them)",
+    ),
     (
         "SPAWN_TIMEOUT",
         "240s",
