@@ -248,13 +248,13 @@ fn not_ours(agent: &TaskAgent, since: OffsetDateTime) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::TaskAgentReference;
 
     fn agent(status: TaskAgentStatus, created_on: Option<&str>) -> TaskAgent {
-        let mut agent = TaskAgent::default();
-        agent.reference = TaskAgentReference::default();
+        let mut agent = TaskAgent {
+            created_on: created_on.map(str::to_owned),
+            ..TaskAgent::default()
+        };
         agent.reference.status = Some(status);
-        agent.created_on = created_on.map(str::to_owned);
         agent
     }
 

@@ -30,8 +30,9 @@ pub use definition::{CONTAINER_NAME, POOL_TAG};
 const NOT_ONLINE: u8 = 1;
 /// Exit code when the cleanup after a failure did not finish: something may be left.
 const CLEANUP_INCOMPLETE: u8 = 4;
-/// How long the cleanup may take.
-const CLEANUP_TIME: Duration = Duration::from_secs(300);
+/// How long the cleanup may take: two accepted deletions, with the retries of throttling and
+/// server errors. A canceled pipeline step is killed some time after its cancel.
+const CLEANUP_TIME: Duration = Duration::from_secs(60);
 
 /// Runs spawn-agent with its command-line arguments (without the program name) and returns its
 /// exit code: 0 online, 1 not online (cleaned up), 2 configuration error, 4 cleanup incomplete,
@@ -209,16 +210,14 @@ async fn spawn(config: &Config, clients: &Clients, stage: &Cell<Stage>) -> Resul
 }
 
 /// Deletes the group (first, so that its agent cannot register afterwards), then the agent;
-/// what may be left.
+/// what may be left. The group counts as gone once Azure has accepted its deletion: stopping
+/// its container ends the agent's process, and waiting for the deletion to finish would only
+/// delay the agent's deletion.
 async fn clean_up(config: &Config, clients: &Clients, pool_id: i32) -> Vec<String> {
     let (rg, name) = (&config.resource_group, &config.agent_name);
     let mut left = Vec::new();
-    let deleted = async {
-        clients.containers.begin_delete(rg, name, None).await?.await?;
-        Ok::<_, aci_lifecycle::Error>(())
-    };
-    match deleted.await {
-        Ok(()) => tracing::info!(group = %name, "container group deleted"),
+    match clients.containers.begin_delete(rg, name, None).await {
+        Ok(_accepted) => tracing::info!(group = %name, "container group deletion accepted"),
         Err(error) => left.push(format!("container group {rg}/{name} ({error})")),
     }
     match clients.devops.find_agent(pool_id, name).await {

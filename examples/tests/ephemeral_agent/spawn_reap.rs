@@ -7,7 +7,7 @@ use aci_lifecycle::models::{Container, ContainerGroup, OsType};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const SPAWN_BIN: &str = env!("CARGO_BIN_EXE_spawn-agent");
 const REAP_BIN: &str = env!("CARGO_BIN_EXE_reap");
@@ -191,8 +191,8 @@ pub(super) async fn spawn_agent_reports_a_container_that_ends() {
         .await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("cannot reach the registry proxy"), "{out}");
-    assert!(out.contains("container group deleted"), "{out}");
-    assert!(!world.group_exists(&name_of(2)).await);
+    assert!(out.contains("container group deletion accepted"), "{out}");
+    world.wait_for_group_gone(&name_of(2)).await;
     world.assert_clean().await;
 }
 
@@ -212,7 +212,7 @@ pub(super) async fn spawn_agent_timeout_deletes_group_and_agent() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("did not come online within 6 s"), "{out}");
     assert!(out.contains("agent deleted"), "{out}");
-    assert!(!world.group_exists(&name).await);
+    world.wait_for_group_gone(&name).await;
     world.assert_clean().await;
 }
 
@@ -225,10 +225,16 @@ pub(super) async fn spawn_agent_sigterm_cleans_up() {
         world.agents().await.contains_key(&name)
     })
     .await;
+    let signalled = Instant::now();
     spawned.terminate();
     let (code, out) = spawned.exit_code().await;
     assert_eq!(code, 143, "{out}");
-    assert!(!world.group_exists(&name).await);
+    // The group counts as gone once its deletion is accepted, and the agent's deletion does
+    // not wait for the group's: the whole cleanup fits in 10 s.
+    let cleanup = signalled.elapsed();
+    assert!(cleanup < Duration::from_secs(10), "the cleanup took {cleanup:?}: {out}");
+    assert!(out.contains("container group deletion accepted"), "{out}");
+    world.wait_for_group_gone(&name).await;
     world.assert_clean().await;
 }
 
@@ -486,13 +492,34 @@ async fn wait_until_async<F: std::future::Future<Output = bool>>(what: &str, mut
     }
 }
 
-/// The README's `cargo run -p examples --bin demo`: every step passes and the pool and the
-/// resource group end empty.
+/// The README's `cargo run -p examples --bin demo`: every step passes, the pool and the
+/// resource group end empty, and it ends in its usual time (about 13 s): no process of a killed
+/// container outlives it to hold the demo up. Its output goes to files, so that nothing a
+/// leftover process holds open can hang this test either.
 pub(super) async fn the_demo_tells_the_whole_story() {
+    const LIMIT: Duration = Duration::from_secs(90);
     let demo = env!("CARGO_BIN_EXE_demo");
-    let output = tokio::process::Command::new(demo).output().await.unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{text}");
+    let dir = World::scratch_dir("demo");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (out, err) = (dir.join("stdout"), dir.join("stderr"));
+    let mut child = tokio::process::Command::new(demo)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = tokio::time::timeout(LIMIT, child.wait()).await;
+    let took = started.elapsed();
+    if status.is_err() {
+        let _ = child.kill().await;
+    }
+    let text = std::fs::read_to_string(&out).unwrap_or_default() + &std::fs::read_to_string(&err).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    let status = status.unwrap_or_else(|_| panic!("the demo did not end within {LIMIT:?}:\n{text}"));
+    assert!(status.unwrap().success(), "{text}");
+    println!("the demo took {:.1} s", took.as_secs_f64());
     for expected in [
         "##vso[task.setvariable variable=agentName;isOutput=true]ephemeral-101-",
         "succeeded on ephemeral-101-",
