@@ -16,8 +16,12 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[path = "ephemeral_agent/hostile_job.rs"]
+mod hostile_job;
 #[path = "ephemeral_agent/spawn_reap.rs"]
 mod spawn_reap;
+#[path = "ephemeral_agent/stop_budget.rs"]
+mod stop_budget;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ephemeral-agent");
 
@@ -51,6 +55,9 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
         ("pat_job_cannot_read_the_token", || {
             Box::pin(pat_job_cannot_read_the_token())
         }),
+        ("a_hostile_job_steals_no_secret", || {
+            Box::pin(hostile_job::a_hostile_job_steals_no_secret())
+        }),
         ("download_then_failed_job_exits_1", || {
             Box::pin(download_then_failed_job_exits_1())
         }),
@@ -64,6 +71,9 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
             Box::pin(managed_identity_registration_and_self_delete())
         }),
         ("sigterm_in_every_phase", || Box::pin(sigterm_in_every_phase())),
+        ("the_stop_fits_in_its_budget", || {
+            Box::pin(stop_budget::the_stop_fits_in_its_budget())
+        }),
         ("pid1_reaps_orphans_and_stops_on_sigterm", || {
             Box::pin(pid1_reaps_orphans_and_stops_on_sigterm())
         }),
@@ -184,7 +194,10 @@ impl World {
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self.http.request(method, self.admin(path));
+        let mut request = self
+            .http
+            .request(method, self.admin(path))
+            .bearer_auth(self.emulator.admin_token());
         if let Some(body) = body {
             request = request
                 .header("content-type", "application/json")
@@ -252,7 +265,8 @@ impl World {
     }
 
     async fn journal_len(&self) -> usize {
-        arm_core::test_support::emulator_journal(&self.emulator.info().endpoints.admin)
+        let info = self.emulator.info();
+        arm_core::test_support::emulator_journal(&info.endpoints.admin, &info.admin_token)
             .await
             .len()
     }
