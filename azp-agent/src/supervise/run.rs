@@ -60,6 +60,12 @@ impl Registration {
 /// A run-once agent: install it if needed, register it, let it take one job, and always leave
 /// the pool clean.
 ///
+/// The job is hostile code running as this process's user. In an entrypoint, call
+/// [`hide_secret_variables`](crate::hide_secret_variables) first thing in `main` (before the
+/// runtime starts threads), so that the secrets are not in this process's
+/// `/proc/<pid>/environ`, and set [`SuperviseOptions::reap_orphans`] so that whatever the job
+/// detaches is ended before the cleanup.
+///
 /// ```no_run
 /// use azp_agent::configure::ConfigureOptions;
 /// use azp_agent::supervise::{RunOnce, StopSignals};
