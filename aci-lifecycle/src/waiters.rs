@@ -179,7 +179,7 @@ impl ContainerGroupsClient {
                 });
             }
             clock.sleep(delay.min(left)).await;
-            delay = (delay * 2).min(options.max_delay.max(options.min_delay));
+            delay = delay.saturating_mul(2).min(options.max_delay.max(options.min_delay));
         }
     }
 

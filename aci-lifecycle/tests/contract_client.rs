@@ -197,7 +197,7 @@ async fn every_other_operation_uses_its_method_path_and_api_version() {
 }
 
 #[tokio::test]
-async fn delete_succeeds_on_200_202_204_and_404() {
+async fn delete_succeeds_on_200_202_204_and_404_whatever_the_deleted_group_says() {
     let accepted = ResponseTemplate::new(202).insert_header(
         "azure-asyncoperation",
         "https://management.azure.com/subscriptions/s/providers/Microsoft.ContainerInstance/locations/westeurope/operations/del",
@@ -206,6 +206,8 @@ async fn delete_succeeds_on_200_202_204_and_404() {
         ResponseTemplate::new(404).set_body_json(json!({"error": {"code": "ResourceNotFound", "message": "gone"}}));
     for (status, response) in [
         (200, ResponseTemplate::new(200).set_body_json(group_json("Succeeded"))),
+        // A group that failed to provision still says so in the body of its deletion.
+        (200, ResponseTemplate::new(200).set_body_json(group_json("Failed"))),
         (202, accepted),
         (204, ResponseTemplate::new(204)),
         (404, not_found),

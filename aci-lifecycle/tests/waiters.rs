@@ -194,3 +194,25 @@ async fn a_missing_group_ends_the_wait_with_not_found() {
     let err = groups.wait_until_running("rg", "job", options()).await.unwrap_err();
     assert!(err.as_arm().is_some_and(|e| e.is_not_found()), "{err:?}");
 }
+
+#[tokio::test]
+async fn absurd_waiter_options_neither_panic_nor_pass_max_wait() {
+    let pending = group(
+        "Creating",
+        "Pending",
+        json!([container("job", "Waiting", None)]),
+        json!([]),
+    );
+    let (_server, groups, clock) = serve(vec![pending]).await;
+    let options = WaiterOptions {
+        min_delay: Duration::MAX,
+        max_delay: Duration::MAX,
+        max_wait: Duration::from_secs(3 * 86_400),
+    };
+    let err = groups
+        .wait_until_provisioned("rg", "job", Some(options))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::WaitTimedOut { .. }), "{err:?}");
+    assert_eq!(clock.sleeps(), vec![Duration::from_secs(3 * 86_400)]);
+}

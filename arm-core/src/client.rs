@@ -6,7 +6,7 @@ use crate::cloud::Cloud;
 use crate::error::{Error, ServiceError, url_without_query};
 use crate::lro::{LroPoller, PollOptions};
 use crate::pager::Pager;
-use crate::retry::{Idempotent, RetryOptions};
+use crate::retry::{Deadline, Idempotent, RetryOptions};
 use azure_core::credentials::TokenCredential;
 use azure_core::error::ErrorKind;
 use azure_core::http::headers::{CLIENT_REQUEST_ID, Headers};
@@ -18,6 +18,7 @@ use azure_core::http::{
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Options of an [`ArmClient`].
 #[derive(Clone, Debug, Default)]
@@ -142,6 +143,7 @@ impl ArmClient {
             url,
             body: None,
             idempotent: None,
+            deadline: None,
         })
     }
 
@@ -154,6 +156,7 @@ impl ArmClient {
             url,
             body: None,
             idempotent: None,
+            deadline: None,
         })
     }
 
@@ -193,6 +196,7 @@ impl ArmClient {
             url,
             body,
             idempotent,
+            deadline,
         } = request;
         let mut req = Request::new(url.clone(), method);
         req.insert_header("accept", "application/json");
@@ -206,6 +210,9 @@ impl ArmClient {
         let mut ctx = Context::new();
         if let Some(idempotent) = idempotent {
             ctx.insert(Idempotent(idempotent));
+        }
+        if let Some(deadline) = deadline {
+            ctx.insert(Deadline(deadline));
         }
         let options = PipelineSendOptions {
             skip_checks: true,
@@ -248,7 +255,9 @@ impl ArmClient {
     }
 
     /// Starts a DELETE as a long-running operation in which "not found" (404) means the resource
-    /// is already gone and counts as success, as ARM's 204 does.
+    /// is already gone and counts as success, as ARM's 204 does. A 200 is success too, whatever
+    /// `provisioningState` its body still carries (a resource that failed to provision says
+    /// `Failed` as it is deleted); a 202 is followed to its end.
     pub async fn begin_delete(
         &self,
         request: ArmRequest,
@@ -274,12 +283,28 @@ impl ArmClient {
 }
 
 /// A request to ARM, built by [`ArmClient::request`].
-#[derive(Clone, Debug)]
+///
+/// Its `Debug` shows the method, the URL and the length of the body, never the body itself: a
+/// container group's body holds secure environment variables and registry passwords.
+#[derive(Clone)]
 pub struct ArmRequest {
     method: Method,
     url: Url,
     body: Option<azure_core::Bytes>,
     idempotent: Option<bool>,
+    deadline: Option<Duration>,
+}
+
+impl std::fmt::Debug for ArmRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ArmRequest")
+            .field("method", &self.method)
+            .field("url", &self.url.as_str())
+            .field("body_len", &self.body.as_ref().map(|b| b.len()))
+            .field("idempotent", &self.idempotent)
+            .field("deadline", &self.deadline)
+            .finish()
+    }
 }
 
 impl ArmRequest {
@@ -301,6 +326,15 @@ impl ArmRequest {
     /// GET, HEAD, PUT and DELETE are).
     pub fn idempotent(mut self, idempotent: bool) -> Self {
         self.idempotent = Some(idempotent);
+        self
+    }
+
+    /// Bounds the retries of this request: no wait for a retry starts that would end more than
+    /// `within` after the first try (the client's [`RetryOptions::deadline`] still applies when it
+    /// is shorter). A throttled request whose `Retry-After` does not fit ends at once with the 429.
+    /// Called again, the shorter bound applies.
+    pub fn deadline(mut self, within: Duration) -> Self {
+        self.deadline = Some(self.deadline.map_or(within, |d| d.min(within)));
         self
     }
 

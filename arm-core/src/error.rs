@@ -25,7 +25,7 @@ pub enum Error {
     #[error(transparent)]
     ResourceId(#[from] ResourceIdError),
     /// No token could be obtained for the request.
-    #[error("could not get an access token for {scope}: {}", one_line(&source.to_string()))]
+    #[error("could not get an access token for {scope}: {}", credential_message(source))]
     Credential {
         /// The scope that was requested.
         scope: String,
@@ -316,6 +316,17 @@ impl fmt::Display for OperationFailure {
             write!(f, ": {error}")?;
         }
         Ok(())
+    }
+}
+
+/// A credential's error on one line, led by the failure of its token request when it got no
+/// response: azure_identity says only "non-transport error occurred which will not be retried"
+/// for a certificate it rejected.
+fn credential_message(source: &azure_core::Error) -> String {
+    let message = one_line(&source.to_string());
+    match crate::transport::send_failure(source) {
+        Some(cause) if !message.contains(cause) => format!("{cause} ({message})"),
+        _ => message,
     }
 }
 

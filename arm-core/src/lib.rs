@@ -67,7 +67,7 @@ pub use lro::{LAST_REQUEST_GRACE, LroPoller, LroStatus, PollOptions};
 pub use pager::Pager;
 pub use pipeline::pipeline;
 pub use resource_id::{ResourceId, ResourceIdError};
-pub use retry::{Idempotent, RetryOptions, RetryPolicy};
+pub use retry::{Deadline, Idempotent, RetryOptions, RetryPolicy};
 pub use transport::{
     AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, DEFAULT_READ_TIMEOUT, HttpTransport, HttpTransportBuilder,
 };

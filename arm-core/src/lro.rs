@@ -153,6 +153,10 @@ impl<T: DeserializeOwned + Send + 'static> LroPoller<T> {
         let started = client.clock().now();
         let method = request.method();
         let resource_url = request.url().clone();
+        let request = match options.deadline {
+            Some(deadline) => request.deadline(deadline),
+            None => request,
+        };
         let response = client.send(request).await?;
         let header_url = |name: &'static str| -> Result<Option<Url>, Error> {
             response
@@ -192,6 +196,13 @@ impl<T: DeserializeOwned + Send + 'static> LroPoller<T> {
             }
             _ if status == StatusCode::Accepted && method != Method::Post => {
                 Some(Monitor::Resource(poller.resource_url.clone()))
+            }
+            // A DELETE answered 200 or 204 is done, whatever `provisioningState` its body still
+            // carries (a group that failed to provision says `Failed` as it is deleted).
+            _ if method == Method::Delete => {
+                poller.status = LroStatus::Succeeded;
+                poller.final_response = Some(response);
+                None
             }
             _ => match state.as_deref().map(LroStatus::parse) {
                 Some(LroStatus::InProgress(s)) if matches!(method, Method::Put | Method::Patch) => {
@@ -282,6 +293,20 @@ impl<T: DeserializeOwned + Send + 'static> LroPoller<T> {
         }
     }
 
+    /// `request` with its retries bounded as [`LroPoller::within`] bounds the whole request, so
+    /// that a `Retry-After` that does not fit ends the request at once with the throttling error.
+    fn bounded(&self, request: ArmRequest) -> ArmRequest {
+        match self.remaining() {
+            None => request,
+            Some(left) => request.deadline(left.max(LAST_REQUEST_GRACE)),
+        }
+    }
+
+    /// A GET of `url`, bounded as [`LroPoller::bounded`] says.
+    fn get(&self, url: &Url) -> Result<ArmRequest, Error> {
+        Ok(self.bounded(self.client.request_url(Method::Get, url.as_str())?))
+    }
+
     /// Runs a request, bounded by the time left before the caller's deadline (at least
     /// [`LAST_REQUEST_GRACE`], so that the poll made at the deadline can complete).
     async fn within<R>(&self, request: impl Future<Output = Result<R, Error>>) -> Result<R, Error> {
@@ -313,7 +338,7 @@ impl<T: DeserializeOwned + Send + 'static> LroPoller<T> {
         let url = match &monitor {
             Monitor::AsyncOperation(u) | Monitor::Location(u) | Monitor::Resource(u) => u.as_str(),
         };
-        let request = self.client.request_url(Method::Get, url)?;
+        let request = self.bounded(self.client.request_url(Method::Get, url)?);
         let response = self.within(self.client.send_raw(request)).await?;
         self.set_delay(&response);
         match monitor {
@@ -388,16 +413,15 @@ impl<T: DeserializeOwned + Send + 'static> LroPoller<T> {
         if let Some(failure) = self.failure.take() {
             return Err(failure);
         }
-        let get = |url: &Url| self.client.request_url(Method::Get, url.as_str());
         match self.method {
             Method::Put | Method::Patch => match self.final_response.take() {
                 Some(response) if matches!(self.monitor, None | Some(Monitor::Resource(_))) => response.json(),
-                _ => self.within(self.client.send_json(get(&self.resource_url)?)).await,
+                _ => self.within(self.client.send_json(self.get(&self.resource_url)?)).await,
             },
             Method::Post => match (self.final_response.take(), self.location.take()) {
                 (Some(response), _) if !response.body().is_empty() => response.json(),
                 (_, Some(location)) if matches!(self.monitor, Some(Monitor::AsyncOperation(_))) => {
-                    self.within(self.client.send_json(get(&location)?)).await
+                    self.within(self.client.send_json(self.get(&location)?)).await
                 }
                 (response, _) => response.map_or_else(|| null_json(&self.resource_url), |r| r.json()),
             },

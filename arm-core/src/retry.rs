@@ -16,9 +16,14 @@ use tracing::debug;
 /// exponential backoff (with jitter) from `initial_delay` up to `max_delay`. A `Retry-After`
 /// header (seconds or an HTTP date, or `retry-after-ms` / `x-ms-retry-after-ms`) replaces the
 /// backoff. Retries stop after `max_retries`, or when the next wait would end after `deadline`
-/// counted from the first try; the last response or error is then returned as it is. A try
-/// whose server stops sending is ended by the transport's read timeout
-/// ([`crate::HttpTransportBuilder::read_timeout`]) and counts as an I/O error.
+/// counted from the first try (or after a shorter [`Deadline`] the request carries); the last
+/// response or error is then returned as it is, so that a `Retry-After` too long for the deadline
+/// (however absurd: `u64::MAX` seconds, a date in year 9999) ends the call at once with the
+/// 429 or 503 the server sent. A `Retry-After` that is not a number of seconds or an HTTP date
+/// (`-5`, `soon`, `1e30`) is ignored. A try whose server stops sending is ended by the
+/// transport's read timeout ([`crate::HttpTransportBuilder::read_timeout`]) and counts as an I/O
+/// error. A failure that retrying cannot fix (a rejected certificate, a host name that does not
+/// resolve, a refused connection outside Azure) is never retried.
 ///
 /// Only idempotent requests (GET, HEAD, PUT, DELETE, or any request marked with
 /// [`Idempotent`]) are retried after a 5xx, a timeout or an I/O error, since the service may
@@ -62,6 +67,12 @@ impl RetryOptions {
 #[derive(Clone, Copy, Debug)]
 pub struct Idempotent(pub bool);
 
+/// A context value that bounds the retries of one request more tightly than
+/// [`RetryOptions::deadline`]: no wait starts that would end more than this long after the first
+/// try. A poller sets it to the time left before its caller's deadline.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline(pub Duration);
+
 /// The azure_core policy that applies [`RetryOptions`]; it sits before the per-try policies so
 /// that each retry gets a fresh token and the same `x-ms-client-request-id`. Service crates that
 /// build their own pipeline get it through [`crate::pipeline`].
@@ -82,7 +93,7 @@ impl RetryPolicy {
         let capped = exp.min(self.options.max_delay);
         // Up to 20% jitter either way spreads clients that failed together.
         let jitter = 0.8 + fastrand::f64() * 0.4;
-        capped.mul_f64(jitter)
+        Duration::try_from_secs_f64(capped.as_secs_f64() * jitter).unwrap_or(capped)
     }
 }
 
@@ -111,6 +122,10 @@ fn retryable_status(status: StatusCode, idempotent: bool) -> bool {
 impl Policy for RetryPolicy {
     async fn send(&self, ctx: &Context, request: &mut Request, next: &[Arc<dyn Policy>]) -> PolicyResult {
         let idempotent = is_idempotent(ctx, request.method());
+        let deadline = match ctx.value::<Deadline>() {
+            Some(Deadline(bound)) => self.options.deadline.min(*bound),
+            None => self.options.deadline,
+        };
         let start = self.clock.now();
         let mut retry = 0u32;
         loop {
@@ -145,7 +160,8 @@ impl Policy for RetryPolicy {
                 }
             };
             let elapsed = self.clock.now().saturating_duration_since(start);
-            if retry >= self.options.max_retries || elapsed + wait > self.options.deadline {
+            let fits = elapsed.checked_add(wait).is_some_and(|end| end <= deadline);
+            if retry >= self.options.max_retries || !fits {
                 return result;
             }
             drop(result);
@@ -160,20 +176,30 @@ const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 const X_MS_RETRY_AFTER_MS: HeaderName = HeaderName::from_static("x-ms-retry-after-ms");
 
 /// The delay a response asks for: `x-ms-retry-after-ms`, `retry-after-ms`, or `Retry-After` in
-/// seconds or as an HTTP date.
+/// seconds or as an HTTP date. A number too large for a `u64` is [`Duration::MAX`], a date in the
+/// past is zero, and a value of another form (`-5`, `1e30`, `soon`, empty) counts as absent.
 pub(crate) fn retry_after(headers: &Headers) -> Option<Duration> {
     for name in [X_MS_RETRY_AFTER_MS, RETRY_AFTER_MS] {
-        if let Some(ms) = crate::headers::header(headers, &name).and_then(|v| v.trim().parse::<u64>().ok()) {
+        if let Some(ms) = crate::headers::header(headers, &name).and_then(|v| digits(v.trim())) {
             return Some(Duration::from_millis(ms));
         }
     }
     let value = crate::headers::header(headers, &RETRY_AFTER)?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
+    if let Some(secs) = digits(value) {
         return Some(Duration::from_secs(secs));
     }
     let when = azure_core::time::parse_rfc7231(value).ok()?;
     let now = azure_core::time::OffsetDateTime::now_utc();
+    // Both are within years -9999..=9999, so the difference fits; before now is zero.
     Some(Duration::try_from(when - now).unwrap_or(Duration::ZERO))
+}
+
+/// A number of ASCII digits (RFC 9110 `delay-seconds`), saturating at `u64::MAX`.
+fn digits(value: &str) -> Option<u64> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(value.parse().unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]
@@ -211,6 +237,34 @@ mod tests {
     }
 
     #[test]
+    fn hostile_retry_after_values_saturate_or_count_as_absent() {
+        let max = Some(Duration::from_secs(u64::MAX));
+        assert_eq!(retry_after(&headers(&[("retry-after", "18446744073709551615")])), max);
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "18446744073709551616000")])),
+            max
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "99999999999999999999")])),
+            Some(Duration::from_millis(u64::MAX))
+        );
+        let far = retry_after(&headers(&[("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT")])).unwrap();
+        assert!(far > Duration::from_secs(7000 * 365 * 86_400), "{far:?}");
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "Thu, 01 Jan 1970 00:00:00 GMT")])),
+            Some(Duration::ZERO)
+        );
+        for garbage in ["-5", "1e30", "+3", "3.5", "", " ", "0x10"] {
+            assert_eq!(retry_after(&headers(&[("retry-after", garbage)])), None, "{garbage:?}");
+        }
+        assert_eq!(
+            retry_after(&headers(&[("x-ms-retry-after-ms", "-5"), ("retry-after", "2")])),
+            Some(Duration::from_secs(2)),
+            "an unusable header gives way to the next"
+        );
+    }
+
+    #[test]
     fn only_idempotent_requests_retry_on_server_errors() {
         assert!(retryable_status(StatusCode::TooManyRequests, false));
         assert!(!retryable_status(StatusCode::InternalServerError, false));
@@ -244,5 +298,14 @@ mod tests {
             late >= Duration::from_millis(800) && late <= Duration::from_millis(1200),
             "{late:?}"
         );
+        let unbounded = RetryPolicy::new(
+            RetryOptions {
+                initial_delay: Duration::MAX,
+                max_delay: Duration::MAX,
+                ..RetryOptions::default()
+            },
+            Arc::new(crate::clock::TokioClock),
+        );
+        assert!(unbounded.backoff(3) > Duration::ZERO, "no overflow with jitter");
     }
 }

@@ -45,9 +45,10 @@ impl ManualClock {
         *self.offset.lock().expect("clock lock")
     }
 
-    /// Moves virtual time forward without a recorded sleep.
+    /// Moves virtual time forward without a recorded sleep (saturating at [`Duration::MAX`]).
     pub fn advance(&self, by: Duration) {
-        *self.offset.lock().expect("clock lock") += by;
+        let mut offset = self.offset.lock().expect("clock lock");
+        *offset = offset.saturating_add(by);
     }
 
     /// Every wait asked for so far, in order.
@@ -58,8 +59,13 @@ impl ManualClock {
 
 #[async_trait]
 impl Clock for ManualClock {
+    /// The start plus the virtual time elapsed, at most a century later (an `Instant` cannot go
+    /// much further, and no test needs it to).
     fn now(&self) -> Instant {
-        self.start + self.elapsed()
+        const CENTURY: Duration = Duration::from_secs(100 * 365 * 86_400);
+        self.start
+            .checked_add(self.elapsed().min(CENTURY))
+            .unwrap_or(self.start)
     }
 
     async fn sleep(&self, duration: Duration) {

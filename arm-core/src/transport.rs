@@ -11,6 +11,7 @@ use azure_core::http::{AsyncRawResponse, HttpClient, Method, Request, StatusCode
 use futures::TryStreamExt;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
+use std::error::Error as StdError;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -89,7 +90,7 @@ fn same_origin(a: &Url, b: &Url) -> bool {
 impl HttpClient for HttpTransport {
     async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
         let url = self.rewritten(request.url()).unwrap_or_else(|| request.url().clone());
-        let mut builder = self.client.request(reqwest_method(request.method())?, url);
+        let mut builder = self.client.request(reqwest_method(request.method())?, url.clone());
         for (name, value) in request.headers().iter() {
             builder = builder.header(name.as_str(), value.as_str());
         }
@@ -97,14 +98,7 @@ impl HttpClient for HttpTransport {
             Body::Bytes(bytes) => builder.body(bytes.clone()),
             Body::SeekableStream(stream) => builder.body(reqwest::Body::wrap_stream(stream.clone())),
         };
-        let response = builder.send().await.map_err(|error| {
-            let kind = if error.is_connect() {
-                ErrorKind::Connection
-            } else {
-                ErrorKind::Io
-            };
-            azure_core::Error::with_error(kind, error, "the HTTP request failed")
-        })?;
+        let response = builder.send().await.map_err(|error| send_error(&url, error))?;
         let status = StatusCode::from(response.status().as_u16());
         let mut headers = Headers::new();
         for (name, value) in response.headers() {
@@ -118,11 +112,175 @@ impl HttpClient for HttpTransport {
         // Streamed as it arrives: azure_core's transport policy reads it whole, inside the retry
         // loop, for `Pipeline::send`, and hands it over as it comes for `Pipeline::stream`, so
         // that a large download (an agent package) never sits whole in memory.
-        let body = response
-            .bytes_stream()
-            .map_err(|error| azure_core::Error::with_error(ErrorKind::Io, error, "reading the HTTP response failed"));
+        let body = response.bytes_stream().map_err(|error| {
+            let error = error.without_url();
+            let message = format!("reading the HTTP response failed: {}", root_cause(&error));
+            azure_core::Error::with_error(ErrorKind::Io, error, message)
+        });
         Ok(AsyncRawResponse::new(status, headers, Box::pin(body)))
     }
+}
+
+/// The azure_core error of a request that got no response, its message naming the cause.
+///
+/// A failure that retrying cannot fix (a certificate or TLS handshake the client rejects, a host
+/// name that does not resolve, a refused connection to an endpoint outside Azure) gets
+/// [`ErrorKind::Other`], which neither arm-core's retry policy nor azure_core's (used by the
+/// credentials) retries; a failure to connect gets [`ErrorKind::Connection`] (nothing was sent),
+/// anything else [`ErrorKind::Io`].
+fn send_error(url: &Url, error: reqwest::Error) -> azure_core::Error {
+    // reqwest's own message repeats the URL with its query (a SAS, a code): the caller names the
+    // request without it.
+    let error = error.without_url();
+    let (kind, message) = match classify(url, &error) {
+        Failure::Permanent(message) => (ErrorKind::Other, message),
+        Failure::Transient(message) if error.is_connect() => (ErrorKind::Connection, message),
+        Failure::Transient(message) => (ErrorKind::Io, message),
+    };
+    azure_core::Error::new(kind, SendFailure { message, source: error })
+}
+
+/// The error of a request that got no response: what happened, in words, over reqwest's error.
+#[derive(Debug)]
+pub(crate) struct SendFailure {
+    message: String,
+    source: reqwest::Error,
+}
+
+impl std::fmt::Display for SendFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for SendFailure {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// What went wrong with the request under `error` that got no response, if one did: a
+/// credential's error hides it behind its own words.
+pub(crate) fn send_failure<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a str> {
+    chain(error).find_map(|e| e.downcast_ref::<SendFailure>().map(|f| f.message.as_str()))
+}
+
+/// What the error of a request that got no response says about trying it again.
+#[derive(Debug, PartialEq, Eq)]
+enum Failure {
+    /// Retrying cannot help; the message says why.
+    Permanent(String),
+    /// It may work the next time.
+    Transient(String),
+}
+
+/// Classifies the error chain of a request to `url` (the URL actually connected to, after any
+/// rewrite).
+fn classify(url: &Url, error: &(dyn StdError + 'static)) -> Failure {
+    let host = url.host_str().unwrap_or_default();
+    let port = url.port_or_known_default().unwrap_or_default();
+    if let Some(tls) = chain(error).find_map(|e| e.downcast_ref::<rustls::Error>()) {
+        return Failure::Permanent(describe_tls(host, tls));
+    }
+    // hyper-util reports a failed lookup as "dns error" caused by getaddrinfo's message.
+    if let Some(lookup) = chain(error).find(|e| e.to_string() == "dns error") {
+        let cause = lookup.source().map(|c| c.to_string()).unwrap_or_default();
+        let lower = cause.to_ascii_lowercase();
+        // EAI_AGAIN ("Temporary failure in name resolution", musl's "Try again") may pass.
+        if lower.contains("temporar") || lower.contains("try again") {
+            return Failure::Transient(format!("cannot resolve the host name {host} for now: {cause}"));
+        }
+        return Failure::Permanent(format!("the host name {host} does not resolve ({cause})"));
+    }
+    let refused = chain(error)
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::ConnectionRefused);
+    if refused {
+        let message = format!("{host}:{port} refused the connection");
+        // An Azure front end that refuses is being replaced; anything else (a local emulator, a
+        // mistyped custom endpoint) has nothing listening, and will not have the next second.
+        return if is_azure_host(host) {
+            Failure::Transient(message)
+        } else {
+            Failure::Permanent(format!("{message}: nothing listens there"))
+        };
+    }
+    Failure::Transient(format!("the HTTP request failed: {}", root_cause(error)))
+}
+
+/// The errors of a chain, looking inside `std::io::Error`s (whose `source` skips the error they
+/// wrap, where rustls puts its own).
+fn chain<'a>(error: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    let mut next = Some(error);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = match current
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => Some(inner as &(dyn StdError + 'static)),
+            None => current.source(),
+        };
+        Some(current)
+    })
+}
+
+/// The message of the innermost error of a chain: the cause, without the layers' wrapping.
+fn root_cause(error: &(dyn StdError + 'static)) -> String {
+    chain(error).last().map(|e| e.to_string()).unwrap_or_default()
+}
+
+/// What was wrong with the TLS connection to `host`, naming the check that failed.
+fn describe_tls(host: &str, error: &rustls::Error) -> String {
+    use rustls::CertificateError as Cert;
+    let rustls::Error::InvalidCertificate(cert) = error else {
+        return format!("the TLS handshake with {host} failed: {error}");
+    };
+    let why = match cert {
+        Cert::UnknownIssuer => "it is not issued by a trusted certificate authority (UnknownIssuer); to trust a \
+                                private CA, set AZ_CA_BUNDLE to a PEM file of it"
+            .to_owned(),
+        Cert::NotValidForName | Cert::NotValidForNameContext { .. } => {
+            format!("it is not valid for the name {host} ({cert})")
+        }
+        Cert::Expired | Cert::ExpiredContext { .. } => format!("it has expired ({cert})"),
+        Cert::NotValidYet | Cert::NotValidYetContext { .. } => {
+            format!("it is not valid yet; check this machine's clock ({cert})")
+        }
+        Cert::Revoked => "it has been revoked (Revoked)".to_owned(),
+        other => format!("{other}"),
+    };
+    format!("the TLS certificate of {host} was rejected: {why}")
+}
+
+/// Whether `host` is a name of Azure's public or national clouds (or IMDS), where a refused
+/// connection is a front end being replaced and worth retrying.
+fn is_azure_host(host: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "azure.com",
+        "azure.net",
+        "azure.cn",
+        "azure.us",
+        "windows.net",
+        "microsoft.com",
+        "microsoftonline.com",
+        "microsoftonline.us",
+        "chinacloudapi.cn",
+        "usgovcloudapi.net",
+        "visualstudio.com",
+        "azurecr.io",
+        "azurecr.cn",
+        "azurecr.us",
+        "azureedge.net",
+        "azurefd.net",
+        "vsassets.io",
+    ];
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "169.254.169.254"
+        || SUFFIXES.iter().any(|suffix| {
+            host.strip_suffix(suffix)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+        })
 }
 
 fn reqwest_method(method: Method) -> azure_core::Result<reqwest::Method> {
@@ -246,6 +404,146 @@ mod tests {
             t.rewritten(&Url::parse("https://management.azure.com:8443/x").unwrap())
                 .is_none()
         );
+    }
+
+    /// An error layer as hyper-util and reqwest stack them: a message and a cause.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<dyn StdError + Send + Sync>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl StdError for Layer {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            self.1.as_deref().map(|e| e as &(dyn StdError + 'static))
+        }
+    }
+
+    /// `cause` under the layers reqwest and hyper-util put over a connect error.
+    fn connect_error(step: &'static str, cause: impl StdError + Send + Sync + 'static) -> Layer {
+        Layer(
+            "client error (Connect)",
+            Some(Box::new(Layer(step, Some(Box::new(cause))))),
+        )
+    }
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_refused_connection_is_permanent_only_outside_azure() {
+        let refused = connect_error(
+            "tcp connect error",
+            std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        );
+        assert_eq!(
+            classify(&url("http://127.0.0.1:1/x"), &refused),
+            Failure::Permanent("127.0.0.1:1 refused the connection: nothing listens there".to_owned())
+        );
+        assert_eq!(
+            classify(&url("https://management.azure.com/x"), &refused),
+            Failure::Transient("management.azure.com:443 refused the connection".to_owned())
+        );
+        assert!(matches!(
+            classify(&url("http://169.254.169.254/metadata"), &refused),
+            Failure::Transient(_)
+        ));
+    }
+
+    #[test]
+    fn a_name_that_does_not_resolve_is_permanent_unless_the_lookup_may_pass_later() {
+        let unknown = connect_error(
+            "dns error",
+            std::io::Error::other("failed to lookup address information: Name or service not known"),
+        );
+        assert_eq!(
+            classify(&url("https://nowhere.invalid/x"), &unknown),
+            Failure::Permanent(
+                "the host name nowhere.invalid does not resolve (failed to lookup address information: Name or service not known)"
+                    .to_owned()
+            )
+        );
+        let temporary = connect_error(
+            "dns error",
+            std::io::Error::other("failed to lookup address information: Temporary failure in name resolution"),
+        );
+        assert!(matches!(
+            classify(&url("https://management.azure.com/x"), &temporary),
+            Failure::Transient(m) if m.contains("cannot resolve the host name management.azure.com for now")
+        ));
+    }
+
+    #[test]
+    fn certificate_errors_inside_io_errors_name_the_check() {
+        let tls = |cert: rustls::CertificateError| {
+            connect_error(
+                "tls handshake",
+                std::io::Error::new(std::io::ErrorKind::InvalidData, rustls::Error::InvalidCertificate(cert)),
+            )
+        };
+        let target = url("https://127.0.0.1:8443/");
+        let Failure::Permanent(untrusted) = classify(&target, &tls(rustls::CertificateError::UnknownIssuer)) else {
+            panic!("an unknown issuer is permanent");
+        };
+        assert!(
+            untrusted.starts_with("the TLS certificate of 127.0.0.1 was rejected: it is not issued by a trusted certificate authority (UnknownIssuer)"),
+            "{untrusted}"
+        );
+        let Failure::Permanent(expired) = classify(&target, &tls(rustls::CertificateError::Expired)) else {
+            panic!("an expired certificate is permanent");
+        };
+        assert!(expired.contains("it has expired"), "{expired}");
+        let alert = connect_error(
+            "tls handshake",
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure),
+            ),
+        );
+        assert!(matches!(
+            classify(&target, &alert),
+            Failure::Permanent(m) if m.starts_with("the TLS handshake with 127.0.0.1 failed: received fatal alert: HandshakeFailure")
+        ));
+    }
+
+    #[test]
+    fn other_failures_are_transient_and_name_the_root_cause() {
+        let reset = Layer(
+            "error reading a body from connection",
+            Some(Box::new(std::io::Error::from(std::io::ErrorKind::ConnectionReset))),
+        );
+        assert_eq!(
+            classify(&url("https://management.azure.com/x"), &reset),
+            Failure::Transient("the HTTP request failed: connection reset".to_owned())
+        );
+    }
+
+    #[test]
+    fn azure_hosts() {
+        for host in [
+            "management.azure.com",
+            "login.microsoftonline.com",
+            "dev.azure.com",
+            "contoso.visualstudio.com",
+            "acct.blob.core.windows.net",
+            "management.chinacloudapi.cn",
+            "MANAGEMENT.USGOVCLOUDAPI.NET.",
+        ] {
+            assert!(is_azure_host(host), "{host}");
+        }
+        for host in [
+            "127.0.0.1",
+            "localhost",
+            "notazure.com",
+            "azure.com.evil.example",
+            "tfs.contoso.com",
+        ] {
+            assert!(!is_azure_host(host), "{host}");
+        }
     }
 
     #[test]

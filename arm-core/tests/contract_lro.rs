@@ -411,3 +411,132 @@ async fn an_idempotent_delete_treats_not_found_as_gone() {
         .unwrap_err();
     assert!(err.is_not_found(), "plain begin keeps the 404");
 }
+
+#[tokio::test]
+async fn a_delete_answered_200_or_204_is_done_whatever_the_provisioning_state_in_its_body() {
+    for (answer, name) in [
+        (
+            ResponseTemplate::new(200).set_body_json(resource("Failed")),
+            "200 Failed",
+        ),
+        (
+            ResponseTemplate::new(200).set_body_json(resource("Deleting")),
+            "200 Deleting",
+        ),
+        (ResponseTemplate::new(204), "204"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE"))
+            .and(path(CG))
+            .respond_with(answer)
+            .expect(2)
+            .mount(&server)
+            .await;
+        let (arm, clock) = client(&server);
+        let mut poller = arm
+            .begin_delete(arm.request(Method::Delete, CG, "1").unwrap(), None)
+            .await
+            .unwrap();
+        assert_eq!(poller.status(), &LroStatus::Succeeded, "{name}");
+        assert_eq!(poller.poll().await.unwrap(), LroStatus::Succeeded, "{name}");
+        poller.await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let plain = arm
+            .begin::<()>(arm.request(Method::Delete, CG, "1").unwrap(), None)
+            .await
+            .unwrap();
+        plain.await.unwrap_or_else(|e| panic!("{name} through begin: {e}"));
+        assert!(clock.sleeps().is_empty(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_throttled_poll_whose_retry_after_passes_the_deadline_ends_at_once_with_the_429() {
+    for retry_after in ["100", "18446744073709551615", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+        let server = MockServer::start().await;
+        Mock::given(method("PUT"))
+            .respond_with(
+                ResponseTemplate::new(201)
+                    .insert_header("azure-asyncoperation", format!("{ARM}{OP}").as_str())
+                    .insert_header("retry-after", "1"),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(OP))
+            .respond_with(arm_error(429, "TooManyRequests", "slow down").insert_header("retry-after", retry_after))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let (arm, clock) = client(&server);
+        let options = PollOptions {
+            deadline: Some(Duration::from_secs(30)),
+            ..PollOptions::default()
+        };
+        let err = arm
+            .begin::<serde_json::Value>(put_request(&arm), Some(options))
+            .await
+            .unwrap()
+            .await
+            .unwrap_err();
+        assert!(err.is_throttled(), "{retry_after}: {err:?}");
+        assert_eq!(err.code(), Some("TooManyRequests"), "{retry_after}");
+        assert_eq!(
+            clock.sleeps(),
+            vec![Duration::from_secs(1)],
+            "{retry_after}: only the poll delay, no wait for a retry that cannot fit"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hostile_retry_after_on_an_operation_in_progress_is_clamped_and_the_deadline_holds() {
+    for retry_after in [
+        "18446744073709551615",
+        "99999999999999999999999999",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "-5",
+        "1e30",
+        "soon",
+        "",
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("PUT"))
+            .respond_with(
+                ResponseTemplate::new(201)
+                    .insert_header("azure-asyncoperation", format!("{ARM}{OP}").as_str())
+                    .insert_header("retry-after", retry_after),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(OP))
+            .respond_with(op_status("InProgress", retry_after))
+            .mount(&server)
+            .await;
+        let (arm, clock) = client(&server);
+        let options = PollOptions {
+            deadline: Some(Duration::from_secs(120)),
+            ..PollOptions::default()
+        };
+        let err = arm
+            .begin::<serde_json::Value>(put_request(&arm), Some(options))
+            .await
+            .unwrap()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::DeadlineExceeded { .. }), "{retry_after}: {err:?}");
+        let sleeps = clock.sleeps();
+        assert!(
+            sleeps
+                .iter()
+                .all(|s| *s >= Duration::from_secs(1) && *s <= Duration::from_secs(60)),
+            "{retry_after}: every wait within min_delay..=max_delay: {sleeps:?}"
+        );
+        assert_eq!(
+            sleeps.iter().sum::<Duration>(),
+            Duration::from_secs(120),
+            "{retry_after}"
+        );
+    }
+}

@@ -338,3 +338,153 @@ async fn a_connection_dropped_in_the_middle_of_the_body_is_retried() {
     assert_eq!(body["name"], "rg");
     assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+/// What a call answered with a hostile throttling header should do.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Hostile {
+    /// The wait cannot fit in the deadline: the call ends at once with the server's error.
+    EndsAtOnce,
+    /// The value is not a delay (or a date already past): the call retries and succeeds.
+    Retried,
+}
+
+#[tokio::test]
+async fn hostile_retry_after_values_end_the_call_at_once_or_are_ignored() {
+    use Hostile::{EndsAtOnce, Retried};
+    let cases: &[(u16, &str, &str, Hostile)] = &[
+        (429, "retry-after", "18446744073709551615", EndsAtOnce),
+        (429, "retry-after", "99999999999999999999999999999", EndsAtOnce),
+        (429, "retry-after", "Fri, 31 Dec 9999 23:59:59 GMT", EndsAtOnce),
+        (429, "retry-after", "Thu, 01 Jan 1970 00:00:00 GMT", Retried),
+        (429, "retry-after", "1e30", Retried),
+        (429, "retry-after", "-5", Retried),
+        (429, "retry-after", "soon", Retried),
+        (429, "retry-after", "", Retried),
+        (503, "retry-after", "18446744073709551615", EndsAtOnce),
+        (429, "retry-after-ms", "18446744073709551615", EndsAtOnce),
+        (429, "x-ms-retry-after-ms", "18446744073709551615", EndsAtOnce),
+        (429, "x-ms-retry-after-ms", "-5", Retried),
+    ];
+    for &(status, header, value, expected) in cases {
+        let case = format!("{status} {header}: {value:?}");
+        let server = MockServer::start().await;
+        let refusal = arm_error(status, "Throttled", "slow down").insert_header(header, value);
+        Mock::given(method("GET"))
+            .respond_with(ScriptedResponses::new(vec![
+                refusal,
+                ResponseTemplate::new(200).set_body_string("{}"),
+            ]))
+            .mount(&server)
+            .await;
+        // The real clock: a wait that is not bounded would hang the test.
+        let retry = RetryOptions {
+            initial_delay: Duration::from_millis(10),
+            ..RetryOptions::default()
+        };
+        let arm = mock_arm_client(
+            &server.uri(),
+            Some(ArmClientOptions {
+                retry,
+                ..ArmClientOptions::default()
+            }),
+        )
+        .unwrap();
+        let started = std::time::Instant::now();
+        let result = tokio::time::timeout(
+            Duration::from_secs(10),
+            arm.send(arm.request(Method::Get, RG, "2021-04-01").unwrap()),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{case}: the call hung"));
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{case}: {:?}",
+            started.elapsed()
+        );
+        let tries = server.received_requests().await.unwrap().len();
+        match expected {
+            EndsAtOnce => {
+                let err = result.expect_err(&case);
+                assert_eq!(err.status().map(u16::from), Some(status), "{case}: {err}");
+                assert_eq!(err.code(), Some("Throttled"), "{case}");
+                assert!(!err.to_string().contains('\n'), "{case}: {err}");
+                assert_eq!(tries, 1, "{case}");
+            }
+            Retried => {
+                result.unwrap_or_else(|e| panic!("{case}: {e}"));
+                assert_eq!(tries, 2, "{case}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_request_deadline_shorter_than_the_retry_deadline_bounds_the_wait() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ScriptedResponses::new(vec![
+            throttled("20"),
+            throttled("20"),
+            ResponseTemplate::new(200).set_body_string("{}"),
+        ]))
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let arm = mock_arm_client(&server.uri(), options(&clock, RetryOptions::default())).unwrap();
+    let bounded = arm
+        .request(Method::Get, RG, "2021-04-01")
+        .unwrap()
+        .deadline(Duration::from_secs(30))
+        .deadline(Duration::from_secs(15));
+    let err = arm.send(bounded).await.unwrap_err();
+    assert!(err.is_throttled(), "{err}");
+    assert!(clock.sleeps().is_empty(), "20 s does not fit in 15 s");
+    let roomy = arm
+        .request(Method::Get, RG, "2021-04-01")
+        .unwrap()
+        .deadline(Duration::from_secs(30));
+    arm.send(roomy).await.unwrap();
+    assert_eq!(clock.sleeps(), vec![Duration::from_secs(20)]);
+}
+
+#[tokio::test]
+async fn arm_request_debug_shows_no_body() {
+    let arm = mock_arm_client("http://127.0.0.1:9", None).unwrap();
+    let body = serde_json::json!({
+        "properties": {"containers": [{"properties": {"environmentVariables": [
+            {"name": "AZP_TOKEN", "secureValue": "s3cret-pat"}
+        ]}}]}
+    });
+    let request = arm.request(Method::Put, RG, "2021-04-01").unwrap().json(&body).unwrap();
+    let text = format!("{request:?}");
+    assert!(!text.contains("s3cret-pat") && !text.contains("secureValue"), "{text}");
+    let length = serde_json::to_vec(&body).unwrap().len();
+    assert!(text.contains(&format!("body_len: Some({length})")), "{text}");
+    assert!(text.contains("method: Put"), "{text}");
+    assert!(
+        text.contains("https://management.azure.com/subscriptions/sub/resourcegroups/rg?api-version=2021-04-01"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_once_time_has_passed_does_not_overflow() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ScriptedResponses::new(vec![
+            throttled("2"),
+            throttled("18446744073709551615"),
+            ResponseTemplate::new(200).set_body_string("{}"),
+        ]))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let err = get_rg(&server, &clock, RetryOptions::default()).await.unwrap_err();
+    assert!(err.is_throttled(), "{err}");
+    assert_eq!(
+        err.as_service().unwrap().throttling.retry_after,
+        Some(Duration::from_secs(u64::MAX))
+    );
+    assert_eq!(clock.sleeps(), vec![Duration::from_secs(2)]);
+}

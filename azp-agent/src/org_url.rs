@@ -14,7 +14,8 @@ use url::Url;
 ///   segment.
 ///
 /// Trailing slashes are ignored. Only `https` is accepted (tokens must not travel in clear
-/// text); queries, fragments and credentials in the URL are refused.
+/// text); queries, fragments and credentials in the URL are refused, and an error never repeats
+/// them (see [`OrganizationUrl::redact`]).
 ///
 /// ```
 /// use azp_agent::OrganizationUrl;
@@ -59,7 +60,8 @@ impl OrganizationUrl {
 
     /// Like [`OrganizationUrl::parse`], with the name of the input in error messages.
     pub fn parse_named(input_name: &str, input: &str) -> Result<Self, Error> {
-        let bad = |what: String| Error::invalid_input(input_name, format!("'{input}' {what}; {EXPECTED}"));
+        let shown = Self::redact(input.trim());
+        let bad = |what: String| Error::invalid_input(input_name, format!("'{shown}' {what}; {EXPECTED}"));
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err(Error::invalid_input(input_name, format!("is empty; {EXPECTED}")));
@@ -69,7 +71,9 @@ impl OrganizationUrl {
             return Err(bad(format!("uses {}:// where https:// is required", url.scheme())));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(bad("contains credentials".to_owned()));
+            return Err(bad(
+                "contains credentials (user:password@); give the token in its own variable instead".to_owned(),
+            ));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(bad("has a query or fragment".to_owned()));
@@ -107,6 +111,32 @@ impl OrganizationUrl {
         let text = normal.as_str().trim_end_matches('/').to_owned();
         let url = Url::parse(&format!("{text}/")).map_err(|e| bad(format!("is not a URL ({e})")))?;
         Ok(Self { url, text, name, kind })
+    }
+
+    /// `input` as a message or a log may show it, whether or not it parses: whatever comes before
+    /// the last `@` after the scheme (`user:password@`, even a malformed one) becomes `***@`, and a
+    /// query or fragment becomes `?***` or `#***`, since any of them may hold a token.
+    ///
+    /// ```
+    /// use azp_agent::OrganizationUrl;
+    ///
+    /// assert_eq!(
+    ///     OrganizationUrl::redact("https://me:s3cret@dev.azure.com/contoso?pat=x"),
+    ///     "https://***@dev.azure.com/contoso?***"
+    /// );
+    /// assert_eq!(OrganizationUrl::redact("https://dev.azure.com/contoso"), "https://dev.azure.com/contoso");
+    /// ```
+    pub fn redact(input: &str) -> String {
+        let start = input.find("://").map_or(0, |at| at + 3);
+        let (scheme, rest) = input.split_at(start);
+        let rest = match rest.rfind('@') {
+            Some(at) => format!("***{}", &rest[at..]),
+            None => rest.to_owned(),
+        };
+        match rest.find(['?', '#']) {
+            Some(at) => format!("{scheme}{}***", &rest[..=at]),
+            None => format!("{scheme}{rest}"),
+        }
     }
 
     /// The normalised URL, without trailing slash (what `config.sh --url` gets).
@@ -212,6 +242,45 @@ mod tests {
                 org.join("_apis/distributedtask/pools").as_str(),
                 format!("{text}/_apis/distributedtask/pools")
             );
+        }
+    }
+
+    #[test]
+    fn a_password_in_the_url_is_never_repeated() {
+        let cases = [
+            (
+                "https://user:s3cret@dev.azure.com/contoso",
+                "'https://***@dev.azure.com/contoso' contains credentials",
+            ),
+            ("https://:s3cret@dev.azure.com/contoso", "contains credentials"),
+            ("https://user:s3cret@dev.azure.com/con_toso", "contains credentials"),
+            (
+                "http://user:s3cret@dev.azure.com/contoso",
+                "'http://***@dev.azure.com/contoso' uses http://",
+            ),
+            (
+                "https://user:s3cret@dev.azure.com:99999/contoso",
+                "'https://***@dev.azure.com:99999/contoso' is not a URL",
+            ),
+            ("https://user:s3c/ret@dev.azure.com/contoso", "is not a URL"),
+            (
+                "https://us er:s3cret@dev.azure.com/contoso",
+                "'https://***@dev.azure.com/contoso'",
+            ),
+            ("user:s3cret@dev.azure.com/contoso", "'***@dev.azure.com/contoso'"),
+            (
+                "https://dev.azure.com/contoso?token=s3cret",
+                "'https://dev.azure.com/contoso?***' has a query",
+            ),
+            ("https://dev.azure.com/contoso#s3cret", "has a query or fragment"),
+            (" https://user:s3cret@dev.azure.com/contoso ", "contains credentials"),
+        ];
+        for (input, expected) in cases {
+            let error = OrganizationUrl::parse_named("AZP_URL", input).unwrap_err();
+            for text in [error.to_string(), format!("{error:?}")] {
+                assert!(!text.contains("s3c"), "{input}: {text}");
+                assert!(text.contains(expected), "{input}: {text}");
+            }
         }
     }
 

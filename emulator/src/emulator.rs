@@ -126,6 +126,11 @@ impl Emulator {
                 time::OffsetDateTime::now_utc(),
             ),
         };
+        let response_seed = config.responses.seed.unwrap_or_else(|| fastrand::u64(..));
+        tracing::info!(
+            seed = response_seed,
+            "documented answers (a container group DELETE's 200, 202 or 204) are drawn with this seed; set [responses] seed to repeat a run"
+        );
         let shared = Arc::new(Shared::new(
             world,
             Faults::new(&config.faults),
@@ -136,6 +141,8 @@ impl Emulator {
                 operation_duration: std::time::Duration::from_millis(config.operation_duration_ms),
                 retry_after_secs: config.retry_after_secs,
                 identity_header,
+                draws: random::Draws::new(response_seed),
+                container_group_delete: config.responses.container_group_delete.clone(),
             },
             runtime,
             devops_state,

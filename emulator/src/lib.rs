@@ -71,11 +71,11 @@ mod tls;
 mod token;
 
 pub use config::{
-    AgentPackageSeed, DEFAULT_AGENT_PLATFORM, DEFAULT_AGENT_VERSION, DEFAULT_FEDERATED_AUDIENCE, DEFAULT_IDENTITY_NAME,
-    DEFAULT_ORGANIZATION, DEFAULT_POOL, DEFAULT_RESOURCE_GROUP, DevopsConfig, EmulatorConfig, FaultConfig, FaultRule,
-    FederatedCredentialSeed, IdentityKind, ManagedIdentitySeed, OrganizationSeed, PatSeed, PoolSeed, Ports,
-    ResourceGroupSeed, RoleAssignmentSeed, RoleGrantSeed, RoleName, SCOPE_AGENT_POOLS_MANAGE, SCOPE_AGENT_POOLS_READ,
-    ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
+    AgentPackageSeed, CONTAINER_GROUP_DELETE_STATUSES, DEFAULT_AGENT_PLATFORM, DEFAULT_AGENT_VERSION,
+    DEFAULT_FEDERATED_AUDIENCE, DEFAULT_IDENTITY_NAME, DEFAULT_ORGANIZATION, DEFAULT_POOL, DEFAULT_RESOURCE_GROUP,
+    DevopsConfig, EmulatorConfig, FaultConfig, FaultRule, FederatedCredentialSeed, IdentityKind, ManagedIdentitySeed,
+    OrganizationSeed, PatSeed, PoolSeed, Ports, ResourceGroupSeed, ResponsesConfig, RoleAssignmentSeed, RoleGrantSeed,
+    RoleName, SCOPE_AGENT_POOLS_MANAGE, SCOPE_AGENT_POOLS_READ, ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
 };
 pub use emulator::Emulator;
 pub use error::Error;

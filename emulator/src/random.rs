@@ -1,5 +1,7 @@
 //! Random identifiers (fast, not secret) and secrets (from the operating system).
 
+use std::sync::{Mutex, PoisonError};
+
 use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::error::Error;
@@ -37,6 +39,30 @@ pub(crate) fn pat() -> Result<String, Error> {
         .collect())
 }
 
+/// Seeded draws among the answers the API documents for one request (a container group DELETE
+/// may answer 200, 202 or 204), so that clients meet every one of them and a run can be repeated.
+pub(crate) struct Draws(Mutex<fastrand::Rng>);
+
+impl Draws {
+    /// Draws from a generator seeded with `seed`.
+    pub fn new(seed: u64) -> Self {
+        Draws(Mutex::new(fastrand::Rng::with_seed(seed)))
+    }
+
+    /// One of `choices`, each equally likely; `None` when there is none.
+    pub fn pick<T: Copy>(&self, choices: &[T]) -> Option<T> {
+        if choices.is_empty() {
+            return None;
+        }
+        let index = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .usize(..choices.len());
+        Some(choices[index])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -55,6 +81,30 @@ mod tests {
             pat.bytes()
                 .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
         );
+    }
+
+    #[test]
+    fn draws_repeat_with_their_seed_and_reach_every_choice() {
+        let choices = [200u16, 202, 204];
+        let first: Vec<_> = (0..30)
+            .map(|_| super::Draws::new(7))
+            .map(|d| d.pick(&choices))
+            .collect();
+        assert!(
+            first.iter().all(|c| *c == first[0]),
+            "a fresh generator repeats its first draw"
+        );
+        let draws = super::Draws::new(7);
+        let sequence: Vec<u16> = (0..30).filter_map(|_| draws.pick(&choices)).collect();
+        let again = super::Draws::new(7);
+        assert_eq!(
+            sequence,
+            (0..30).filter_map(|_| again.pick(&choices)).collect::<Vec<_>>()
+        );
+        for choice in choices {
+            assert!(sequence.contains(&choice), "{choice} in {sequence:?}");
+        }
+        assert_eq!(draws.pick::<u16>(&[]), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::journal::Journal;
 use crate::model::World;
 use crate::packages::AgentPackages;
 use crate::pools::AgentPools;
+use crate::random::Draws;
 use crate::startup::Endpoints;
 use crate::token::Tokens;
 
@@ -23,6 +24,10 @@ pub(crate) struct Settings {
     pub retry_after_secs: u64,
     /// The App Service `X-IDENTITY-HEADER` secret.
     pub identity_header: String,
+    /// Seeded draws among the answers the API documents for a request.
+    pub draws: Draws,
+    /// The statuses a DELETE of an existing container group draws from.
+    pub container_group_delete: Vec<u16>,
 }
 
 /// Everything a request handler may touch.

@@ -318,6 +318,32 @@ mod tests {
     }
 
     #[test]
+    fn a_password_in_azp_url_is_never_repeated() {
+        for url in [
+            "https://user:s3cret@dev.azure.com/contoso",
+            "https://user:s3cret@dev.azure.com/con_toso/extra",
+            "https//user:s3cret@dev.azure.com/contoso",
+            "user:s3cret@dev.azure.com",
+        ] {
+            let env: std::collections::HashMap<String, String> = [
+                ("AZP_URL".to_owned(), url.to_owned()),
+                ("AZP_TOKEN".to_owned(), "pat".to_owned()),
+            ]
+            .into();
+            let error = organization(&env).unwrap_err();
+            assert_eq!(error.variable, "AZP_URL", "{url}");
+            let error = PoolAccess::from_env(&env).err().expect("refused");
+            for text in [error.to_string(), format!("{error:?}")] {
+                assert!(!text.contains("s3cret"), "{url}: {text}");
+                assert!(
+                    text.starts_with("AZP_URL") || text.contains("\"AZP_URL\""),
+                    "{url}: {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn guids_and_tenants() {
         assert!(is_guid("72f988bf-86f1-41af-91ab-2d7cd011db47"));
         assert!(!is_guid("72f988bf-86f1-41af-91ab-2d7cd011db4"));

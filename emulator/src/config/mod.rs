@@ -4,6 +4,7 @@ mod devops;
 mod faults;
 mod parse;
 mod rates;
+mod responses;
 mod seed_sections;
 mod seeds;
 
@@ -20,6 +21,7 @@ pub use devops::{
 };
 pub use faults::{FaultConfig, FaultRule};
 pub(crate) use rates::Rates;
+pub use responses::{CONTAINER_GROUP_DELETE_STATUSES, ResponsesConfig};
 pub(crate) use seed_sections::SeedSections;
 pub use seeds::{
     DEFAULT_FEDERATED_AUDIENCE, FederatedCredentialSeed, IdentityKind, ManagedIdentitySeed, ResourceGroupSeed,
@@ -61,6 +63,9 @@ pub struct EmulatorConfig {
     pub max_connections: usize,
     /// Fault injection.
     pub faults: FaultConfig,
+    /// Which documented answer a request gets where the API documents several (a container
+    /// group DELETE: 200, 202 or 204), drawn at random from a seed.
+    pub responses: ResponsesConfig,
     /// Tenants.
     pub tenants: Vec<TenantSeed>,
     /// Service principals (app registrations).
@@ -96,6 +101,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("identity_header", &redact::optional(self.identity_header.as_ref()))
             .field("max_connections", &self.max_connections)
             .field("faults", &self.faults)
+            .field("responses", &self.responses)
             .field("tenants", &self.tenants)
             .field("service_principals", &self.service_principals)
             .field("managed_identities", &self.managed_identities)
@@ -141,6 +147,7 @@ impl Default for EmulatorConfig {
             identity_header: None,
             max_connections: 1024,
             faults: FaultConfig::default(),
+            responses: ResponsesConfig::default(),
             tenants: vec![TenantSeed::default()],
             service_principals: vec![ServicePrincipalSeed {
                 name: Some("az-emulator".to_owned()),
@@ -246,6 +253,7 @@ impl EmulatorConfig {
                 ));
             }
         }
+        self.responses.validate("responses")?;
         self.devops.validate("devops")?;
         self.faults.validate("faults")
     }

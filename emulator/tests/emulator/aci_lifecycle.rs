@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::aci_support::{
-    ACI_API, PAST_OPERATION, aci_config, container_view, create_running, definition, get, group_path, group_path_in,
-    pid_after, process_is_gone,
+    ACI_API, DELETE_STATUSES, PAST_OPERATION, aci_config, aci_config_deleting_with, container_view, create_running,
+    definition, get, group_path, group_path_in, pid_after, process_is_gone,
 };
 use crate::common::Harness;
 
@@ -83,7 +83,7 @@ async fn create_answers_201_with_an_operation_and_provisions_on_the_clock() {
 
 #[tokio::test]
 async fn delete_is_202_then_gone_and_a_missing_group_is_204() {
-    let h = Harness::with(aci_config()).await;
+    let h = Harness::with(aci_config_deleting_with(&[202])).await;
     let token = h.token().await;
     create_running(&h, &token, "doomed", definition("nginx", "Always")).await;
     let path = group_path(&h, "doomed");
@@ -122,6 +122,83 @@ async fn delete_is_202_then_gone_and_a_missing_group_is_204() {
         )
         .await;
     assert_eq!(result.status, 204, "{}", result.text);
+}
+
+#[tokio::test]
+async fn delete_answers_200_with_the_group_or_204_and_the_group_is_gone_at_once() {
+    for status in [200, 204] {
+        let h = Harness::with(aci_config_deleting_with(&[status])).await;
+        let token = h.token().await;
+        let group = create_running(&h, &token, "doomed", definition("local/sleep:1", "Always")).await;
+        let content = crate::aci_support::wait_for_log(&h, &token, "doomed", "pid=").await;
+        let pid = pid_after(&content, "pid=");
+        let path = group_path(&h, "doomed");
+        let deleted = h.arm(Method::DELETE, &path, &token, None).await;
+        assert_eq!(deleted.status, status, "{}", deleted.text);
+        assert!(deleted.header("azure-asyncoperation").is_none(), "{status}");
+        if status == 200 {
+            assert_eq!(deleted.json["id"], group["id"]);
+            assert_eq!(deleted.json["properties"]["provisioningState"], "Succeeded");
+            assert!(deleted.json["properties"]["containers"][0]["name"].is_string());
+        } else {
+            assert!(deleted.text.is_empty(), "{}", deleted.text);
+        }
+        assert!(process_is_gone(pid).await, "{status}: process {pid} survived delete");
+        assert_eq!(h.arm(Method::GET, &path, &token, None).await.status, 404, "{status}");
+        assert_eq!(h.arm(Method::DELETE, &path, &token, None).await.status, 204, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn delete_draws_every_documented_shape_and_the_seed_repeats_the_draws() {
+    let mut config = aci_config();
+    config.responses.seed = Some(11);
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let h = Harness::with(config.clone()).await;
+        let token = h.token().await;
+        let mut statuses = Vec::new();
+        for i in 0..15 {
+            let name = format!("g{i}");
+            let created = h
+                .arm(
+                    Method::PUT,
+                    &group_path(&h, &name),
+                    &token,
+                    Some(definition("nginx", "Always")),
+                )
+                .await;
+            assert_eq!(created.status, 201, "{}", created.text);
+            let deleted = h.arm(Method::DELETE, &group_path(&h, &name), &token, None).await;
+            let after = h.arm(Method::GET, &group_path(&h, &name), &token, None).await;
+            match deleted.status {
+                200 => {
+                    assert_eq!(deleted.json["name"], name.as_str());
+                    assert_eq!(after.status, 404);
+                }
+                202 => {
+                    assert!(deleted.header("azure-asyncoperation").is_some());
+                    assert!(deleted.header("location").is_some());
+                    assert_eq!(after.json["properties"]["provisioningState"], "Deleting");
+                }
+                204 => assert_eq!(after.status, 404),
+                other => panic!("{name}: undocumented {other}: {}", deleted.text),
+            }
+            statuses.push(deleted.status);
+        }
+        for status in DELETE_STATUSES {
+            assert!(statuses.contains(&status), "{status} never drawn: {statuses:?}");
+        }
+        h.advance_clock(PAST_OPERATION).await;
+        for i in 0..15 {
+            let gone = h
+                .arm(Method::GET, &group_path(&h, &format!("g{i}")), &token, None)
+                .await;
+            assert_eq!(gone.status, 404, "g{i}");
+        }
+        runs.push(statuses);
+    }
+    assert_eq!(runs[0], runs[1], "the same seed draws the same answers");
 }
 
 #[tokio::test]

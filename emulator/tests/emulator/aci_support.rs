@@ -131,6 +131,33 @@ pub async fn wait_for(h: &Harness, token: &str, name: &str, done: impl Fn(&Value
     panic!("group {name} never reached the awaited state");
 }
 
+/// The statuses a DELETE of an existing container group may answer (drawn at random).
+pub const DELETE_STATUSES: [u16; 3] = az_emulator::CONTAINER_GROUP_DELETE_STATUSES;
+
+/// GETs group `name` until its deletion is seen (`Deleting`, after a 202) or done (404, after a
+/// 200 or a 204), bounded; returns the last status.
+pub async fn wait_for_deletion(h: &Harness, token: &str, name: &str) -> u16 {
+    for _ in 0..1000 {
+        let reply = h.arm(Method::GET, &group_path(h, name), token, None).await;
+        if reply.status == 404 || reply.json["properties"]["provisioningState"] == "Deleting" {
+            return reply.status;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("group {name} was never deleted");
+}
+
+/// [`aci_config`] with container group DELETEs answering `statuses` only.
+pub fn aci_config_deleting_with(statuses: &[u16]) -> EmulatorConfig {
+    EmulatorConfig {
+        responses: az_emulator::ResponsesConfig {
+            container_group_delete: statuses.to_vec(),
+            ..az_emulator::ResponsesConfig::default()
+        },
+        ..aci_config()
+    }
+}
+
 /// Whether the first container is terminated.
 pub fn terminated(group: &Value) -> bool {
     container_view(group)["currentState"]["state"] == "Terminated"

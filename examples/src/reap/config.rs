@@ -107,3 +107,42 @@ impl Config {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(url: &str) -> HashMap<String, String> {
+        [
+            ("AZP_URL", url),
+            ("AZP_TOKEN", "pat-xyz123"),
+            ("ACI_RESOURCE_GROUP", "rg-agents"),
+            ("AZ_SUBSCRIPTION_ID", "00000000-0000-0000-0000-000000000000"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    }
+
+    #[test]
+    fn a_password_in_azp_url_never_reaches_the_error_or_the_plan() {
+        for url in [
+            "https://user:s3cret@dev.azure.com/contoso",
+            "https://user:s3cret@dev.azure.com:99999/contoso",
+        ] {
+            let Err(error) = Config::from_env(&env(url)) else {
+                panic!("{url}: accepted");
+            };
+            assert_eq!(error.variable, "AZP_URL");
+            assert!(!error.to_string().contains("s3cret"), "{error}");
+        }
+        let config = Config::from_env(&env("https://dev.azure.com/contoso")).unwrap();
+        let plan = config.describe();
+        assert!(
+            plan.contains(&("organization", "https://dev.azure.com/contoso".to_owned())),
+            "{plan:?}"
+        );
+        assert!(plan.iter().all(|(_, value)| !value.contains("pat-xyz123")), "{plan:?}");
+    }
+}

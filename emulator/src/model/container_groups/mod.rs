@@ -89,6 +89,14 @@ impl ContainerGroups {
             .filter(move |(_, group)| !group.is_gone(now))
     }
 
+    /// Removes a group at once (a deletion answered 200 or 204); returns the killed runs.
+    pub fn remove(&mut self, subscription_id: &str, resource_group: &str, name: &str, now: OffsetDateTime) -> Vec<u64> {
+        self.by_key
+            .remove(&key(subscription_id, resource_group, name))
+            .map(|mut group| group.kill_all(now))
+            .unwrap_or_default()
+    }
+
     /// Removes every group of a resource group (its deletion); returns the killed runs.
     pub fn remove_resource_group(
         &mut self,
