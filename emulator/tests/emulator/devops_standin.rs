@@ -83,7 +83,8 @@ async fn the_package_installs_configures_runs_one_job_and_removes() {
 
     let request = h
         .queue_job(json!({
-            "command": "echo hi > file; echo \"agent=$AGENT_NAME token=${VSTS_AGENT_INPUT_TOKEN:-none} job=$SYSTEM_JOBID\" > env.txt"
+            "command": "echo hi > file; echo \"agent=$AGENT_NAME token=${VSTS_AGENT_INPUT_TOKEN:-none} job=$SYSTEM_JOBID\" > env.txt; \
+                        echo \"$AGENT_HOMEDIRECTORY $AGENT_WORKFOLDER $AGENT_TEMPDIRECTORY $BUILD_SOURCESDIRECTORY $(pwd)\" > dirs.txt"
         }))
         .await;
     let ran = run_agent(
@@ -99,9 +100,24 @@ async fn the_package_installs_configures_runs_one_job_and_removes() {
     assert_eq!(job["state"], "completed");
     assert_eq!(job["result"], "succeeded");
     assert_eq!(job["agentName"], "a1");
+    // A job runs in its sources folder, with the real agent's predefined folder variables.
     let work = dir.path().join("_work");
-    assert_eq!(std::fs::read_to_string(work.join("file")).unwrap(), "hi\n");
-    let env = std::fs::read_to_string(work.join("env.txt")).unwrap();
+    let sources = work.join("1").join("s");
+    assert_eq!(std::fs::read_to_string(sources.join("file")).unwrap(), "hi\n");
+    let dirs = std::fs::read_to_string(sources.join("dirs.txt")).unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let expected = [
+        root.clone(),
+        root.join("_work"),
+        root.join("_work/_temp"),
+        root.join("_work/1/s"),
+        root.join("_work/1/s"),
+    ]
+    .map(|p| p.display().to_string())
+    .join(" ");
+    assert_eq!(dirs.trim(), expected);
+    assert!(work.join("_temp").is_dir() && work.join("1/a").is_dir() && work.join("1/b").is_dir());
+    let env = std::fs::read_to_string(sources.join("env.txt")).unwrap();
     assert_eq!(
         env.trim(),
         format!("agent=a1 token=none job={}", job["jobId"].as_str().unwrap())
@@ -145,14 +161,26 @@ async fn directives_exit_and_update_come_before_the_job() {
 
     let second = run_agent(dir.path(), LISTENER, &["run", "--once"], &[]).await;
     assert_eq!(second.code(), Some(3), "{second:?}");
-    let listener = dir.path().join(LISTENER);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !is_executable(&listener) {
-        assert!(Instant::now() < deadline, "bin/Agent.Listener never came back");
+    // As the real agent: the updater, left running after the listener exited, waits for the
+    // listener's pid to be gone, then swaps bin/ and externals/ with the new version's.
+    let backup = dir.path().join("bin.bak.4.258.1");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !backup.join("Agent.Listener").is_file() || dir.path().join("bin.4.259.0").exists() {
+        assert!(Instant::now() < deadline, "the updater never swapped bin/");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(!dir.path().join("bin/Agent.Listener.new").exists());
+    assert!(is_executable(&dir.path().join(LISTENER)));
+    assert!(dir.path().join("externals").is_dir());
+    let log = std::fs::read_dir(dir.path().join("_diag"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("SelfUpdate-"))
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !std::fs::read_to_string(&log).unwrap().contains("Exit _update.sh") {
+        assert!(Instant::now() < deadline, "the updater did not finish");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     let third = run_agent(dir.path(), LISTENER, &["run", "--once"], &[]).await;
     assert_eq!(third.code(), Some(0), "{third:?}");
@@ -196,7 +224,7 @@ async fn sigint_is_ignored_while_a_job_that_asks_so_runs() {
     let ran = finish(child, 20).await;
     assert_eq!(ran.code(), Some(0), "{ran:?}");
     assert_eq!(h.job(request).await["result"], "succeeded");
-    assert!(dir.path().join("_work/done.txt").is_file());
+    assert!(dir.path().join("_work/1/s/done.txt").is_file());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -413,6 +441,6 @@ async fn run_sh_runs_the_updated_listener_once_more_after_exit_code_4() {
     let ran = run_agent(dir.path(), "run.sh", &["--once"], &[]).await;
     assert_eq!(ran.code(), Some(0), "{ran:?}");
     assert_eq!(h.job(request).await["result"], "succeeded");
-    assert!(dir.path().join("_work/ran.txt").is_file());
+    assert!(dir.path().join("_work/1/s/ran.txt").is_file());
     assert!(is_executable(&dir.path().join(LISTENER)));
 }
