@@ -91,7 +91,7 @@ fn waiting() -> Option<WaiterOptions> {
 }
 
 async fn journal(info: &StartupInfo) -> Vec<serde_json::Value> {
-    emulator_journal(&info.endpoints.admin).await
+    emulator_journal(&info.endpoints.admin, &info.admin_token).await
 }
 
 /// Reads the group until it is gone, for a deletion another process started.

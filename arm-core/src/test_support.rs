@@ -216,17 +216,25 @@ pub fn arm_error(status: u16, code: &str, message: &str) -> wiremock::ResponseTe
 }
 
 /// The request journal of an az-emulator (`GET {admin}/journal`): one JSON object per request,
-/// oldest first. `admin` is the emulator's `endpoints.admin`.
+/// oldest first. `admin` is the emulator's `endpoints.admin`, `admin_token` its `admin_token`
+/// (sent as `Authorization: Bearer <admin_token>`, which the admin API requires).
 ///
 /// # Panics
-/// When the admin endpoint does not answer with a JSON array.
-pub async fn emulator_journal(admin: &str) -> Vec<serde_json::Value> {
+/// When the admin endpoint does not answer 200 with a JSON array.
+pub async fn emulator_journal(admin: &str, admin_token: &str) -> Vec<serde_json::Value> {
     let response = reqwest_client_trusting("")
         .get(format!("{admin}/journal"))
+        .bearer_auth(admin_token)
         .send()
         .await
         .expect("the admin endpoint answers");
+    let status = response.status();
     let body = response.bytes().await.expect("the journal body");
+    assert!(
+        status.is_success(),
+        "GET {admin}/journal: {status} {}",
+        String::from_utf8_lossy(&body)
+    );
     serde_json::from_slice(&body).expect("the journal is a JSON array")
 }
 

@@ -148,6 +148,7 @@ async fn workload_identity_with_a_federated_token_file() {
     let info = emulator.info().clone();
     let minted = reqwest_client_trusting("")
         .post(format!("{}/federated-token", info.endpoints.admin))
+        .bearer_auth(&info.admin_token)
         .body(serde_json::json!({"issuer": ISSUER, "subject": SUBJECT}).to_string())
         .send()
         .await

@@ -42,8 +42,9 @@ fn reaping(c: &mut Criterion) {
     let advance = |seconds: u64| {
         let request = admin
             .post(format!("{}/clock/advance", info.endpoints.admin))
+            .bearer_auth(&info.admin_token)
             .body(format!(r#"{{"seconds": {seconds}}}"#));
-        async move { request.send().await.unwrap() }
+        async move { request.send().await.unwrap().error_for_status().unwrap() }
     };
     // 1,000 stopped ephemeral groups (untimed); earlier deletions are finished first.
     let prepare = || {
@@ -66,8 +67,11 @@ fn reaping(c: &mut Criterion) {
                 .await;
             admin
                 .delete(format!("{}/journal", info.endpoints.admin))
+                .bearer_auth(&info.admin_token)
                 .send()
                 .await
+                .unwrap()
+                .error_for_status()
                 .unwrap();
         })
     };
@@ -83,7 +87,7 @@ fn reaping(c: &mut Criterion) {
             let report = groups.reap(options).await.unwrap();
             let took = started.elapsed();
             assert_eq!(report.deleted.len(), GROUPS, "{:?}", report.failed.first());
-            let journal = emulator_journal(&info.endpoints.admin).await;
+            let journal = emulator_journal(&info.endpoints.admin, &info.admin_token).await;
             let first_pages = journal
                 .iter()
                 .filter(|e| {

@@ -55,9 +55,12 @@ fn self_delete(c: &mut Criterion) {
             }
             reqwest_client_trusting("")
                 .post(format!("{}/clock/advance", info.endpoints.admin))
+                .bearer_auth(&info.admin_token)
                 .body(r#"{"seconds": 60}"#)
                 .send()
                 .await
+                .unwrap()
+                .error_for_status()
                 .unwrap();
             names
         })

@@ -106,9 +106,17 @@ impl Emulator {
             Some(header) => header.clone(),
             None => random::secret(32)?,
         };
+        let admin_token = match &config.admin_token {
+            Some(token) => token.clone(),
+            None => random::bearer_secret()?,
+        };
         let defaults = defaults(&seeded, &seeded_devops, &endpoints, &identity_header, &location);
         let env = environment(&endpoints, &ca_files.ca, &ca_files.bundle, &defaults);
-        let (runtime, messages) = Runtime::new(config.images.clone(), platform(&env, &endpoints));
+        let (runtime, messages) = Runtime::new(
+            config.images.clone(),
+            platform(&env, &endpoints),
+            std::time::Duration::from_millis(config.container_stop_grace_ms),
+        );
         let processes = Arc::clone(&runtime.table);
         let agent_binary = find_agent_binary(config.devops.agent_binary.as_deref());
         let devops_state = DevopsState {
@@ -164,7 +172,7 @@ impl Emulator {
                 Devops::new(Arc::clone(&shared), stopped.clone()),
             ),
             serve.spawn(imds, None, Identity::new(Arc::clone(&shared))),
-            serve.spawn(admin, None, Admin::new(Arc::clone(&shared))),
+            serve.spawn(admin, None, Admin::new(Arc::clone(&shared), admin_token.clone())),
             tokio::spawn(containers::supervise(Arc::clone(&shared), messages, stopped.clone())),
         ];
 
@@ -185,6 +193,7 @@ impl Emulator {
                 ca_bundle_file: ca_files.bundle,
                 env,
                 defaults,
+                admin_token,
             },
             ca_pem: certificates.ca_pem,
             stop,
@@ -198,6 +207,12 @@ impl Emulator {
     /// Endpoints, CA file, environment and defaults: exactly what the binary prints.
     pub fn info(&self) -> &StartupInfo {
         &self.info
+    }
+
+    /// The bearer secret of the admin API: every request to `endpoints.admin` must carry
+    /// `Authorization: Bearer <admin_token>` (also `info().admin_token`).
+    pub fn admin_token(&self) -> &str {
+        &self.info.admin_token
     }
 
     /// The CA certificate, PEM.

@@ -10,7 +10,8 @@
 //!   the App Service `IDENTITY_ENDPOINT` (`/msi/token`).
 //! - **Azure Resource Manager** (`arm`, HTTPS): subscriptions, resource groups, container groups
 //!   (`Microsoft.ContainerInstance`, whose containers run as local child processes when the
-//!   configuration maps their image to a command), long-running operations, bearer
+//!   configuration maps their image to a command, each under a subreaper shim so that no
+//!   process of a container outlives it), long-running operations, bearer
 //!   authentication, api-version checks and role-based access, with ARM's headers and error
 //!   envelope.
 //! - **Azure DevOps** (`devops`, HTTPS): agent pools, agents, job requests and agent packages
@@ -19,7 +20,8 @@
 //!   [stand-in agent](standin): an executable packed as `bin/Agent.Listener` that configures,
 //!   runs one job (`sh -c`), obeys scripted directives and signals, and removes itself like the
 //!   real Azure Pipelines agent.
-//! - **Admin API** (`admin`, HTTP): request journal, fault injection, seeding, federated tokens,
+//! - **Admin API** (`admin`, HTTP, every request with `Authorization: Bearer <admin_token>`,
+//!   [`Emulator::admin_token`]): request journal, fault injection, seeding, federated tokens,
 //!   test operations, the emulator's clock (`POST /clock/advance` moves it forward so that
 //!   operations finish and tokens expire without waiting), Azure DevOps pools, PATs and jobs.
 //!

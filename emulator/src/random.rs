@@ -30,6 +30,13 @@ pub(crate) fn secret(len: usize) -> Result<String, Error> {
         .collect())
 }
 
+/// A bearer secret: 32 random bytes from the operating system, base64url without padding (43
+/// characters).
+pub(crate) fn bearer_secret() -> Result<String, Error> {
+    use base64::Engine;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key_bytes(32)?))
+}
+
 /// A random Azure DevOps personal access token: 52 characters of `a-z` and `2-7` (base32).
 pub(crate) fn pat() -> Result<String, Error> {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
@@ -81,6 +88,18 @@ mod tests {
             pat.bytes()
                 .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
         );
+    }
+
+    #[test]
+    fn bearer_secrets_are_43_url_safe_characters_and_differ() {
+        let secret = super::bearer_secret().expect("random");
+        assert_eq!(secret.len(), 43);
+        assert!(
+            secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_ne!(secret, super::bearer_secret().expect("random"));
     }
 
     #[test]

@@ -24,6 +24,10 @@ pub struct StartupInfo {
     /// The first tenant, service principal, subscription, resource group, user-assigned
     /// identity and Azure DevOps organization (empty strings where the configuration has none).
     pub defaults: Defaults,
+    /// The bearer secret every request to the admin API must carry as
+    /// `Authorization: Bearer <admin_token>` (empty in lines of emulators older than it).
+    #[serde(default)]
+    pub admin_token: String,
 }
 
 /// Base URLs of the listeners, without trailing slash.
@@ -102,6 +106,7 @@ impl std::fmt::Debug for StartupInfo {
             .field("ca_bundle_file", &self.ca_bundle_file)
             .field("env", &env)
             .field("defaults", &self.defaults)
+            .field("admin_token", &redact::REDACTED)
             .finish()
     }
 }

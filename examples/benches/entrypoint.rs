@@ -105,8 +105,7 @@ fn spawn(env: &BTreeMap<String, String>) -> Child {
 }
 
 /// `config.sh`'s own time, from its debug line
-/// `<time> DEBUG <agent>/config.sh ended command="config.sh" exit=exit code 0 elapsed_us=<n>`
-/// (`config.sh remove` logs `command="config.sh remove"`).
+/// `<time> DEBUG <agent>/config.sh ended command="config.sh" exit=exit code 0 elapsed_us=<n>`.
 fn config_sh_time(line: &str) -> Option<Duration> {
     if !line.contains(" ended ") || !line.contains(r#"command="config.sh""#) {
         return None;
@@ -190,6 +189,7 @@ fn peak_rss_whole_run(
             let queued = runtime
                 .block_on(
                     http.post(&jobs)
+                        .bearer_auth(&info.admin_token)
                         .header("content-type", "application/json")
                         .body(r#"{"command": "true"}"#)
                         .send(),

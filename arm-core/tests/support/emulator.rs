@@ -80,5 +80,5 @@ pub fn groups(env: &BTreeMap<String, String>, retry: Option<RetryOptions>) -> Re
 
 /// The emulator's request journal.
 pub async fn journal(info: &StartupInfo) -> Vec<serde_json::Value> {
-    emulator_journal(&info.endpoints.admin).await
+    emulator_journal(&info.endpoints.admin, &info.admin_token).await
 }

@@ -1,5 +1,7 @@
 //! The admin listener (plain HTTP): journal, faults, seeding, federated tokens, operations,
-//! the emulator's clock, Azure DevOps pools, PATs and jobs.
+//! the emulator's clock, Azure DevOps pools, PATs and jobs. Every request must carry the
+//! emulator's admin token (`Authorization: Bearer <admin_token>`): the admin API queues jobs that
+//! run shell commands and mints credentials, so it is not open to every local user.
 
 mod clock;
 mod devops;
@@ -20,12 +22,48 @@ use crate::shared::Shared;
 /// The admin API.
 pub(crate) struct Admin {
     shared: Arc<Shared>,
+    /// SHA-256 of the admin token (compared digest to digest, in constant time).
+    token_digest: ring::digest::Digest,
 }
 
 impl Admin {
-    pub fn new(shared: Arc<Shared>) -> Self {
-        Admin { shared }
+    /// The admin API of `shared`, open to requests that carry `token`.
+    pub fn new(shared: Arc<Shared>, token: String) -> Self {
+        let token_digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
+        Admin { shared, token_digest }
     }
+
+    /// Whether `request` carries `Authorization: Bearer <admin token>` (the scheme in any case).
+    /// Digests of equal length are compared in time that depends neither on where they differ
+    /// nor on the length of what was sent.
+    fn authorized(&self, request: &Request) -> bool {
+        let Some(presented) = request
+            .headers
+            .get(hyper::header::AUTHORIZATION)
+            .and_then(|value| value.as_bytes().split_first_chunk::<7>())
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case(b"bearer "))
+            .map(|(_, token)| token)
+        else {
+            return false;
+        };
+        let presented = ring::digest::digest(&ring::digest::SHA256, presented);
+        let difference = presented
+            .as_ref()
+            .iter()
+            .zip(self.token_digest.as_ref())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y));
+        std::hint::black_box(difference) == 0
+    }
+}
+
+/// 401 for a request without the admin token: `{"error": "..."}` and a `WWW-Authenticate`
+/// challenge.
+fn unauthorized() -> Reply {
+    error(
+        StatusCode::UNAUTHORIZED,
+        "the admin API needs 'Authorization: Bearer <admin_token>' (admin_token is in the JSON line the emulator prints on start)",
+    )
+    .with_header("www-authenticate", "Bearer realm=\"az-emulator-admin\"")
 }
 
 /// An admin error: `{"error": "..."}`.
@@ -37,6 +75,9 @@ impl Family for Admin {
     const KIND: ListenerKind = ListenerKind::Admin;
 
     fn handle(&self, request: &Request) -> Reply {
+        if !self.authorized(request) {
+            return unauthorized();
+        }
         let shared = &self.shared;
         let path: Vec<&str> = request.segments.iter().map(String::as_str).collect();
         match (request.method.as_str(), path.as_slice()) {

@@ -36,6 +36,8 @@ use crate::redact;
 pub const DEFAULT_RESOURCE_GROUP: &str = "rg-emulator";
 /// Name of the user-assigned managed identity of the default configuration.
 pub const DEFAULT_IDENTITY_NAME: &str = "id-emulator";
+/// Longest `container_stop_grace_ms`.
+const MAX_STOP_GRACE_MS: u64 = 60_000;
 
 /// Everything the emulator starts with. Every field is optional in a file; a field left out keeps
 /// its value from [`EmulatorConfig::default`].
@@ -59,6 +61,9 @@ pub struct EmulatorConfig {
     pub identity_token_lifetime_secs: u64,
     /// The App Service `X-IDENTITY-HEADER` secret; random when left out.
     pub identity_header: Option<String>,
+    /// The bearer secret of the admin API (`Authorization: Bearer <admin_token>`); 32 random
+    /// bytes from the operating system's CSPRNG, base64url, when left out.
+    pub admin_token: Option<String>,
     /// Most connections each listener keeps open at once; further ones wait until one closes.
     pub max_connections: usize,
     /// Fault injection.
@@ -82,6 +87,10 @@ pub struct EmulatorConfig {
     /// command (program and arguments) run as the container's process, the container's own
     /// `command` appended as further arguments. Containers of other images run nothing.
     pub images: BTreeMap<String, Vec<String>>,
+    /// How long, in milliseconds, a container's main process has between SIGTERM and SIGKILL
+    /// when its group is stopped, restarted, updated or deleted (at most 60000). 0, the default,
+    /// kills every process of the container at once with SIGKILL, as Azure is observed to do.
+    pub container_stop_grace_ms: u64,
     /// Azure DevOps: organizations, agent pools, PATs, the stand-in agent and its packages.
     pub devops: DevopsConfig,
 }
@@ -99,6 +108,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("token_lifetime_secs", &self.token_lifetime_secs)
             .field("identity_token_lifetime_secs", &self.identity_token_lifetime_secs)
             .field("identity_header", &redact::optional(self.identity_header.as_ref()))
+            .field("admin_token", &redact::optional(self.admin_token.as_ref()))
             .field("max_connections", &self.max_connections)
             .field("faults", &self.faults)
             .field("responses", &self.responses)
@@ -109,9 +119,21 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("resource_groups", &self.resource_groups)
             .field("role_assignments", &self.role_assignments)
             .field("images", &self.images)
+            .field("container_stop_grace_ms", &self.container_stop_grace_ms)
             .field("devops", &self.devops)
             .finish()
     }
+}
+
+/// Whether `token` is usable as `Authorization: Bearer <token>` (RFC 6750 `b64token`), and long
+/// enough (16 characters) not to be guessed by trying.
+fn is_bearer_token(token: &str) -> bool {
+    let body = token.trim_end_matches('=');
+    (16..=512).contains(&token.len())
+        && !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
 }
 
 /// Fixed ports of the listeners (all on 127.0.0.1).
@@ -145,6 +167,7 @@ impl Default for EmulatorConfig {
             token_lifetime_secs: 3600,
             identity_token_lifetime_secs: 86_400,
             identity_header: None,
+            admin_token: None,
             max_connections: 1024,
             faults: FaultConfig::default(),
             responses: ResponsesConfig::default(),
@@ -179,6 +202,7 @@ impl Default for EmulatorConfig {
             }],
             role_assignments: Vec::new(),
             images: BTreeMap::new(),
+            container_stop_grace_ms: 0,
             devops: DevopsConfig::default(),
         }
     }
@@ -245,6 +269,14 @@ impl EmulatorConfig {
         {
             return Err(Error::invalid("identity_header", "must be a non-empty header value"));
         }
+        if let Some(token) = &self.admin_token
+            && !is_bearer_token(token)
+        {
+            return Err(Error::invalid(
+                "admin_token",
+                "must be 16 to 512 characters of A-Z a-z 0-9 - . _ ~ + / (then = padding), a bearer token",
+            ));
+        }
         for (image, command) in &self.images {
             if command.first().is_none_or(|program| program.is_empty()) {
                 return Err(Error::invalid(
@@ -252,6 +284,9 @@ impl EmulatorConfig {
                     "must be a non-empty command (program, then arguments)",
                 ));
             }
+        }
+        if self.container_stop_grace_ms > MAX_STOP_GRACE_MS {
+            return Err(Error::invalid("container_stop_grace_ms", "must be at most 60000"));
         }
         self.responses.validate("responses")?;
         self.devops.validate("devops")?;

@@ -6,15 +6,18 @@
 //! environment of [`env::environment`]; an image without a mapping runs nothing and stays
 //! `Running`. Exits are recorded in the container state, and the group's restart policy decides
 //! whether the container starts again (after a back-off on the emulator's clock). Stopping,
-//! restarting or deleting a group kills its processes and every process they started.
+//! restarting or deleting a group kills its processes and every process they started: each run
+//! has a [subreaper shim](shim) that no process of the container can leave.
 
 mod env;
 mod process;
+mod shim;
 mod supervisor;
 mod table;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -38,6 +41,8 @@ pub(crate) struct Runtime {
     /// Image name → command.
     images: BTreeMap<String, Vec<String>>,
     platform: Platform,
+    /// How long a container's main process has between SIGTERM and SIGKILL when it is stopped.
+    pub stop_grace: Duration,
     /// The process runs that have not ended.
     pub table: Arc<ProcessTable>,
     messages: mpsc::UnboundedSender<Message>,
@@ -48,11 +53,13 @@ impl Runtime {
     pub fn new(
         images: BTreeMap<String, Vec<String>>,
         platform: Platform,
+        stop_grace: Duration,
     ) -> (Runtime, mpsc::UnboundedReceiver<Message>) {
         let (messages, receiver) = mpsc::unbounded_channel();
         let runtime = Runtime {
             images,
             platform,
+            stop_grace,
             table: Arc::new(ProcessTable::default()),
             messages,
         };

@@ -1,14 +1,21 @@
-//! One container process: spawned with only the environment it is given, in its own process
-//! group, its stdout and stderr read line by line into the container log, killed (with every
-//! process it started) when asked, its exit recorded in the container state.
+//! One container run: its command started under a [subreaper shim](super::shim) with only the
+//! environment it is given, its stdout and stderr read line by line into the container log, ended
+//! (with every process it started, whatever they did to detach) when asked, its exit recorded in
+//! the container state.
 
-use std::os::unix::process::ExitStatusExt;
-use std::process::{ExitStatus, Stdio};
+use std::os::fd::OwnedFd;
 use std::sync::Arc;
+use std::time::Duration;
 
+use nix::sys::signal::Signal;
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::unistd::Pid;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
+use tokio::net::unix::pipe;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
+use super::shim::{self, Shim};
 use crate::shared::Shared;
 
 /// Exit code recorded when the mapped command cannot be started (as a shell reports a command
@@ -17,6 +24,14 @@ const CANNOT_START: i32 = 127;
 
 /// Longest log line; longer ones are split.
 const MAX_LINE: u64 = 64 * 1024;
+
+/// How long the shim may take to end everything once asked (after the container's grace
+/// period), before the emulator kills it and its descendants itself.
+const SHIM_GRACE: Duration = Duration::from_secs(2);
+
+/// How long the log readers may go on once the shim is reaped (every process of the container
+/// is gone by then, so they are at the end of their pipes unless a descriptor escaped).
+const DRAIN: Duration = Duration::from_millis(500);
 
 /// What to run for one container run. Not `Debug`: the environment holds secure values.
 pub(crate) struct ProcessSpec {
@@ -27,57 +42,17 @@ pub(crate) struct ProcessSpec {
     pub env: Vec<(String, String)>,
 }
 
-/// `kill -<signal> -- -<pid> <descendants>`: signals the process group `pid` leads and every
-/// descendant of `pid`, also those that made process groups or sessions of their own (as the
-/// end of a container ends every process in it). No unsafe code needed.
-pub(crate) fn kill_group_command(pid: u32, signal: &str) -> std::process::Command {
-    let mut command = std::process::Command::new("kill");
-    command.args([format!("-{signal}"), "--".to_owned(), format!("-{pid}")]);
-    command.args(descendants(pid).iter().map(u32::to_string));
-    command
-}
-
-/// The descendants of `pid` now, from `/proc/<pid>/task/<tid>/children` (empty where that is not
-/// available).
-fn descendants(pid: u32) -> Vec<u32> {
-    let mut found = Vec::new();
-    let mut pending = vec![pid];
-    while let Some(parent) = pending.pop() {
-        let Ok(tasks) = std::fs::read_dir(format!("/proc/{parent}/task")) else {
-            continue;
-        };
-        for task in tasks.flatten() {
-            let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
-            for child in children.split_whitespace().filter_map(|c| c.parse::<u32>().ok()) {
-                if !found.contains(&child) {
-                    found.push(child);
-                    pending.push(child);
-                }
-            }
-        }
-    }
-    found
-}
-
-/// Kills the process group `pid` leads and every descendant of `pid`: stops them first, so
-/// that none can start another process meanwhile, then kills them. Errors (no such process)
-/// are ignored.
-async fn kill_group(pid: u32) {
-    for signal in ["STOP", "KILL"] {
-        let mut command = tokio::process::Command::from(kill_group_command(pid, signal));
-        let _ = command.stdout(Stdio::null()).stderr(Stdio::null()).status().await;
+/// The container exit code of the shim's wait status: the shim exits with the command's code
+/// (128 + the signal that ended it); a shim killed by a signal counts as 128 + that signal.
+fn exit_code(status: WaitStatus) -> i32 {
+    match status {
+        WaitStatus::Exited(_, code) => code,
+        WaitStatus::Signaled(_, signal, _) => 128 + signal as i32,
+        _ => -1,
     }
 }
 
-/// The container exit code of a status: the code, or 128 + the signal that ended it.
-fn exit_code(status: ExitStatus) -> i32 {
-    status
-        .code()
-        .or_else(|| status.signal().map(|signal| 128 + signal))
-        .unwrap_or(-1)
-}
-
-/// Runs the process of `spec` until it exits or `killed` fires, then records the exit.
+/// Runs the command of `spec` until it exits or `killed` fires, then records the exit.
 pub(crate) async fn run(shared: Arc<Shared>, spec: ProcessSpec, mut killed: oneshot::Receiver<()>) {
     let run_id = spec.run_id;
     let table = Arc::clone(&shared.runtime.table);
@@ -89,67 +64,108 @@ pub(crate) async fn run(shared: Arc<Shared>, spec: ProcessSpec, mut killed: ones
         table.remove(run_id);
         return;
     };
-    let mut command = tokio::process::Command::new(program);
-    command
-        .args(args)
-        .env_clear()
-        .envs(spec.env)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .kill_on_drop(true);
-    let mut child = match command.spawn() {
-        Ok(child) => child,
+    let grace = shared.runtime.stop_grace;
+    let started = shim::Command::new(program, args, &spec.env, grace).and_then(|command| shim::spawn(&command));
+    let Shim {
+        pid,
+        lifeline,
+        stdout,
+        stderr,
+    } = match started {
+        Ok(shim) => shim,
         Err(error) => {
             let line = format!("az-emulator: cannot start '{program}': {error}");
-            let mut world = shared.write();
-            world.container_groups.append_log(run_id, shared.clock.now(), line);
-            let restart = world
-                .container_groups
-                .exit(run_id, CANNOT_START, shared.clock.instant(), shared.clock.now());
-            drop(world);
-            table.remove(run_id);
-            if restart {
-                shared.runtime.wake();
-            }
-            return;
-        }
-    };
-    let pid = child.id();
-    table.set_pid(run_id, pid);
-    let readers = [
-        child
-            .stdout
-            .take()
-            .map(|out| tokio::spawn(read_lines(Arc::clone(&shared), run_id, out))),
-        child
-            .stderr
-            .take()
-            .map(|err| tokio::spawn(read_lines(Arc::clone(&shared), run_id, err))),
-    ];
-    let status = tokio::select! {
-        status = child.wait() => status.ok(),
-        _ = &mut killed => None,
-    };
-    if let Some(pid) = pid {
-        kill_group(pid).await;
-    }
-    if status.is_none() {
-        let _ = child.kill().await;
-    }
-    for reader in readers.into_iter().flatten() {
-        let _ = reader.await;
-    }
-    table.remove(run_id);
-    if let Some(status) = status {
-        let restart =
             shared
                 .write()
                 .container_groups
-                .exit(run_id, exit_code(status), shared.clock.instant(), shared.clock.now());
-        if restart {
-            shared.runtime.wake();
+                .append_log(run_id, shared.clock.now(), line);
+            table.remove(run_id);
+            record_exit(&shared, run_id, CANNOT_START);
+            return;
+        }
+    };
+    table.set_pid(run_id, Some(pid));
+    let readers = [
+        reader(&shared, run_id, OwnedFd::from(stdout)),
+        reader(&shared, run_id, OwnedFd::from(stderr)),
+    ];
+    let mut lifeline = lifeline
+        .set_nonblocking(true)
+        .and_then(|()| tokio::net::UnixStream::from_std(lifeline))
+        .inspect_err(|error| tracing::warn!(%error, run_id, "cannot watch a container's shim; stopping it"))
+        .ok();
+    let requested = match lifeline.as_mut() {
+        Some(lifeline) => tokio::select! {
+            () = ended(lifeline) => false,
+            _ = &mut killed => true,
+        },
+        None => false,
+    };
+    if requested || lifeline.is_none() {
+        table.signal(run_id, Signal::SIGTERM);
+        let ended_in_time = match lifeline.as_mut() {
+            Some(lifeline) => tokio::time::timeout(grace + SHIM_GRACE, ended(lifeline)).await.is_ok(),
+            None => false,
+        };
+        if !ended_in_time {
+            tracing::warn!(
+                run_id,
+                "a container's shim did not end in time; killing it and its processes"
+            );
+            shim::force(pid);
+        }
+    }
+    // Forgotten before it is reaped: nothing signals its process id after this.
+    table.remove(run_id);
+    let status = tokio::task::spawn_blocking(move || reap(pid)).await.ok().flatten();
+    for mut reader in readers.into_iter().flatten() {
+        if tokio::time::timeout(DRAIN, &mut reader).await.is_err() {
+            reader.abort();
+        }
+    }
+    // A requested end was recorded by whoever asked for it (stop, restart, delete).
+    if let Some(status) = status.filter(|_| !requested) {
+        record_exit(&shared, run_id, exit_code(status));
+    }
+}
+
+/// Records that run `run_id` exited with `code`, and wakes the supervisor when the restart
+/// policy starts it again.
+fn record_exit(shared: &Shared, run_id: u64, code: i32) {
+    let restart = shared
+        .write()
+        .container_groups
+        .exit(run_id, code, shared.clock.instant(), shared.clock.now());
+    if restart {
+        shared.runtime.wake();
+    }
+}
+
+/// Resolves when the shim has closed its end of the lifeline: it has exited.
+async fn ended(lifeline: &mut tokio::net::UnixStream) {
+    let mut buffer = [0u8; 64];
+    while matches!(lifeline.read(&mut buffer).await, Ok(n) if n > 0) {}
+}
+
+/// Waits for the shim `pid` to exit and reaps it; its wait status.
+fn reap(pid: u32) -> Option<WaitStatus> {
+    let pid = Pid::from_raw(i32::try_from(pid).ok()?);
+    loop {
+        match waitpid(pid, None) {
+            Ok(status @ (WaitStatus::Exited(..) | WaitStatus::Signaled(..))) => return Some(status),
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+/// Reads the container log from the read end of one of its pipes, in a task.
+fn reader(shared: &Arc<Shared>, run_id: u64, pipe: OwnedFd) -> Option<JoinHandle<()>> {
+    match pipe::Receiver::from_owned_fd(pipe) {
+        Ok(stream) => Some(tokio::spawn(read_lines(Arc::clone(shared), run_id, stream))),
+        Err(error) => {
+            tracing::warn!(%error, run_id, "cannot read a container's output");
+            None
         }
     }
 }
@@ -177,14 +193,17 @@ async fn read_lines(shared: Arc<Shared>, run_id: u64, stream: impl AsyncRead + U
 
 #[cfg(test)]
 mod tests {
-    use std::os::unix::process::ExitStatusExt;
-    use std::process::ExitStatus;
+    use nix::sys::signal::Signal;
+    use nix::sys::wait::WaitStatus;
+    use nix::unistd::Pid;
 
     use super::exit_code;
 
     #[test]
     fn signals_count_as_128_plus_the_signal() {
-        assert_eq!(exit_code(ExitStatus::from_raw(3 << 8)), 3);
-        assert_eq!(exit_code(ExitStatus::from_raw(9)), 137);
+        let pid = Pid::from_raw(1);
+        assert_eq!(exit_code(WaitStatus::Exited(pid, 3)), 3);
+        assert_eq!(exit_code(WaitStatus::Exited(pid, 143)), 143);
+        assert_eq!(exit_code(WaitStatus::Signaled(pid, Signal::SIGKILL, false)), 137);
     }
 }

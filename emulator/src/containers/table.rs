@@ -1,15 +1,17 @@
-//! The running container processes by run id: how to kill one, and every one at shutdown.
+//! The running container processes by run id: how to stop one, and every one at shutdown.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
+use nix::sys::signal::Signal;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// One process run.
 #[derive(Default)]
 struct Entry {
-    /// The process id once spawned (it leads its own process group).
+    /// The process id of the run's [shim](super::shim) once forked (an unreaped child of the
+    /// emulator while its entry is here).
     pid: Option<u32>,
     /// Fires the kill.
     kill: Option<oneshot::Sender<()>>,
@@ -48,10 +50,18 @@ impl ProcessTable {
         }
     }
 
-    /// Records the process id of run `run_id`.
+    /// Records the process id of run `run_id`'s shim.
     pub fn set_pid(&self, run_id: u64, pid: Option<u32>) {
         if let Some(entry) = self.entries().get_mut(&run_id) {
             entry.pid = pid;
+        }
+    }
+
+    /// Sends `signal` to the shim of run `run_id`, if it is still in the table (a shim leaves
+    /// the table before it is reaped, so its process id is never reused here).
+    pub fn signal(&self, run_id: u64, signal: Signal) {
+        if let Some(pid) = self.entries().get(&run_id).and_then(|entry| entry.pid) {
+            super::shim::signal_all(&[pid], signal);
         }
     }
 
@@ -84,16 +94,14 @@ impl ProcessTable {
         }
     }
 
-    /// Kills every process group now, without waiting (for `Drop`, where nothing can be awaited;
-    /// the process objects kill their leaders when dropped too).
+    /// Stops every run now, without waiting (for `Drop`, where nothing can be awaited): SIGTERM to
+    /// each shim, which kills every process of its container and exits (and would do the same
+    /// once the emulator's end of its lifeline closes).
     pub fn kill_now(&self) {
         let mut entries = self.entries();
         for entry in entries.values_mut() {
             if let Some(pid) = entry.pid {
-                let _ = super::process::kill_group_command(pid, "KILL")
-                    .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::null())
-                    .status();
+                super::shim::signal_all(&[pid], Signal::SIGTERM);
             }
             if let Some(kill) = entry.kill.take() {
                 let _ = kill.send(());

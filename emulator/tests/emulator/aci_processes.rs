@@ -240,3 +240,234 @@ async fn a_process_deletes_its_own_group_as_the_managed_identity() {
     let gone = h.arm(Method::GET, &group_path(&h, "self-deleting"), &token, None).await;
     assert_eq!(gone.status, 404);
 }
+
+/// No process of a container outlives it: the container's command detaches processes in every
+/// way a process can, and a stop, a delete, or the end of the emulator ends them all.
+pub(crate) mod containment {
+    use std::path::{Path, PathBuf};
+    use std::time::Duration;
+
+    use az_emulator::EmulatorConfig;
+    use reqwest::Method;
+    use serde_json::{Value, json};
+
+    use crate::aci_support::{
+        aci_config, action_path, container_view, create_running, definition, get, group_path, process_is_gone,
+        wait_for_log,
+    };
+    use crate::common::Harness;
+
+    /// The image whose command detaches processes (each appends its pid to `$PIDS`).
+    const DETACHING: &str = "local/detach:1";
+    /// The image whose command traps SIGTERM (and writes `term` to `$PIDS.term` when it comes).
+    const TRAPPING: &str = "local/trap:1";
+    /// How many pids [`DETACHING`] records before it says `detached` (at least).
+    pub(crate) const DETACHED: usize = 9;
+
+    /// Every way of leaving the process tree a shell offers: a background job of a subshell
+    /// that exits, `setsid` (with and without `-f`), `nohup`, a job-controlled shell's own
+    /// process group whose shell exits, a double fork, a process ignoring SIGTERM, SIGHUP and
+    /// SIGINT, and a loop that keeps forking. All of them keep the container's stdout open.
+    pub(crate) const DETACH_SCRIPT: &str = r#"
+rec='echo $$ >> "$PIDS"; exec sleep 600'
+(sleep 600 & echo $! >> "$PIDS")
+(sh -c "$rec" &)
+setsid sh -c "$rec" &
+setsid -f sh -c "$rec"
+nohup sh -c "$rec" > /dev/null 2>&1 &
+bash -c 'set -m; sh -c "$0" & exit 0' "$rec"
+sh -c 'sh -c "$0" & exit 0' "$rec"
+sh -c 'trap "" TERM HUP INT; echo $$ >> "$PIDS"; exec sleep 600' &
+sh -c 'echo $$ >> "$PIDS"; while :; do sleep 600 & echo $! >> "$PIDS"; sleep 0.05; done' &
+echo detached
+exec sleep 600
+"#;
+
+    /// A main process that leaves a child and traps SIGTERM.
+    const TRAP_SCRIPT: &str = r#"
+trap 'echo term > "$PIDS.term"; exit 0' TERM
+sleep 600 &
+echo $! >> "$PIDS"
+echo $$ >> "$PIDS"
+echo trapping
+wait
+"#;
+
+    /// [`aci_config`] plus the two images, and `grace_ms` as the stop grace period.
+    fn config(grace_ms: u64) -> EmulatorConfig {
+        let mut config = EmulatorConfig {
+            container_stop_grace_ms: grace_ms,
+            ..aci_config()
+        };
+        for (image, script) in [(DETACHING, DETACH_SCRIPT), (TRAPPING, TRAP_SCRIPT)] {
+            config
+                .images
+                .insert(image.to_owned(), vec!["/bin/sh".into(), "-c".into(), script.into()]);
+        }
+        config
+    }
+
+    /// Whether the tools of the scripts are installed; without them (and without `CI`), the test
+    /// says so and is skipped.
+    pub(crate) fn tools_present() -> bool {
+        let path = std::env::var("PATH").unwrap_or_default();
+        let missing: Vec<&str> = ["setsid", "nohup", "bash", "sleep"]
+            .into_iter()
+            .filter(|tool| !path.split(':').any(|dir| Path::new(dir).join(tool).is_file()))
+            .collect();
+        if missing.is_empty() {
+            return true;
+        }
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs {missing:?} for the container containment tests"
+        );
+        println!("skipped: {missing:?} not installed");
+        false
+    }
+
+    /// A file for the pids of group `name`'s processes.
+    fn pid_file(name: &str) -> PathBuf {
+        let file = std::env::temp_dir().join(format!("az-emulator-{name}-{}.pids", std::process::id()));
+        let _ = std::fs::remove_file(&file);
+        let _ = std::fs::remove_file(file.with_extension("pids.term"));
+        file
+    }
+
+    /// The pids recorded in `file` so far.
+    pub(crate) fn recorded(file: &Path) -> Vec<u32> {
+        std::fs::read_to_string(file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| line.trim().parse().ok())
+            .collect()
+    }
+
+    /// Whether `pid` runs (exists and is not a zombie).
+    fn alive(pid: u32) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| stat.rsplit_once(')').map(|(_, rest)| rest.trim_start().to_owned()))
+            .is_some_and(|state| !state.starts_with('Z'))
+    }
+
+    /// Creates group `name` of `image` with `PIDS` set to `file`, waits until the log says
+    /// `ready` and at least `count` pids are recorded; those pids, all alive.
+    async fn start(
+        h: &Harness,
+        token: &str,
+        name: &str,
+        image: &str,
+        file: &Path,
+        ready: &str,
+        count: usize,
+    ) -> Vec<u32> {
+        let mut body: Value = definition(image, "Never");
+        body["properties"]["containers"][0]["properties"]["environmentVariables"] =
+            json!([{ "name": "PIDS", "value": file.display().to_string() }]);
+        create_running(h, token, name, body).await;
+        wait_for_log(h, token, name, ready).await;
+        let mut pids = recorded(file);
+        for _ in 0..500 {
+            if pids.len() >= count {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            pids = recorded(file);
+        }
+        assert!(pids.len() >= count, "{name}: only {pids:?} recorded");
+        for pid in &pids {
+            assert!(alive(*pid), "{name}: process {pid} is not running before the end");
+        }
+        pids
+    }
+
+    /// Every pid recorded in `file` is gone (polling `/proc` briefly).
+    async fn all_gone(file: &Path, what: &str) {
+        for pid in recorded(file) {
+            assert!(process_is_gone(pid).await, "{what}: process {pid} survived");
+        }
+    }
+
+    #[tokio::test]
+    async fn no_detached_process_outlives_a_stop_or_a_delete() {
+        if !tools_present() {
+            return;
+        }
+        let h = Harness::with(config(0)).await;
+        let token = h.token().await;
+
+        let stopped = pid_file("detach-stop");
+        start(&h, &token, "detach-stop", DETACHING, &stopped, "detached", DETACHED).await;
+        let reply = h
+            .arm(Method::POST, &action_path(&h, "detach-stop", "stop", ""), &token, None)
+            .await;
+        assert_eq!(reply.status, 204, "{}", reply.text);
+        all_gone(&stopped, "stop").await;
+        let group = get(&h, &token, "detach-stop").await;
+        assert_eq!(group["properties"]["instanceView"]["state"], "Stopped");
+        assert_eq!(container_view(&group)["currentState"]["exitCode"], 137);
+
+        let deleted = pid_file("detach-delete");
+        start(&h, &token, "detach-delete", DETACHING, &deleted, "detached", DETACHED).await;
+        let reply = h
+            .arm(Method::DELETE, &group_path(&h, "detach-delete"), &token, None)
+            .await;
+        assert!([200, 202, 204].contains(&reply.status), "{}", reply.text);
+        all_gone(&deleted, "delete").await;
+
+        // No log reader waits for a pipe that a leftover process holds: the emulator ends at once.
+        let ended = tokio::time::timeout(Duration::from_secs(10), h.emulator.shutdown()).await;
+        assert!(ended.is_ok(), "the emulator did not shut down");
+        for file in [stopped, deleted] {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_end_of_the_emulator_ends_detached_processes() {
+        if !tools_present() {
+            return;
+        }
+        let h = Harness::with(config(0)).await;
+        let token = h.token().await;
+        let file = pid_file("detach-shutdown");
+        start(&h, &token, "detach-shutdown", DETACHING, &file, "detached", DETACHED).await;
+        drop(h);
+        all_gone(&file, "drop of the emulator").await;
+        let _ = std::fs::remove_file(file);
+    }
+
+    #[tokio::test]
+    async fn without_a_grace_period_a_stop_kills_at_once_and_with_one_sigterm_comes_first() {
+        let h = Harness::with(config(0)).await;
+        let token = h.token().await;
+        let file = pid_file("trap-now");
+        start(&h, &token, "trap-now", TRAPPING, &file, "trapping", 2).await;
+        let reply = h
+            .arm(Method::POST, &action_path(&h, "trap-now", "stop", ""), &token, None)
+            .await;
+        assert_eq!(reply.status, 204, "{}", reply.text);
+        all_gone(&file, "stop without grace").await;
+        assert!(
+            !file.with_extension("pids.term").exists(),
+            "the main process got SIGTERM though there is no grace period"
+        );
+        let _ = std::fs::remove_file(&file);
+
+        let h = Harness::with(config(5_000)).await;
+        let token = h.token().await;
+        let file = pid_file("trap-grace");
+        start(&h, &token, "trap-grace", TRAPPING, &file, "trapping", 2).await;
+        let reply = h
+            .arm(Method::POST, &action_path(&h, "trap-grace", "stop", ""), &token, None)
+            .await;
+        assert_eq!(reply.status, 204, "{}", reply.text);
+        all_gone(&file, "stop with grace").await;
+        let term = std::fs::read_to_string(file.with_extension("pids.term")).unwrap_or_default();
+        assert_eq!(term, "term\n", "the main process did not get SIGTERM first");
+        for file in [file.clone(), file.with_extension("pids.term")] {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}

@@ -53,6 +53,7 @@ fn serve_prints_one_json_line_and_exits_0_on_sigterm() {
         "/defaults/devops_pool",
         "/defaults/devops_pat",
         "/env/AZP_URL",
+        "/admin_token",
     ] {
         let value = info.pointer(pointer).and_then(|v| v.as_str());
         assert!(value.is_some_and(|v| !v.is_empty()), "{pointer} in {line}");
@@ -173,5 +174,112 @@ async fn a_foreign_client_needs_only_the_printed_line() {
     let group: serde_json::Value = serde_json::from_slice(&group.bytes().await.unwrap()).unwrap();
     assert_eq!(group["name"], text("/defaults/resource_group").as_str());
     assert_eq!(group["type"], "Microsoft.Resources/resourceGroups");
+
+    let health = format!("{}/health", text("/endpoints/admin"));
+    let refused = http.get(&health).send().await.expect("the admin API answers");
+    assert_eq!(refused.status(), 401, "the admin API is open without the token");
+    let wrong = http.get(&health).bearer_auth("not-the-token").send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    let admitted = http
+        .get(&health)
+        .bearer_auth(text("/admin_token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admitted.status(), 200);
     assert_eq!(terminate(child), Some(0));
+}
+
+/// The emulator killed with SIGKILL (no shutdown, no cleanup of its own) still ends every process
+/// of its containers, also the detached ones: each container's shim sees its lifeline close.
+#[tokio::test]
+async fn a_killed_emulator_leaves_no_container_process() {
+    use crate::aci_processes::containment::{DETACH_SCRIPT, DETACHED, recorded, tools_present};
+    if !tools_present() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("az-emulator-killed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (config, pids) = (dir.join("config.json"), dir.join("pids"));
+    let images = serde_json::json!({ "local/detach:1": ["/bin/sh", "-c", DETACH_SCRIPT] });
+    let text = serde_json::json!({ "operation_duration_ms": 100, "images": images }).to_string();
+    std::fs::write(&config, text).unwrap();
+    let mut child = Command::new(BINARY)
+        .args(["serve", "--config"])
+        .arg(&config)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info: serde_json::Value = serde_json::from_str(&line).expect("the line is JSON");
+    let text = |pointer: &str| info.pointer(pointer).and_then(|v| v.as_str()).unwrap().to_owned();
+    let http = crate::common::client(&std::fs::read_to_string(text("/ca_file")).unwrap());
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "client_credentials")
+        .append_pair("client_id", &text("/defaults/client_id"))
+        .append_pair("client_secret", &text("/defaults/client_secret"))
+        .append_pair("scope", "https://management.azure.com/.default")
+        .finish();
+    let login = format!(
+        "{}/{}/oauth2/v2.0/token",
+        text("/endpoints/login"),
+        text("/defaults/tenant_id")
+    );
+    let response = http
+        .post(login)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    let token: serde_json::Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+    let body = serde_json::json!({
+        "location": "eastus",
+        "properties": {
+            "osType": "Linux",
+            "restartPolicy": "Never",
+            "containers": [{ "name": "main", "properties": {
+                "image": "local/detach:1",
+                "resources": { "requests": { "cpu": 1, "memoryInGB": 1.5 } },
+                "environmentVariables": [{ "name": "PIDS", "value": pids.display().to_string() }]
+            }}]
+        }
+    });
+    let created = http
+        .put(format!(
+            "{}/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerInstance/containerGroups/killed?api-version=2023-05-01",
+            text("/endpoints/arm"),
+            text("/defaults/subscription_id"),
+            text("/defaults/resource_group")
+        ))
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    for _ in 0..1000 {
+        if recorded(&pids).len() >= DETACHED {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let started = recorded(&pids);
+    assert!(started.len() >= DETACHED, "only {started:?} recorded");
+
+    child.kill().expect("SIGKILL");
+    child.wait().unwrap();
+    for pid in recorded(&pids) {
+        assert!(
+            crate::aci_support::process_is_gone(pid).await,
+            "process {pid} outlived the emulator"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -181,10 +181,17 @@ impl Harness {
         self.send(method, &url, &headers, body.map(|b| b.to_string())).await
     }
 
-    /// An admin API request.
+    /// An admin API request, with the admin token.
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let auth = format!("Bearer {}", self.emulator.admin_token());
+        self.admin_with(method, path, &[("authorization", auth.as_str())], body)
+            .await
+    }
+
+    /// An admin API request with exactly `headers` (no admin token unless given).
+    pub async fn admin_with(&self, method: Method, path: &str, headers: &[(&str, &str)], body: Option<Value>) -> Reply {
         let url = format!("{}{path}", self.info().endpoints.admin);
-        self.send(method, &url, &[], body.map(|b| b.to_string())).await
+        self.send(method, &url, headers, body.map(|b| b.to_string())).await
     }
 
     /// Moves the emulator's clock forward (`POST /clock/advance`).

@@ -5,6 +5,7 @@ mod aci_lifecycle;
 mod aci_processes;
 mod aci_support;
 mod aci_validation;
+mod admin_auth;
 mod arm_auth;
 mod arm_operations;
 mod arm_resource_groups;

@@ -1,21 +1,33 @@
 //! The emulator's admin API (plain HTTP on 127.0.0.1), for what a pipeline would do in Azure
 //! DevOps: queue a job, read its result, list the pool's agents.
 
+use std::time::Duration;
+
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// How long one admin request may take, connection to last byte.
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest admin response read.
+const MAX_RESPONSE: u64 = 4 * 1024 * 1024;
+
 /// A client of the admin endpoint `http://127.0.0.1:PORT`.
 pub struct Admin {
     address: String,
+    /// The emulator's admin token, sent as `Authorization: Bearer <token>`.
+    token: String,
     pool_path: String,
     org: String,
 }
 
 impl Admin {
-    pub fn new(endpoint: &str, org: &str, pool: &str) -> Admin {
+    /// A client of the admin API at `endpoint` with the emulator's `token`, for pool `pool` of
+    /// organization `org`.
+    pub fn new(endpoint: &str, token: &str, org: &str, pool: &str) -> Admin {
         Admin {
             address: endpoint.trim_start_matches("http://").trim_end_matches('/').to_owned(),
+            token: token.to_owned(),
             pool_path: format!("/devops/{org}/pools/{pool}"),
             org: org.to_owned(),
         }
@@ -46,14 +58,22 @@ impl Admin {
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let request = format!(
-            "{method} {path} HTTP/1.0\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "{method} {path} HTTP/1.0\r\nHost: {}\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             self.address,
+            self.token,
             body.len()
         );
-        let mut stream = TcpStream::connect(&self.address).await.map_err(|e| e.to_string())?;
-        stream.write_all(request.as_bytes()).await.map_err(|e| e.to_string())?;
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).await.map_err(|e| e.to_string())?;
+        let exchange = async {
+            let mut stream = TcpStream::connect(&self.address).await?;
+            stream.write_all(request.as_bytes()).await?;
+            let mut response = Vec::new();
+            stream.take(MAX_RESPONSE).read_to_end(&mut response).await?;
+            Ok::<_, std::io::Error>(response)
+        };
+        let response = tokio::time::timeout(TIMEOUT, exchange)
+            .await
+            .map_err(|_| format!("{method} {path}: no complete answer within {TIMEOUT:?}"))?
+            .map_err(|e| format!("{method} {path}: {e}"))?;
         let text = String::from_utf8_lossy(&response);
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
         let status = head.lines().next().unwrap_or_default();

@@ -10,7 +10,11 @@ use futures::TryStreamExt;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::task::JoinHandle;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -18,6 +22,11 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 const AGENT_IMAGE: &str = "contoso.azurecr.io/ephemeral-agent:1";
 /// The job id Azure Pipelines would give the spawning job.
 const JOB_ID: &str = "6f1c2d3e-4b5a-4c7d-9e8f-0a1b2c3d4e5f";
+/// How long a tool may run before the demo gives up on it (and kills it).
+const TOOL_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a tool's output is still read once the tool has exited: a process it left behind
+/// may hold its pipes open, and is not waited for.
+const DRAIN: Duration = Duration::from_millis(500);
 
 /// What every step needs.
 struct Demo {
@@ -51,6 +60,7 @@ pub async fn run() -> Result<()> {
     let demo = Demo {
         admin: Admin::new(
             &info.endpoints.admin,
+            &info.admin_token,
             &info.defaults.devops_organization,
             &info.defaults.devops_pool,
         ),
@@ -192,18 +202,30 @@ impl Demo {
             .collect::<Vec<_>>()
             .join(" ");
         println!("          $ {shown}");
-        let output = tokio::process::Command::new(&self.me)
+        let mut child = tokio::process::Command::new(&self.me)
             .arg(tool)
             .args(args)
             .env_clear()
             .envs(env)
-            .output()
-            .await?;
-        let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdout = Capture::start(child.stdout.take());
+        let stderr = Capture::start(child.stderr.take());
+        let status = match tokio::time::timeout(TOOL_TIMEOUT, child.wait()).await {
+            Ok(status) => status?,
+            Err(_) => {
+                let _ = child.kill().await;
+                return Err(format!("{tool} did not finish within {TOOL_TIMEOUT:?}").into());
+            }
+        };
+        let text = stdout.finish().await + &stderr.finish().await;
         for line in text.lines() {
             println!("          | {line}");
         }
-        match output.status.code() {
+        match status.code() {
             Some(0) => Ok(text),
             code => Err(format!("{tool} exited with {code:?}").into()),
         }
@@ -278,6 +300,43 @@ impl Demo {
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
+    }
+}
+
+/// A child's output stream read into a buffer by a task, until the end of the stream or until
+/// [`Capture::finish`] stops waiting for it.
+struct Capture {
+    buffer: Arc<Mutex<Vec<u8>>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Capture {
+    /// Starts reading `stream` (nothing to read without one).
+    fn start(stream: Option<impl AsyncRead + Unpin + Send + 'static>) -> Capture {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let task = stream.map(|mut stream| {
+            let buffer = Arc::clone(&buffer);
+            tokio::spawn(async move {
+                let mut chunk = [0u8; 8192];
+                while let Ok(n @ 1..) = stream.read(&mut chunk).await {
+                    let mut buffer = buffer.lock().unwrap_or_else(PoisonError::into_inner);
+                    buffer.extend_from_slice(chunk.get(..n).unwrap_or_default());
+                }
+            })
+        });
+        Capture { buffer, task }
+    }
+
+    /// What was read, once the stream ended or after [`DRAIN`] at most (call once the child has
+    /// exited).
+    async fn finish(self) -> String {
+        if let Some(mut task) = self.task
+            && tokio::time::timeout(DRAIN, &mut task).await.is_err()
+        {
+            task.abort();
+        }
+        let buffer = self.buffer.lock().unwrap_or_else(PoisonError::into_inner);
+        String::from_utf8_lossy(&buffer).into_owned()
     }
 }
 
