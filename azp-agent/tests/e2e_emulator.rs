@@ -287,9 +287,20 @@ fn assert_removed(outcome: &Outcome) {
     assert!(outcome.cleanup.all_ok(), "{outcome:#?}");
 }
 
-/// A teardown hook that records it ran.
+/// A teardown hook that records it ran, and how many agents the pool still had then (a hook
+/// that deletes the agent's own container comes after the agent's deletion when it is quick).
 #[derive(Default)]
-struct Recorder(Mutex<u32>);
+struct Recorder(Mutex<u32>, Mutex<Option<(DevOpsClient, String)>>, Mutex<Option<usize>>);
+
+impl Recorder {
+    fn watching(client: DevOpsClient, pool: &str) -> Recorder {
+        Recorder(
+            Mutex::default(),
+            Mutex::new(Some((client, pool.to_owned()))),
+            Mutex::default(),
+        )
+    }
+}
 
 #[async_trait::async_trait]
 impl TeardownHook for Recorder {
@@ -298,6 +309,11 @@ impl TeardownHook for Recorder {
     }
     async fn teardown(&self) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         *self.0.lock().unwrap() += 1;
+        let watched = self.1.lock().unwrap().clone();
+        if let Some((client, pool)) = watched {
+            let pool = client.pool_by_name(&pool).await?.id.unwrap_or_default();
+            *self.2.lock().unwrap() = Some(client.list_agents(pool, None).await?.len());
+        }
         Ok(())
     }
 }
@@ -309,9 +325,15 @@ async fn success() {
     let job = world
         .queue_job(json!({"command": format!("echo hello > {}", marker.display())}))
         .await;
-    let hook = Arc::new(Recorder::default());
+    let pool = world.emulator.info().defaults.devops_pool.clone();
+    let hook = Arc::new(Recorder::watching(world.client.clone(), &pool));
     let (_stop, signals) = StopSignals::channel();
     let outcome = world.run_once("e2e-success").teardown(hook.clone()).run(signals).await;
+    assert_eq!(
+        *hook.2.lock().unwrap(),
+        Some(0),
+        "the hook ran before the agent was deleted"
+    );
     assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
     assert_eq!(outcome.exit_code(), 0);
     assert_eq!(outcome.job_result, Some(TaskResult::Succeeded));

@@ -1,5 +1,6 @@
 //! The cleanup that always runs: unregister the agent through the REST API with the
-//! supervisor's own credential, and run the teardown hooks, concurrently, each step bounded by
+//! supervisor's own credential, and run the teardown hooks, concurrently (the hooks once the
+//! unregistration is done, or after a head start of [`HOOK_HEAD_START`]), each step bounded by
 //! its timeout and by the stop budget, and logged.
 //!
 //! No child process takes part: once the listener has started, a job may have rewritten every
@@ -68,9 +69,28 @@ fn record(steps: &mut Vec<CleanupStep>, name: &str, started: Instant, result: St
     });
 }
 
+/// How long the hooks wait for the agent's unregistration before they start anyway. A hook
+/// that deletes the container this process runs in ends it: in the usual case (an agent
+/// DELETE takes well under a second) the agent is gone first; when Azure DevOps is slow, both
+/// still fit in the stop budget.
+pub(crate) const HOOK_HEAD_START: Duration = Duration::from_secs(1);
+
 /// Runs the cleanup; returns its report and the result of the job the agent ran, if known.
 pub(crate) async fn clean_up(plan: CleanupPlan<'_>) -> (CleanupReport, Option<TaskResult>) {
-    let ((mut steps, agent_removed, job_result), hook_steps) = tokio::join!(unregister(&plan), run_hooks(&plan));
+    let unregistered = tokio::sync::Notify::new();
+    let unregistration = async {
+        let result = unregister(&plan).await;
+        unregistered.notify_one();
+        result
+    };
+    let hooks = async {
+        tokio::select! {
+            () = unregistered.notified() => {}
+            () = tokio::time::sleep(HOOK_HEAD_START) => {}
+        }
+        run_hooks(&plan).await
+    };
+    let ((mut steps, agent_removed, job_result), hook_steps) = tokio::join!(unregistration, hooks);
     steps.extend(hook_steps);
     (CleanupReport { steps, agent_removed }, job_result)
 }
