@@ -1,42 +1,12 @@
-//! Waiters in the smithy-rs style: poll a container group with a growing delay between
-//! `min_delay` and `max_delay`, until an acceptor says success or failure, or `max_wait` passes.
+//! Waiters on container groups, on arm-core's [`Waiter`]: read the group with a growing delay
+//! between `min_delay` and `max_delay`, until an acceptor says success or failure, or `max_wait`
+//! passes.
 
 use crate::client::ContainerGroupsClient;
 use crate::error::Error;
 use crate::models::{ContainerGroup, ContainerGroupState, ContainerRunState, Event, ProvisioningState};
-use std::time::Duration;
-
-/// How a waiter polls.
-#[derive(Clone, Debug)]
-pub struct WaiterOptions {
-    /// The first delay between two reads of the group.
-    pub min_delay: Duration,
-    /// The longest delay between two reads.
-    pub max_delay: Duration,
-    /// The longest the whole wait may take.
-    pub max_wait: Duration,
-}
-
-impl Default for WaiterOptions {
-    fn default() -> Self {
-        Self {
-            min_delay: Duration::from_secs(2),
-            max_delay: Duration::from_secs(30),
-            max_wait: Duration::from_secs(600),
-        }
-    }
-}
-
-/// What an acceptor decides about the group it was shown.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Acceptance<T> {
-    /// The wait is over, successfully, with this result.
-    Success(T),
-    /// The wait is over: the group will not reach the state waited for, for this reason.
-    Failure(String),
-    /// Not yet: read the group again later.
-    Retry,
-}
+pub use arm_core::{Acceptance, WaiterOptions};
+use arm_core::{WaitError, Waiter};
 
 /// How one container ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +17,17 @@ pub struct ContainerExit {
     pub exit_code: Option<i32>,
     /// Azure's detail, e.g. `Completed` or `Error`.
     pub detail_status: Option<String>,
+}
+
+/// The provisioning and instance states of a group, for a wait that timed out.
+fn last_state(group: &ContainerGroup) -> String {
+    let state = group.properties.instance_view.as_ref().and_then(|v| v.state.as_ref());
+    let provisioning = group.properties.provisioning_state.as_ref();
+    format!(
+        "provisioning {}, state {}",
+        provisioning.map_or_else(|| "unknown".to_owned(), ToString::to_string),
+        state.map_or_else(|| "unknown".to_owned(), ToString::to_string)
+    )
 }
 
 /// Every event of the group and of its containers, oldest first as Azure lists them.
@@ -133,7 +114,8 @@ pub fn terminated(group: &ContainerGroup) -> Acceptance<Vec<ContainerExit>> {
 }
 
 impl ContainerGroupsClient {
-    /// Reads the group until `acceptor` says success or failure, or `max_wait` passes.
+    /// Reads the group until `acceptor` says success or failure, or `max_wait` passes. An error
+    /// reading the group (a 404 included) ends the wait with that error.
     pub async fn wait_for<T>(
         &self,
         resource_group: &str,
@@ -141,46 +123,56 @@ impl ContainerGroupsClient {
         options: Option<WaiterOptions>,
         acceptor: impl Fn(&ContainerGroup) -> Acceptance<T>,
     ) -> Result<T, Error> {
-        let options = options.unwrap_or_default();
-        let clock = self.arm().clock().clone();
-        let started = clock.now();
-        let mut delay = options.min_delay;
-        loop {
-            let group = self.get(resource_group, name).await?;
-            match acceptor(&group) {
-                Acceptance::Success(result) => return Ok(result),
-                Acceptance::Failure(reason) => {
-                    return Err(Error::WaitFailed {
-                        group: name.to_owned(),
-                        reason,
-                        events: events(&group),
-                    });
-                }
-                Acceptance::Retry => {}
-            }
-            let left = options
-                .max_wait
-                .saturating_sub(clock.now().saturating_duration_since(started));
-            if left.is_zero() {
-                let state = group
-                    .properties
-                    .instance_view
-                    .and_then(|v| v.state)
-                    .map(|s| s.to_string());
-                let provisioning = group.properties.provisioning_state.map(|s| s.to_string());
-                return Err(Error::WaitTimedOut {
-                    group: name.to_owned(),
-                    after: options.max_wait,
-                    last_state: format!(
-                        "provisioning {}, state {}",
-                        provisioning.as_deref().unwrap_or("unknown"),
-                        state.as_deref().unwrap_or("unknown")
-                    ),
-                });
-            }
-            clock.sleep(delay.min(left)).await;
-            delay = delay.saturating_mul(2).min(options.max_delay.max(options.min_delay));
-        }
+        self.wait_on_reads(resource_group, name, options, |read| match read {
+            Ok(group) => acceptor(group),
+            Err(_) => Acceptance::Failure(String::new()),
+        })
+        .await
+    }
+
+    /// Waits until the group is gone: a read that answers 404 (not found) ends the wait
+    /// successfully; any other error ends it with that error.
+    pub async fn wait_until_deleted(
+        &self,
+        resource_group: &str,
+        name: &str,
+        options: Option<WaiterOptions>,
+    ) -> Result<(), Error> {
+        self.wait_on_reads(resource_group, name, options, |read| match read {
+            Err(error) if error.as_arm().is_some_and(arm_core::Error::is_not_found) => Acceptance::Success(()),
+            Err(_) => Acceptance::Failure(String::new()),
+            Ok(_) => Acceptance::Retry,
+        })
+        .await
+    }
+
+    /// Reads the group with arm-core's [`Waiter`] on this client's clock until `acceptor`
+    /// decides; a read error the acceptor fails on is returned as it is.
+    async fn wait_on_reads<T>(
+        &self,
+        resource_group: &str,
+        name: &str,
+        options: Option<WaiterOptions>,
+        acceptor: impl FnMut(Result<&ContainerGroup, &Error>) -> Acceptance<T>,
+    ) -> Result<T, Error> {
+        let waiter = Waiter::new(options.unwrap_or_default(), self.arm().clock().clone());
+        let outcome = waiter.wait(|| self.get(resource_group, name), acceptor).await;
+        outcome.map_err(|end| match end {
+            WaitError::Failed { last: Err(error), .. } | WaitError::TimedOut { last: Err(error), .. } => error,
+            WaitError::Failed {
+                reason,
+                last: Ok(group),
+            } => Error::WaitFailed {
+                group: name.to_owned(),
+                reason,
+                events: events(&group),
+            },
+            WaitError::TimedOut { after, last: Ok(group) } => Error::WaitTimedOut {
+                group: name.to_owned(),
+                after,
+                last_state: last_state(&group),
+            },
+        })
     }
 
     /// Waits until the group's provisioning succeeded.

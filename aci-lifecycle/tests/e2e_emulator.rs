@@ -20,7 +20,7 @@ use az_emulator::{Emulator, EmulatorConfig, StartupInfo};
 use futures::TryStreamExt;
 use std::collections::{BTreeMap, HashMap};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const RG: &str = "rg-emulator";
 const SUBNET: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/agents";
@@ -87,6 +87,7 @@ fn waiting() -> Option<WaiterOptions> {
         min_delay: Duration::from_millis(200),
         max_delay: Duration::from_secs(1),
         max_wait: Duration::from_secs(30),
+        ..WaiterOptions::default()
     })
 }
 
@@ -96,14 +97,8 @@ async fn journal(info: &StartupInfo) -> Vec<serde_json::Value> {
 
 /// Reads the group until it is gone, for a deletion another process started.
 async fn until_gone(groups: &ContainerGroupsClient, name: &str) {
-    let started = Instant::now();
-    loop {
-        match groups.get(RG, name).await {
-            Err(error) if error.as_arm().is_some_and(|e| e.is_not_found()) => return,
-            Err(error) => panic!("{name}: {error}"),
-            Ok(_) if started.elapsed() > Duration::from_secs(30) => panic!("{name} was not deleted"),
-            Ok(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
+    if let Err(error) = groups.wait_until_deleted(RG, name, waiting()).await {
+        panic!("{name} was not deleted: {error}");
     }
 }
 

@@ -2,7 +2,7 @@
 
 use aci_lifecycle::{ContainerExit, ContainerGroupsClient, Error, WaiterOptions};
 use arm_core::ArmClientOptions;
-use arm_core::test_support::{ManualClock, ScriptedResponses, mock_arm_client};
+use arm_core::test_support::{ManualClock, ScriptedResponses, arm_error, mock_arm_client};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,6 +53,7 @@ fn options() -> Option<WaiterOptions> {
         min_delay: Duration::from_secs(2),
         max_delay: Duration::from_secs(5),
         max_wait: Duration::from_secs(20),
+        jitter: false,
     })
 }
 
@@ -208,6 +209,7 @@ async fn absurd_waiter_options_neither_panic_nor_pass_max_wait() {
         min_delay: Duration::MAX,
         max_delay: Duration::MAX,
         max_wait: Duration::from_secs(3 * 86_400),
+        ..WaiterOptions::default()
     };
     let err = groups
         .wait_until_provisioned("rg", "job", Some(options))
@@ -215,4 +217,51 @@ async fn absurd_waiter_options_neither_panic_nor_pass_max_wait() {
         .unwrap_err();
     assert!(matches!(err, Error::WaitTimedOut { .. }), "{err:?}");
     assert_eq!(clock.sleeps(), vec![Duration::from_secs(3 * 86_400)]);
+}
+
+#[tokio::test]
+async fn deletion_ends_when_the_group_answers_not_found() {
+    let server = MockServer::start().await;
+    let deleting = group(
+        "Deleting",
+        "Running",
+        json!([container("job", "Running", None)]),
+        json!([]),
+    );
+    let gone = ResponseTemplate::new(404)
+        .set_body_json(json!({"error": {"code": "ResourceNotFound", "message": "not found"}}));
+    Mock::given(method("GET"))
+        .and(path(CG))
+        .respond_with(ScriptedResponses::new(vec![
+            ResponseTemplate::new(200).set_body_json(deleting.clone()),
+            ResponseTemplate::new(200).set_body_json(deleting),
+            gone,
+        ]))
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let arm_options = ArmClientOptions {
+        clock: Some(clock.clone()),
+        ..ArmClientOptions::default()
+    };
+    let groups =
+        ContainerGroupsClient::from_arm(mock_arm_client(&server.uri(), Some(arm_options)).unwrap(), SUB).unwrap();
+    groups.wait_until_deleted("rg", "job", options()).await.unwrap();
+    assert_eq!(clock.sleeps(), [2, 4].map(Duration::from_secs).to_vec());
+}
+
+#[tokio::test]
+async fn deletion_wait_ends_with_any_other_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(arm_error(403, "AuthorizationFailed", "no read permission"))
+        .mount(&server)
+        .await;
+    let groups = ContainerGroupsClient::from_arm(mock_arm_client(&server.uri(), None).unwrap(), SUB).unwrap();
+    let err = groups.wait_until_deleted("rg", "job", options()).await.unwrap_err();
+    assert_eq!(
+        err.as_arm().and_then(|e| e.code()),
+        Some("AuthorizationFailed"),
+        "{err:?}"
+    );
 }

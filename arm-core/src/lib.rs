@@ -11,6 +11,8 @@
 //! - [`LroPoller`]: long-running operations through `Azure-AsyncOperation`, `Location` or
 //!   `provisioningState`, with a caller deadline;
 //! - [`Pager`]: ARM lists (`value` + `nextLink`);
+//! - [`Waiter`]: every wait of the workspace (min/max delay with jitter, a maximum wait, an
+//!   acceptor over each poll's result, the [`Clock`]);
 //! - [`Error`]: one error type carrying ARM's code, message, target, details, request ids and
 //!   throttling information;
 //! - [`ResourceId`]: parse, build and compare resource ids;
@@ -49,6 +51,7 @@ mod retry;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod transport;
+mod waiter;
 
 pub use client::{ArmClient, ArmClientOptions, ArmRequest, ArmResponse};
 pub use clock::{Clock, TokioClock};
@@ -71,6 +74,7 @@ pub use retry::{Deadline, Idempotent, RetryOptions, RetryPolicy};
 pub use transport::{
     AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, DEFAULT_READ_TIMEOUT, HttpTransport, HttpTransportBuilder,
 };
+pub use waiter::{Acceptance, Backoff, WaitError, Waiter, WaiterOptions};
 
 /// Re-exported so that users name the same `azure_core` as arm-core.
 pub use azure_core;

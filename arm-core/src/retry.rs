@@ -1,6 +1,7 @@
 //! Bounded, deadline-aware retries for ARM requests, honouring `Retry-After`.
 
 use crate::clock::Clock;
+use crate::waiter::Backoff;
 use async_trait::async_trait;
 use azure_core::error::ErrorKind;
 use azure_core::http::headers::{HeaderName, Headers};
@@ -13,7 +14,7 @@ use tracing::debug;
 /// How ARM requests are retried.
 ///
 /// A request is retried on 408, 429, 500, 502, 503 and 504 and on transport errors, with an
-/// exponential backoff (with jitter) from `initial_delay` up to `max_delay`. A `Retry-After`
+/// exponential [`Backoff`](crate::Backoff) (with jitter) from `initial_delay` up to `max_delay`. A `Retry-After`
 /// header (seconds or an HTTP date, or `retry-after-ms` / `x-ms-retry-after-ms`) replaces the
 /// backoff. Retries stop after `max_retries`, or when the next wait would end after `deadline`
 /// counted from the first try (or after a shorter [`Deadline`] the request carries); the last
@@ -89,11 +90,12 @@ impl RetryPolicy {
     }
 
     fn backoff(&self, retry: u32) -> Duration {
-        let exp = self.options.initial_delay.saturating_mul(1u32 << retry.min(16));
-        let capped = exp.min(self.options.max_delay);
-        // Up to 20% jitter either way spreads clients that failed together.
-        let jitter = 0.8 + fastrand::f64() * 0.4;
-        Duration::try_from_secs_f64(capped.as_secs_f64() * jitter).unwrap_or(capped)
+        Backoff {
+            min_delay: self.options.initial_delay,
+            max_delay: self.options.max_delay,
+            jitter: true,
+        }
+        .delay(retry)
     }
 }
 

@@ -204,11 +204,15 @@ async fn shut_down(
     process.wait().await
 }
 
+/// The delay before restart `retry` (1 for the first): `retry_initial_delay`, doubled each time,
+/// at most `retry_max_delay`, without jitter (one listener, nothing to spread).
 fn backoff(options: &SuperviseOptions, retry: u32) -> Duration {
-    options
-        .retry_initial_delay
-        .saturating_mul(1 << (retry.saturating_sub(1)).min(16))
-        .min(options.retry_max_delay)
+    arm_core::Backoff {
+        min_delay: options.retry_initial_delay,
+        max_delay: options.retry_max_delay,
+        jitter: false,
+    }
+    .delay(retry.saturating_sub(1))
 }
 
 /// Waits until the listener is an executable file again (after a self-update).

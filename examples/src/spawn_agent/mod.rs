@@ -136,7 +136,7 @@ async fn run(config: Config) -> ExitCode {
 
 /// Creates the group and waits until the agent is online; `stage` says how far it got.
 async fn spawn(config: &Config, clients: &Clients, stage: &Cell<Stage>) -> Result<(), Failure> {
-    let deadline = tokio::time::Instant::now() + config.timeout;
+    let started = tokio::time::Instant::now();
     let rg = &config.resource_group;
     let name = &config.agent_name;
     let pool = clients
@@ -189,7 +189,7 @@ async fn spawn(config: &Config, clients: &Clients, stage: &Cell<Stage>) -> Resul
             .await
             .map_err(aci_lifecycle::Error::from)
     };
-    match tokio::time::timeout_at(deadline, created).await {
+    match tokio::time::timeout(config.timeout.saturating_sub(started.elapsed()), created).await {
         Ok(created) => created.map_err(|e| Failure::Start(e.to_string()))?,
         Err(_) => {
             return Err(Failure::TimedOut {
@@ -199,7 +199,8 @@ async fn spawn(config: &Config, clients: &Clients, stage: &Cell<Stage>) -> Resul
         }
     };
     tracing::info!(group = %name, "the container group is created; waiting for the agent to come online");
-    let agent = online::wait(&clients.containers, &clients.devops, config, pool_id, deadline).await?;
+    let left = config.timeout.saturating_sub(started.elapsed());
+    let agent = online::wait(&clients.containers, &clients.devops, config, pool_id, left).await?;
     tracing::info!(
         agent = %name,
         id = agent.reference.id.unwrap_or_default(),

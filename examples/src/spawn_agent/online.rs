@@ -3,12 +3,13 @@
 
 use super::config::Config;
 use super::definition::CONTAINER_NAME;
-use aci_lifecycle::waiters::{self, Acceptance};
+use aci_lifecycle::models::ContainerGroup;
+use aci_lifecycle::waiters;
 use aci_lifecycle::{ContainerGroupsClient, ListLogsOptions};
+use arm_core::{Acceptance, WaitError, Waiter, WaiterOptions};
 use azp_agent::DevOpsClient;
 use azp_agent::models::{TaskAgent, TaskAgentStatus};
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// The first delay between two looks; it doubles up to [`MAX_DELAY`].
 const MIN_DELAY: Duration = Duration::from_millis(500);
@@ -76,60 +77,114 @@ impl Failure {
     }
 }
 
-/// Waits until the agent named like the group is online in `pool_id`, at most until
-/// `deadline`.
+/// What one look at the agent and its container group saw.
+enum Look {
+    /// The agent is online.
+    Online(Box<TaskAgent>),
+    /// Not yet.
+    Waiting {
+        /// Whether the agent has registered.
+        registered: bool,
+        /// What was seen, for a timeout's message.
+        last_seen: String,
+        /// The container group.
+        group: Box<ContainerGroup>,
+    },
+}
+
+/// Looks at the agent in the pool and, while it is not online, at its container group; a group
+/// that is gone or cannot be read is a failure.
+async fn look(
+    containers: &ContainerGroupsClient,
+    devops: &DevOpsClient,
+    config: &Config,
+    pool_id: i32,
+) -> Result<Look, Failure> {
+    let (rg, name) = (&config.resource_group, &config.agent_name);
+    let agent = devops
+        .find_agent(pool_id, name)
+        .await
+        .map_err(|e| Failure::Azure(format!("cannot list the pool's agents: {e}")))?;
+    let last_seen = match &agent {
+        Some(agent) if agent.reference.status == Some(TaskAgentStatus::Online) => {
+            return Ok(Look::Online(Box::new(agent.clone())));
+        }
+        Some(agent) => format!(
+            "agent registered, {}",
+            agent
+                .reference
+                .status
+                .as_ref()
+                .map_or_else(|| "status unknown".to_owned(), |s| s.to_string())
+        ),
+        None => "agent not registered yet".to_owned(),
+    };
+    let group = match containers.get(rg, name).await {
+        Ok(group) => group,
+        Err(error) if error.as_arm().is_some_and(|e| e.is_not_found()) => return Err(Failure::Gone),
+        Err(error) => return Err(Failure::Azure(format!("cannot read the container group: {error}"))),
+    };
+    Ok(Look::Waiting {
+        registered: agent.is_some(),
+        last_seen,
+        group: Box::new(group),
+    })
+}
+
+/// Waits until the agent named like the group is online in `pool_id`, at most `max_wait`,
+/// looking with a delay from [`MIN_DELAY`] doubling up to [`MAX_DELAY`] (jittered).
 pub async fn wait(
     containers: &ContainerGroupsClient,
     devops: &DevOpsClient,
     config: &Config,
     pool_id: i32,
-    deadline: Instant,
+    max_wait: Duration,
 ) -> Result<TaskAgent, Failure> {
-    let (rg, name) = (&config.resource_group, &config.agent_name);
-    let mut delay = MIN_DELAY;
+    let options = WaiterOptions {
+        min_delay: MIN_DELAY,
+        max_delay: MAX_DELAY,
+        max_wait,
+        jitter: true,
+    };
     let mut registered = false;
-    loop {
-        let agent = devops
-            .find_agent(pool_id, name)
-            .await
-            .map_err(|e| Failure::Azure(format!("cannot list the pool's agents: {e}")))?;
-        let last_seen = match agent {
-            Some(agent) if agent.reference.status == Some(TaskAgentStatus::Online) => return Ok(agent),
-            Some(agent) => {
-                if !registered {
-                    registered = true;
-                    tracing::info!(agent = %name, "the agent registered; waiting for its listener");
+    let outcome = Waiter::new(options, containers.arm().clock().clone())
+        .wait(
+            || look(containers, devops, config, pool_id),
+            |look| match look {
+                Err(_) => Acceptance::Failure(String::new()),
+                Ok(Look::Online(agent)) => Acceptance::Success(TaskAgent::clone(agent)),
+                Ok(Look::Waiting {
+                    registered: now_registered,
+                    group,
+                    ..
+                }) => {
+                    if *now_registered && !registered {
+                        registered = true;
+                        tracing::info!(agent = %config.agent_name, "the agent registered; waiting for its listener");
+                    }
+                    match waiters::running(group) {
+                        Acceptance::Failure(reason) => Acceptance::Failure(reason),
+                        _ => Acceptance::Retry,
+                    }
                 }
-                format!(
-                    "agent registered, {}",
-                    agent
-                        .reference
-                        .status
-                        .map_or_else(|| "status unknown".to_owned(), |s| s.to_string())
-                )
-            }
-            None => "agent not registered yet".to_owned(),
-        };
-        let group = match containers.get(rg, name).await {
-            Ok(group) => group,
-            Err(error) if error.as_arm().is_some_and(|e| e.is_not_found()) => return Err(Failure::Gone),
-            Err(error) => return Err(Failure::Azure(format!("cannot read the container group: {error}"))),
-        };
-        if let Acceptance::Failure(reason) = waiters::running(&group) {
-            return Err(Failure::Ended {
-                reason,
-                log: log_tail(containers, rg, name).await,
-            });
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            return Err(Failure::TimedOut {
-                timeout: config.timeout.as_secs(),
-                last_seen,
-            });
-        }
-        tokio::time::sleep(delay.min(deadline - now)).await;
-        delay = (delay * 2).min(MAX_DELAY);
+            },
+        )
+        .await;
+    match outcome {
+        Ok(agent) => Ok(agent),
+        Err(WaitError::Failed { last: Err(failure), .. }) => Err(failure),
+        Err(WaitError::Failed { reason, .. }) => Err(Failure::Ended {
+            reason,
+            log: log_tail(containers, &config.resource_group, &config.agent_name).await,
+        }),
+        Err(WaitError::TimedOut { last, .. }) => Err(Failure::TimedOut {
+            timeout: config.timeout.as_secs(),
+            last_seen: match last {
+                Ok(Look::Waiting { last_seen, .. }) => last_seen,
+                Ok(Look::Online(_)) => "agent online".to_owned(),
+                Err(failure) => failure.to_string(),
+            },
+        }),
     }
 }
 
