@@ -16,6 +16,7 @@
 //! - [`Error`]: one error type carrying ARM's code, message, target, details, request ids and
 //!   throttling information;
 //! - [`ResourceId`]: parse, build and compare resource ids;
+//! - [`string_enum!`]: the extensible, case-insensitive string enums of Azure's APIs;
 //! - [`resource_groups`]: the resource group client.
 //!
 //! ```no_run
@@ -48,6 +49,7 @@ mod pipeline;
 pub mod resource_groups;
 mod resource_id;
 mod retry;
+mod string_enum;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod transport;
@@ -78,6 +80,12 @@ pub use waiter::{Acceptance, Backoff, WaitError, Waiter, WaiterOptions};
 
 /// Re-exported so that users name the same `azure_core` as arm-core.
 pub use azure_core;
+
+/// What the macros of this crate expand to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
 
 /// The code of README.md, compiled as doctests so that it stays true.
 #[cfg(doctest)]

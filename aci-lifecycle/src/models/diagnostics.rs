@@ -1,6 +1,5 @@
 //! Diagnostics: where a group's logs go.
 
-use super::string_enum::string_enum;
 use arm_core::azure_core::credentials::Secret;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -35,7 +34,7 @@ pub struct LogAnalytics {
     pub workspace_resource_id: Option<Secret>,
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The log type of a Log Analytics workspace.
     pub enum LogAnalyticsLogType {
         /// Container insights.

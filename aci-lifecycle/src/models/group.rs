@@ -10,7 +10,6 @@ use super::network::{ContainerGroupSubnetId, DnsConfiguration, IpAddress};
 use super::profile::{ContainerGroupProfileReference, StandbyPoolProfile};
 use super::registry::{ImageRegistryCredential, SecretReference};
 use super::security::{ConfidentialComputeProperties, EncryptionProperties};
-use super::string_enum::string_enum;
 use super::system_data::SystemData;
 use super::volume::Volume;
 use serde::{Deserialize, Serialize};
@@ -132,7 +131,7 @@ pub struct ContainerGroupProperties {
     pub is_created_from_standby_pool: Option<bool>,
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The provisioning state of a container group.
     pub enum ProvisioningState {
         /// Not specified.
@@ -164,7 +163,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// When the containers of a group are restarted.
     pub enum RestartPolicy {
         /// Always restart.
@@ -176,7 +175,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The operating system of the containers of a group.
     pub enum OsType {
         /// Linux.
@@ -186,7 +185,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The SKU of a container group.
     pub enum ContainerGroupSku {
         /// Not specified.
@@ -200,7 +199,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The priority of a container group.
     pub enum ContainerGroupPriority {
         /// Regular capacity.

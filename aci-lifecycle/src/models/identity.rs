@@ -1,6 +1,5 @@
 //! Managed identities of a group, and which containers may use them.
 
-use super::string_enum::string_enum;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -48,7 +47,7 @@ impl ContainerGroupIdentity {
     }
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// Which managed identities a group has.
     pub enum ResourceIdentityType {
         /// A system-assigned identity.
@@ -98,7 +97,7 @@ pub struct IdentityAccessControl {
     pub identity: Option<String>,
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// Who may use an identity.
     pub enum IdentityAccessLevel {
         /// Everyone.

@@ -3,7 +3,6 @@
 //! Times (`startTime`, `finishTime`, `firstTimestamp`, `lastTimestamp`) are kept as the RFC 3339
 //! strings Azure sent, so that they round-trip byte for byte; parse them where a time is needed.
 
-use super::string_enum::string_enum;
 use serde::{Deserialize, Serialize};
 
 /// The state and events of a container group.
@@ -18,7 +17,7 @@ pub struct ContainerGroupInstanceView {
     pub state: Option<ContainerGroupState>,
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The state of a container group (`properties.instanceView.state`), independent of its
     /// provisioning state.
     pub enum ContainerGroupState {
@@ -74,7 +73,7 @@ pub struct ContainerState {
     pub detail_status: Option<String>,
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The state of a container (`instanceView.currentState.state`).
     pub enum ContainerRunState {
         /// Not running yet (e.g. pulling the image).

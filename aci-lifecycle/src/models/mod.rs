@@ -6,7 +6,8 @@
 //! - Optional arrays and maps are `Option<Vec<_>>` and `Option<BTreeMap<_, _>>`: Azure tells an
 //!   absent array from an empty one (`"command": []`), and so do these models. Required arrays
 //!   (`containers`, `ports` of an IP address, `nameServers`, `value`) are plain `Vec`s.
-//! - String enums keep values this crate does not know in an `Other(String)` variant.
+//! - String enums ([`arm_core::string_enum!`]) are `#[non_exhaustive]`, read known values
+//!   case-insensitively and keep values this crate does not know in an `Other(String)` variant.
 //! - Cpu and memory are `f64`, written without a fraction when whole (`"cpu": 1`).
 //! - Times stay the RFC 3339 strings Azure sent.
 //! - Secret values (secure environment variables, registry passwords, storage account keys,
@@ -32,7 +33,6 @@ mod profile;
 mod registry;
 mod resources;
 mod security;
-mod string_enum;
 mod system_data;
 mod volume;
 mod whole_number;

@@ -1,6 +1,5 @@
 //! Networking: IP address, ports, subnets, DNS.
 
-use super::string_enum::string_enum;
 use serde::{Deserialize, Serialize};
 
 /// The IP address of a container group.
@@ -67,7 +66,7 @@ pub struct Port {
     pub port: i32,
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The protocol of a port (the spec's `ContainerGroupNetworkProtocol` and
     /// `ContainerNetworkProtocol`, which are the same).
     pub enum NetworkProtocol {
@@ -78,7 +77,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// Whether a group's IP address is public or private (the spec's `ContainerGroupIpAddressType`).
     pub enum IpAddressType {
         /// Exposed to the internet.
@@ -88,7 +87,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// Who may reuse a DNS name label once the group is deleted.
     pub enum DnsNameLabelReusePolicy {
         /// Anyone (the default).

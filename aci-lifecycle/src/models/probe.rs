@@ -1,6 +1,5 @@
 //! Liveness and readiness probes.
 
-use super::string_enum::string_enum;
 use serde::{Deserialize, Serialize};
 
 /// A liveness or readiness probe: a command or an HTTP GET, and its timing.
@@ -68,7 +67,7 @@ pub struct HttpHeader {
     pub value: Option<String>,
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The scheme of an HTTP probe.
     pub enum Scheme {
         /// `http`.

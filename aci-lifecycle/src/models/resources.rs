@@ -1,6 +1,5 @@
 //! Cpu, memory and GPU of a container.
 
-use super::string_enum::string_enum;
 use super::whole_number;
 use serde::{Deserialize, Serialize};
 
@@ -79,7 +78,7 @@ pub struct GpuResource {
     pub sku: GpuSku,
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The SKU of a GPU.
     pub enum GpuSku {
         /// NVIDIA Tesla K80.

@@ -1,6 +1,5 @@
 //! ARM `systemData`: who created and last modified a resource, and when.
 
-use super::string_enum::string_enum;
 use serde::{Deserialize, Serialize};
 
 /// Creation and modification metadata that ARM adds to a resource (common types v5,
@@ -28,7 +27,7 @@ pub struct SystemData {
     pub last_modified_at: Option<String>,
 }
 
-string_enum! {
+arm_core::string_enum! {
     /// The kind of principal that created or modified a resource.
     pub enum CreatedByType {
         /// A user.

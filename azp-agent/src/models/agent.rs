@@ -1,14 +1,13 @@
 //! `TaskAgent` and its parts.
 
 use super::job_request::TaskAgentJobRequest;
-use super::string_enum;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-string_enum! {
+arm_core::string_enum! {
     /// Whether an agent is connected.
-    TaskAgentStatus {
+    pub enum TaskAgentStatus {
         /// Not connected.
         Offline = "offline",
         /// Connected (listening for jobs).

@@ -1,14 +1,13 @@
 //! `TaskAgentJobRequest`: what the (undocumented) `jobrequests` route lists.
 
 use super::agent::TaskAgentReference;
-use super::string_enum;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-string_enum! {
+arm_core::string_enum! {
     /// The result of a finished job request.
-    TaskResult {
+    pub enum TaskResult {
         /// Succeeded.
         Succeeded = "succeeded",
         /// Succeeded with warnings.
