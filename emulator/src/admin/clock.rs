@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::error;
+use crate::arm;
 use crate::clock::{self, MAX_OFFSET};
-use crate::containers;
 use crate::http::{Reply, Request};
 use crate::shared::Shared;
 
@@ -32,7 +32,8 @@ pub(crate) fn show(shared: &Shared) -> Reply {
     )
 }
 
-/// Moves the emulator's time forward and answers like [`show`].
+/// Moves the emulator's time forward, brings every resource provider up to the new time (the
+/// container runtime then plans its next wake-up from it), and answers like [`show`].
 pub(crate) fn advance(shared: &Shared, request: &Request) -> Reply {
     let body: AdvanceBody = match serde_json::from_slice(&request.body) {
         Ok(body) => body,
@@ -45,7 +46,7 @@ pub(crate) fn advance(shared: &Shared, request: &Request) -> Reply {
         .checked_add(Duration::from_millis(body.milliseconds.unwrap_or(0)));
     match by.map(|by| shared.clock.advance(by)) {
         Some(Ok(_)) => {
-            containers::reconcile(shared);
+            arm::catch_up(shared);
             shared.runtime.wake();
             show(shared)
         }

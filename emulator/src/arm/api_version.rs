@@ -1,7 +1,83 @@
 //! The api-version checks ARM makes on every request.
 
 use super::error::ArmError;
-use super::route::ApiVersions;
+
+/// The api-versions a provider accepts.
+pub(crate) enum ApiVersions {
+    /// Any well-formed api-version (operation polling URLs carry the initiating request's).
+    Any,
+    /// Exactly these.
+    Only(&'static [&'static str]),
+}
+
+/// The api-versions of the `Microsoft.Resources` namespace (subscriptions, resource groups, the
+/// generic resource list): ARM checks a request against the namespace's whole list, in this order
+/// in its error message (the specs' `resources.json` versions and those real ARM names, from its
+/// `InvalidApiVersionParameter` answer of 2025).
+pub(crate) const MICROSOFT_RESOURCES: &[&str] = &[
+    "2025-04-01",
+    "2025-03-01",
+    "2024-10-01-preview",
+    "2024-11-01",
+    "2024-08-01",
+    "2024-07-01",
+    "2024-06-01-preview",
+    "2024-03-01",
+    "2023-07-01",
+    "2023-07-01-preview",
+    "2023-03-01-preview",
+    "2022-12-01",
+    "2022-11-01-preview",
+    "2022-09-01",
+    "2022-06-01",
+    "2022-05-01",
+    "2022-03-01-preview",
+    "2022-01-01",
+    "2021-04-01",
+    "2021-01-01",
+    "2020-10-01",
+    "2020-09-01",
+    "2020-08-01",
+    "2020-07-01",
+    "2020-06-01",
+    "2020-05-01",
+    "2020-01-01",
+    "2019-11-01",
+    "2019-10-01",
+    "2019-09-01",
+    "2019-08-01",
+    "2019-07-01",
+    "2019-06-01",
+    "2019-05-10",
+    "2019-05-01",
+    "2019-03-01",
+    "2018-11-01",
+    "2018-09-01",
+    "2018-08-01",
+    "2018-07-01",
+    "2018-06-01",
+    "2018-05-01",
+    "2018-02-01",
+    "2018-01-01",
+    "2017-12-01",
+    "2017-08-01",
+    "2017-06-01",
+    "2017-05-10",
+    "2017-05-01",
+    "2017-03-01",
+    "2016-09-01",
+    "2016-07-01",
+    "2016-06-01",
+    "2016-02-01",
+    "2015-11-01",
+    "2015-01-01",
+    "2014-04-01-preview",
+    "2014-04-01",
+    "2014-01-01",
+    "2013-03-01",
+    "2014-02-26",
+    "2014-04",
+];
 
 /// ARM's 400 for a request without `api-version`.
 pub(crate) fn missing() -> ArmError {
@@ -11,7 +87,7 @@ pub(crate) fn missing() -> ArmError {
     )
 }
 
-/// Checks `version` against what a route accepts.
+/// Checks `version` against what a provider accepts.
 pub(crate) fn check(version: &str, accepted: &ApiVersions) -> Result<(), ArmError> {
     let supported = match accepted {
         ApiVersions::Any if is_well_formed(version) => return Ok(()),

@@ -29,6 +29,27 @@ impl ArmError {
         ArmError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
+    /// ARM's 404 for a resource of `resource_type` named `name` that resource group `group` does
+    /// not hold.
+    pub fn resource_not_found(resource_type: &str, name: &str, group: &str) -> Self {
+        ArmError::new(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFound",
+            format!("The Resource '{resource_type}/{name}' under resource group '{group}' was not found."),
+        )
+    }
+
+    /// ARM's 400 for a PUT that would move resource `name` of group `group` from region
+    /// `existing` to `requested`.
+    pub fn location_conflict(name: &str, group: &str, existing: &str, requested: &str) -> Self {
+        ArmError::bad_request(
+            "InvalidResourceLocation",
+            format!(
+                "The resource '{name}' already exists in location '{existing}' in resource group '{group}'. A resource with the same name cannot be created in location '{requested}'. Please select a new resource name."
+            ),
+        )
+    }
+
     /// Adds a response header.
     pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));

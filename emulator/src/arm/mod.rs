@@ -1,5 +1,5 @@
-//! The Azure Resource Manager listener: authentication, api-versions, routing through the
-//! resource provider table, role checks, and ARM's headers and error envelope.
+//! The Azure Resource Manager listener: authentication, api-versions, routing through the routes
+//! of the registered resource providers, role checks, and ARM's headers and error envelope.
 
 mod api_version;
 mod auth;
@@ -7,12 +7,17 @@ mod body;
 mod container_groups;
 mod error;
 mod faults;
+mod filter;
 mod headers;
+mod list;
 pub(crate) mod lro;
 mod namespaces;
 mod not_found;
 mod operations;
+mod provider;
+mod registry;
 mod resource_groups;
+mod resources;
 mod route;
 mod skip_token;
 mod subscriptions;
@@ -30,6 +35,8 @@ use auth::Caller;
 use error::ArmError;
 use route::{Access, ArmCall, CompiledRoute};
 
+pub(crate) use registry::catch_up;
+
 /// Azure Resource Manager.
 pub(crate) struct Arm {
     shared: Arc<Shared>,
@@ -39,13 +46,16 @@ pub(crate) struct Arm {
 }
 
 impl Arm {
+    /// The listener of every registered provider's routes.
     pub fn new(shared: Arc<Shared>) -> Self {
-        let routes: Vec<CompiledRoute> = subscriptions::routes()
-            .into_iter()
-            .chain(resource_groups::routes())
-            .chain(container_groups::routes())
-            .chain(operations::routes())
-            .map(CompiledRoute::new)
+        let routes: Vec<CompiledRoute> = registry::PROVIDERS
+            .iter()
+            .flat_map(|provider| {
+                provider
+                    .routes()
+                    .into_iter()
+                    .map(|route| CompiledRoute::new(route, *provider))
+            })
             .collect();
         let mut namespaces = vec!["Microsoft.Resources"];
         namespaces.extend(routes.iter().filter_map(CompiledRoute::namespace));
@@ -75,11 +85,12 @@ impl Arm {
                 ),
             ));
         }
-        api_version::check(api_version, &route.api_versions)?;
+        api_version::check(api_version, &compiled.provider.api_versions())?;
         if compiled.is_in_subscription() {
             self.check_subscription(params[0], caller)?;
         }
         self.check_access(compiled, request, caller)?;
+        compiled.provider.catch_up(&self.shared);
         (route.handler)(&ArmCall {
             shared: &self.shared,
             request,

@@ -4,47 +4,56 @@
 use hyper::StatusCode;
 use serde_json::json;
 
+use super::api_version::ApiVersions;
 use super::error::ArmError;
 use super::lro::OperationHandle;
-use super::route::{Access, ApiVersions, ArmCall, Route};
+use super::provider::ResourceProvider;
+use super::route::{Access, ArmCall, Route};
 use crate::clock;
 use crate::http::Reply;
 use crate::model::operations::{LocationStyle, Operation, Outcome};
 
-/// The routes of operation polling.
-pub(crate) fn routes() -> Vec<Route> {
-    vec![
-        Route {
-            pattern: "subscriptions/{subscriptionId}/operationresults/{operationId}",
-            methods: &["GET"],
-            api_versions: ApiVersions::Any,
-            access: Access::Related {
-                scope_len: 2,
-                resource_type: "Microsoft.Resources/subscriptions/operationresults",
+/// The operation polling endpoints.
+pub(crate) struct Provider;
+
+impl ResourceProvider for Provider {
+    /// Any well-formed version: polling URLs carry the api-version of the request that started
+    /// the operation, whatever its provider.
+    fn api_versions(&self) -> ApiVersions {
+        ApiVersions::Any
+    }
+
+    fn routes(&self) -> Vec<Route> {
+        vec![
+            Route {
+                pattern: "subscriptions/{subscriptionId}/operationresults/{operationId}",
+                methods: &["GET"],
+                access: Access::Related {
+                    scope_len: 2,
+                    resource_type: "Microsoft.Resources/subscriptions/operationresults",
+                },
+                handler: subscription_result,
             },
-            handler: subscription_result,
-        },
-        Route {
-            pattern: "subscriptions/{subscriptionId}/providers/{namespace}/locations/{location}/operations/{operationId}",
-            methods: &["GET"],
-            api_versions: ApiVersions::Any,
-            access: Access::Related {
-                scope_len: 2,
-                resource_type: "Microsoft.Resources/subscriptions/providers/locations/operations",
+            Route {
+                pattern: "subscriptions/{subscriptionId}/providers/{namespace}/locations/{location}/operations/{operationId}",
+                methods: &["GET"],
+                access: Access::Related {
+                    scope_len: 2,
+                    resource_type: "Microsoft.Resources/subscriptions/providers/locations/operations",
+                },
+                handler: provider_status,
             },
-            handler: provider_status,
-        },
-        Route {
-            pattern: "subscriptions/{subscriptionId}/providers/{namespace}/locations/{location}/operationResults/{operationId}",
-            methods: &["GET"],
-            api_versions: ApiVersions::Any,
-            access: Access::Related {
-                scope_len: 2,
-                resource_type: "Microsoft.Resources/subscriptions/providers/locations/operationresults",
+            Route {
+                pattern: "subscriptions/{subscriptionId}/providers/{namespace}/locations/{location}/operationResults/{operationId}",
+                methods: &["GET"],
+                access: Access::Related {
+                    scope_len: 2,
+                    resource_type: "Microsoft.Resources/subscriptions/providers/locations/operationresults",
+                },
+                handler: provider_result,
             },
-            handler: provider_result,
-        },
-    ]
+        ]
+    }
 }
 
 fn not_found(id: &str) -> ArmError {

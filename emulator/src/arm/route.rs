@@ -1,19 +1,17 @@
-//! The resource provider table: path patterns, methods, api-versions, access rule and handler.
-//! A new resource type is a new module that contributes `Route`s to [`super::Arm::new`].
+//! The routes of the resource providers: path patterns, methods, access rule and handler.
+//! A provider contributes them through [`ResourceProvider::routes`]; its api-versions apply to
+//! every one.
 
 use super::auth::Caller;
 use super::error::ArmError;
+use super::provider::ResourceProvider;
+use super::resource_groups;
 use crate::http::{Reply, Request};
+use crate::model::World;
+use crate::model::ids;
+use crate::model::resource_groups::ResourceGroup;
 use crate::model::roles::Action;
 use crate::shared::Shared;
-
-/// The api-versions a route accepts.
-pub(crate) enum ApiVersions {
-    /// Any well-formed api-version (operation polling URLs carry the initiating request's).
-    Any,
-    /// Exactly these.
-    Only(&'static [&'static str]),
-}
 
 /// What the caller needs for the route.
 pub(crate) enum Access {
@@ -54,18 +52,34 @@ impl ArmCall<'_> {
     pub fn arm(&self) -> &str {
         &self.shared.endpoints.arm
     }
+
+    /// The resource group of a path `subscriptions/{subscriptionId}/resourceGroups/{name}/...`
+    /// (the first two parameters), as ARM checks it before a resource provider sees the request:
+    /// 404 `ResourceGroupNotFound` when it does not exist, and for a write (PUT, PATCH, POST)
+    /// 409 `ResourceGroupBeingDeleted` while its deletion runs.
+    pub fn resource_group<'w>(&self, world: &'w World) -> Result<&'w ResourceGroup, ArmError> {
+        let name = self.params[1];
+        let group = world
+            .groups
+            .get(&ids::resource_group(self.params[0], name), self.shared.clock.instant())
+            .ok_or_else(|| resource_groups::not_found(name))?;
+        let write = matches!(self.request.method.as_str(), "PUT" | "PATCH" | "POST");
+        if write && group.deletion.is_some() {
+            return Err(resource_groups::being_deleted(&group.name));
+        }
+        Ok(group)
+    }
 }
 
 /// A route handler.
 pub(crate) type Handler = fn(&ArmCall<'_>) -> Result<Reply, ArmError>;
 
-/// One entry of the table.
+/// One route of a provider.
 pub(crate) struct Route {
     /// `/`-separated; `{name}` segments are parameters, others literals matched case-insensitively.
     pub pattern: &'static str,
     /// Accepted HTTP methods.
     pub methods: &'static [&'static str],
-    pub api_versions: ApiVersions,
     pub access: Access,
     pub handler: Handler,
 }
@@ -77,14 +91,16 @@ pub(crate) enum Segment {
     Param,
 }
 
-/// A route with its pattern split into segments.
+/// A route with its pattern split into segments, and the provider it belongs to.
 pub(crate) struct CompiledRoute {
     pub segments: Vec<Segment>,
     pub route: Route,
+    pub provider: &'static dyn ResourceProvider,
 }
 
 impl CompiledRoute {
-    pub fn new(route: Route) -> Self {
+    /// Compiles one of `provider`'s routes.
+    pub fn new(route: Route, provider: &'static dyn ResourceProvider) -> Self {
         let segments = route
             .pattern
             .split('/')
@@ -97,7 +113,11 @@ impl CompiledRoute {
                 }
             })
             .collect();
-        CompiledRoute { segments, route }
+        CompiledRoute {
+            segments,
+            route,
+            provider,
+        }
     }
 
     /// The parameter values if `path` matches.
@@ -151,17 +171,31 @@ impl CompiledRoute {
 
 #[cfg(test)]
 mod tests {
-    use super::{Access, ApiVersions, CompiledRoute, Route};
+    use super::{Access, CompiledRoute, Route};
+    use crate::arm::api_version::ApiVersions;
+    use crate::arm::provider::ResourceProvider;
     use crate::http::Reply;
 
+    struct Nothing;
+
+    impl ResourceProvider for Nothing {
+        fn api_versions(&self) -> ApiVersions {
+            ApiVersions::Any
+        }
+
+        fn routes(&self) -> Vec<Route> {
+            Vec::new()
+        }
+    }
+
     fn route(pattern: &'static str) -> CompiledRoute {
-        CompiledRoute::new(Route {
+        let route = Route {
             pattern,
             methods: &["GET"],
-            api_versions: ApiVersions::Any,
             access: Access::Filtered,
             handler: |_| Ok(Reply::empty(hyper::StatusCode::OK)),
-        })
+        };
+        CompiledRoute::new(route, &Nothing)
     }
 
     fn path(p: &str) -> Vec<String> {

@@ -3,45 +3,40 @@
 use hyper::StatusCode;
 use serde_json::json;
 
+use super::api_version::{ApiVersions, MICROSOFT_RESOURCES};
 use super::error::ArmError;
-use super::route::{Access, ApiVersions, ArmCall, Route};
+use super::provider::ResourceProvider;
+use super::route::{Access, ArmCall, Route};
 use crate::http::Reply;
 use crate::model::roles::has_any_access;
 
-/// api-versions of the subscriptions API.
-const API_VERSIONS: &[&str] = &[
-    "2014-04-01",
-    "2015-11-01",
-    "2016-06-01",
-    "2018-06-01",
-    "2019-06-01",
-    "2019-11-01",
-    "2020-01-01",
-    "2021-01-01",
-    "2022-12-01",
-];
+/// The subscriptions provider.
+pub(crate) struct Provider;
 
-/// The routes of this resource type.
-pub(crate) fn routes() -> Vec<Route> {
-    vec![
-        Route {
-            pattern: "subscriptions",
-            methods: &["GET"],
-            api_versions: ApiVersions::Only(API_VERSIONS),
-            access: Access::Filtered,
-            handler: list,
-        },
-        Route {
-            pattern: "subscriptions/{subscriptionId}",
-            methods: &["GET"],
-            api_versions: ApiVersions::Only(API_VERSIONS),
-            access: Access::Related {
-                scope_len: 2,
-                resource_type: "Microsoft.Resources/subscriptions",
+impl ResourceProvider for Provider {
+    fn api_versions(&self) -> ApiVersions {
+        ApiVersions::Only(MICROSOFT_RESOURCES)
+    }
+
+    fn routes(&self) -> Vec<Route> {
+        vec![
+            Route {
+                pattern: "subscriptions",
+                methods: &["GET"],
+                access: Access::Filtered,
+                handler: list,
             },
-            handler: get,
-        },
-    ]
+            Route {
+                pattern: "subscriptions/{subscriptionId}",
+                methods: &["GET"],
+                access: Access::Related {
+                    scope_len: 2,
+                    resource_type: "Microsoft.Resources/subscriptions",
+                },
+                handler: get,
+            },
+        ]
+    }
 }
 
 /// The subscriptions of the token's tenant where the caller has any role.

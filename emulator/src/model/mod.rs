@@ -2,6 +2,7 @@
 //! container groups.
 
 pub(crate) mod container_groups;
+pub(crate) mod ids;
 pub(crate) mod names;
 pub(crate) mod operations;
 pub(crate) mod principals;
@@ -9,14 +10,16 @@ pub(crate) mod regions;
 pub(crate) mod resource_groups;
 pub(crate) mod roles;
 pub(crate) mod seeding;
+pub(crate) mod store;
 pub(crate) mod subscriptions;
 pub(crate) mod tags;
 
 use container_groups::ContainerGroups;
 use operations::Operations;
 use principals::{ManagedIdentity, ServicePrincipal, Tenant};
-use resource_groups::ResourceGroups;
+use resource_groups::ResourceGroup;
 use roles::RoleAssignment;
+use store::Store;
 use subscriptions::Subscription;
 
 /// Everything the emulator knows, behind one lock in [`crate::shared::Shared`].
@@ -26,9 +29,10 @@ pub(crate) struct World {
     pub service_principals: Vec<ServicePrincipal>,
     pub identities: Vec<ManagedIdentity>,
     pub subscriptions: Vec<Subscription>,
-    pub groups: ResourceGroups,
+    pub groups: Store<ResourceGroup>,
     pub role_assignments: Vec<RoleAssignment>,
     pub operations: Operations,
+    /// Container groups: a field of their own because the container runtime drives them.
     pub container_groups: ContainerGroups,
 }
 

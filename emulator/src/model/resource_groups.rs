@@ -1,9 +1,13 @@
-//! Resource groups: storage, lifecycle (deletion in progress) and ARM representation.
+//! Resource groups: lifecycle (deletion in progress) and ARM representation; they live in the
+//! generic [`Store`](crate::model::store::Store).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde_json::{Value, json};
+
+use super::ids;
+use super::store::Stored;
 
 /// A resource group.
 #[derive(Clone, Debug)]
@@ -26,18 +30,20 @@ pub(crate) struct Deletion {
 }
 
 impl ResourceGroup {
-    /// `/subscriptions/{sub}/resourceGroups/{name}`.
-    pub fn id(&self) -> String {
-        format!("/subscriptions/{}/resourceGroups/{}", self.subscription_id, self.name)
+    /// The prefix of the ids of the resources in the group.
+    pub fn scope(&self) -> String {
+        format!("{}/", self.id())
     }
+}
 
-    /// Whether a deletion has completed at `now`.
-    pub fn is_gone(&self, now: Instant) -> bool {
-        self.deletion.as_ref().is_some_and(|d| d.until <= now)
+impl Stored for ResourceGroup {
+    /// `/subscriptions/{sub}/resourceGroups/{name}`.
+    fn id(&self) -> String {
+        ids::resource_group(&self.subscription_id, &self.name)
     }
 
     /// The `Microsoft.Resources/resourceGroups` JSON.
-    pub fn to_json(&self) -> Value {
+    fn to_json(&self, _now: Instant) -> Value {
         let state = if self.deletion.is_some() {
             "Deleting"
         } else {
@@ -55,107 +61,42 @@ impl ResourceGroup {
         }
         body
     }
-}
 
-/// All resource groups, per subscription, ordered by lowercase name (the paging order).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct ResourceGroups {
-    by_subscription: HashMap<String, BTreeMap<String, ResourceGroup>>,
-}
-
-impl ResourceGroups {
-    /// The group, unless it does not exist or its deletion has completed.
-    pub fn get(&self, subscription_id: &str, name: &str, now: Instant) -> Option<&ResourceGroup> {
-        self.by_subscription
-            .get(&subscription_id.to_ascii_lowercase())?
-            .get(&name.to_lowercase())
-            .filter(|group| !group.is_gone(now))
-    }
-
-    /// Mutable access; a group whose deletion has completed is removed first.
-    pub fn get_mut(&mut self, subscription_id: &str, name: &str, now: Instant) -> Option<&mut ResourceGroup> {
-        let groups = self.by_subscription.get_mut(&subscription_id.to_ascii_lowercase())?;
-        let key = name.to_lowercase();
-        if groups.get(&key).is_some_and(|group| group.is_gone(now)) {
-            groups.remove(&key);
-        }
-        groups.get_mut(&key)
-    }
-
-    /// Adds or replaces a group.
-    pub fn insert(&mut self, group: ResourceGroup) {
-        self.by_subscription
-            .entry(group.subscription_id.to_ascii_lowercase())
-            .or_default()
-            .insert(group.name.to_lowercase(), group);
-    }
-
-    /// The live groups of a subscription whose lowercase name sorts after `after`, in order.
-    pub fn list_after<'a>(
-        &'a self,
-        subscription_id: &str,
-        after: Option<&'a str>,
-        now: Instant,
-    ) -> impl Iterator<Item = &'a ResourceGroup> + 'a {
-        self.by_subscription
-            .get(&subscription_id.to_ascii_lowercase())
-            .into_iter()
-            .flat_map(move |groups| {
-                let lower = match after {
-                    Some(after) => std::ops::Bound::Excluded(after.to_owned()),
-                    None => std::ops::Bound::Unbounded,
-                };
-                groups.range((lower, std::ops::Bound::Unbounded))
-            })
-            .map(|(_, group)| group)
-            .filter(move |group| !group.is_gone(now))
+    /// Whether a deletion has completed at `now`.
+    fn is_gone(&self, now: Instant) -> bool {
+        self.deletion.as_ref().is_some_and(|d| d.until <= now)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
 
-    use super::{Deletion, ResourceGroup, ResourceGroups};
-
-    fn group(name: &str) -> ResourceGroup {
-        ResourceGroup {
-            subscription_id: "SUB".into(),
-            name: name.into(),
-            location: "eastus".into(),
-            tags: Default::default(),
-            deletion: None,
-        }
-    }
+    use super::ResourceGroup;
+    use crate::model::ids;
+    use crate::model::store::{Store, Stored};
 
     #[test]
-    fn lookups_ignore_case_and_lists_are_ordered() {
-        let mut groups = ResourceGroups::default();
-        groups.insert(group("b-Group"));
-        groups.insert(group("A-group"));
+    fn groups_are_keyed_by_id_and_listed_by_subscription() {
+        let mut groups = Store::default();
+        for (subscription, name) in [("SUB", "b-Group"), ("SUB", "A-group"), ("other", "c")] {
+            groups.insert(ResourceGroup {
+                subscription_id: subscription.into(),
+                name: name.into(),
+                location: "eastus".into(),
+                tags: Default::default(),
+                deletion: None,
+            });
+        }
         let now = Instant::now();
-        assert_eq!(groups.get("sub", "B-GROUP", now).unwrap().name, "b-Group");
-        let names: Vec<_> = groups.list_after("Sub", None, now).map(|g| g.name.as_str()).collect();
-        assert_eq!(names, ["A-group", "b-Group"]);
-        let after: Vec<_> = groups
-            .list_after("sub", Some("a-group"), now)
+        let found = groups.get(&ids::resource_group("sub", "B-GROUP"), now).unwrap();
+        assert_eq!(found.id(), "/subscriptions/SUB/resourceGroups/b-Group");
+        assert_eq!(found.scope(), "/subscriptions/SUB/resourceGroups/b-Group/");
+        let names: Vec<_> = groups
+            .under(&ids::resource_groups_of("Sub"), now)
             .map(|g| g.name.as_str())
             .collect();
-        assert_eq!(after, ["b-Group"]);
-    }
-
-    #[test]
-    fn a_completed_deletion_hides_the_group() {
-        let mut groups = ResourceGroups::default();
-        let now = Instant::now();
-        let mut deleting = group("gone");
-        deleting.deletion = Some(Deletion {
-            operation_id: "op".into(),
-            until: now,
-        });
-        groups.insert(deleting);
-        assert!(groups.get("sub", "gone", now).is_none());
-        assert!(groups.get("sub", "gone", now - Duration::from_millis(1)).is_some());
-        assert!(groups.get_mut("sub", "gone", now).is_none());
+        assert_eq!(names, ["A-group", "b-Group"]);
+        assert_eq!(found.to_json(now)["properties"]["provisioningState"], "Succeeded");
     }
 }

@@ -181,7 +181,7 @@ async fn invalid_definitions_are_refused_with_arm_errors() {
     let reply = h
         .arm(
             Method::PUT,
-            &group_path(&h, "ok").replace("2023-05-01", "2023-02-01-preview"),
+            &group_path(&h, "ok").replace("2023-05-01", "2023-03-01-preview"),
             &token,
             Some(definition("nginx", "Never")),
         )

@@ -3,7 +3,7 @@
 use hyper::StatusCode;
 use serde_json::json;
 
-use super::{not_found, resource_group};
+use super::{group_id, not_found};
 use crate::arm::error::ArmError;
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
@@ -18,7 +18,7 @@ fn invalid_parameter(name: &str, raw: &str, expected: &str) -> ArmError {
 /// GET: the log of the container's current (or last) run; `tail` keeps the last N lines,
 /// `timestamps=true` prefixes each line with the RFC 3339 time it was written.
 pub(super) fn get(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let (subscription, rg, name, container) = (call.params[0], call.params[1], call.params[2], call.params[3]);
+    let container = call.params[3];
     let tail = match call.request.query("tail") {
         None => None,
         Some(raw) => Some(
@@ -32,13 +32,12 @@ pub(super) fn get(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         Some(raw) if raw.eq_ignore_ascii_case("false") => false,
         Some(raw) => return Err(invalid_parameter("timestamps", raw, "true or false")),
     };
-    let now = call.shared.clock.instant();
     let world = call.shared.read();
-    resource_group(&world, subscription, rg, now, false)?;
+    call.resource_group(&world)?;
     let group = world
         .container_groups
-        .get(subscription, rg, name, now)
-        .ok_or_else(|| not_found(rg, name))?;
+        .get(&group_id(call), call.shared.clock.instant())
+        .ok_or_else(|| not_found(call.params[1], call.params[2]))?;
     let index = group
         .spec
         .containers

@@ -1,7 +1,8 @@
 //! `Microsoft.ContainerInstance/containerGroups`: create or update (an Azure-AsyncOperation),
 //! get, patch tags, list by resource group and subscription with paging, delete (an
-//! Azure-AsyncOperation), stop, start, restart, and container logs. Every request first starts
-//! the containers that are due on the emulator's clock, so that it sees their current state.
+//! Azure-AsyncOperation), stop, start, restart, and container logs. Before every request, and
+//! when the clock moves, the containers that are due on the emulator's clock start, so that each
+//! request sees their current state.
 
 mod delete;
 mod logs;
@@ -13,26 +14,53 @@ mod write;
 use std::time::Instant;
 
 use hyper::StatusCode;
+use serde_json::Value;
+use time::OffsetDateTime;
 
+use super::api_version::ApiVersions;
 use super::error::ArmError;
 use super::lro::{self, OperationHandle};
-use super::route::{Access, ApiVersions, ArmCall, Route};
+use super::provider::ResourceProvider;
+use super::route::{Access, ArmCall, Handler, Route};
 use crate::containers;
 use crate::http::Reply;
-use crate::model::World;
 use crate::model::container_groups::GROUP_TYPE;
 use crate::model::operations::{LocationStyle, NewOperation, Outcome};
+use crate::model::resource_groups::ResourceGroup;
 use crate::model::roles::Action;
+use crate::model::store::Stored;
+use crate::model::{World, ids};
 use crate::random;
+use crate::shared::Shared;
 
-/// api-versions of the container groups API (the stable ones).
+/// Every api-version `Microsoft.ContainerInstance` publishes for container groups (the tags of
+/// its specification's readme, previews included).
 const API_VERSIONS: &[&str] = &[
+    "2017-08-01-preview",
+    "2017-10-01-preview",
+    "2017-12-01-preview",
+    "2018-02-01-preview",
+    "2018-04-01",
+    "2018-06-01",
+    "2018-09-01",
+    "2018-10-01",
+    "2019-12-01",
+    "2020-11-01",
+    "2021-03-01",
+    "2021-07-01",
     "2021-09-01",
     "2021-10-01",
     "2022-09-01",
+    "2022-10-01-preview",
+    "2023-02-01-preview",
     "2023-05-01",
+    "2024-05-01-preview",
+    "2024-09-01-preview",
+    "2024-10-01-preview",
+    "2024-11-01-preview",
     "2025-09-01",
     "2026-05-01",
+    "2026-06-01-preview",
 ];
 
 /// The resource provider namespace.
@@ -52,11 +80,10 @@ macro_rules! group_path {
 const GROUP_SCOPE: usize = 8;
 
 /// A POST action on a group, checked as its own RBAC action (which needs write).
-fn action_route(pattern: &'static str, action: &'static str, handler: super::route::Handler) -> Route {
+fn action_route(pattern: &'static str, action: &'static str, handler: Handler) -> Route {
     Route {
         pattern,
         methods: &["POST"],
-        api_versions: ApiVersions::Only(API_VERSIONS),
         access: Access::Named {
             scope_len: GROUP_SCOPE,
             action,
@@ -66,69 +93,90 @@ fn action_route(pattern: &'static str, action: &'static str, handler: super::rou
     }
 }
 
-/// The routes of this resource type.
-pub(crate) fn routes() -> Vec<Route> {
-    vec![
-        Route {
-            pattern: "subscriptions/{subscriptionId}/providers/Microsoft.ContainerInstance/containerGroups",
-            methods: &["GET"],
-            api_versions: ApiVersions::Only(API_VERSIONS),
-            access: Access::Filtered,
-            handler: |call| current(call, read::list_subscription),
-        },
-        Route {
-            pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerInstance/containerGroups",
-            methods: &["GET"],
-            api_versions: ApiVersions::Only(API_VERSIONS),
-            access: Access::Action {
-                scope_len: 4,
-                resource_type: GROUP_TYPE,
-            },
-            handler: |call| current(call, read::list_resource_group),
-        },
-        Route {
-            pattern: group_path!(""),
-            methods: &["GET", "PUT", "PATCH", "DELETE"],
-            api_versions: ApiVersions::Only(API_VERSIONS),
-            access: Access::Action {
-                scope_len: GROUP_SCOPE,
-                resource_type: GROUP_TYPE,
-            },
-            handler: |call| current(call, item),
-        },
-        action_route(
-            group_path!("/stop"),
-            "Microsoft.ContainerInstance/containerGroups/stop/action",
-            |call| current(call, power::stop),
-        ),
-        action_route(
-            group_path!("/start"),
-            "Microsoft.ContainerInstance/containerGroups/start/action",
-            |call| current(call, power::start),
-        ),
-        action_route(
-            group_path!("/restart"),
-            "Microsoft.ContainerInstance/containerGroups/restart/action",
-            |call| current(call, power::restart),
-        ),
-        Route {
-            pattern: group_path!("/containers/{containerName}/logs"),
-            methods: &["GET"],
-            api_versions: ApiVersions::Only(API_VERSIONS),
-            access: Access::Named {
-                scope_len: GROUP_SCOPE,
-                action: "Microsoft.ContainerInstance/containerGroups/containers/logs/read",
-                needs: Action::Read,
-            },
-            handler: |call| current(call, logs::get),
-        },
-    ]
-}
+/// The container groups provider.
+pub(crate) struct Provider;
 
-/// Runs `handler` once the containers due at the emulator's time have started.
-fn current(call: &ArmCall<'_>, handler: super::route::Handler) -> Result<Reply, ArmError> {
-    containers::reconcile(call.shared);
-    handler(call)
+impl ResourceProvider for Provider {
+    fn api_versions(&self) -> ApiVersions {
+        ApiVersions::Only(API_VERSIONS)
+    }
+
+    fn routes(&self) -> Vec<Route> {
+        vec![
+            Route {
+                pattern: "subscriptions/{subscriptionId}/providers/Microsoft.ContainerInstance/containerGroups",
+                methods: &["GET"],
+                access: Access::Filtered,
+                handler: read::list_subscription,
+            },
+            Route {
+                pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerInstance/containerGroups",
+                methods: &["GET"],
+                access: Access::Action {
+                    scope_len: 4,
+                    resource_type: GROUP_TYPE,
+                },
+                handler: read::list_resource_group,
+            },
+            Route {
+                pattern: group_path!(""),
+                methods: &["GET", "PUT", "PATCH", "DELETE"],
+                access: Access::Action {
+                    scope_len: GROUP_SCOPE,
+                    resource_type: GROUP_TYPE,
+                },
+                handler: item,
+            },
+            action_route(
+                group_path!("/stop"),
+                "Microsoft.ContainerInstance/containerGroups/stop/action",
+                power::stop,
+            ),
+            action_route(
+                group_path!("/start"),
+                "Microsoft.ContainerInstance/containerGroups/start/action",
+                power::start,
+            ),
+            action_route(
+                group_path!("/restart"),
+                "Microsoft.ContainerInstance/containerGroups/restart/action",
+                power::restart,
+            ),
+            Route {
+                pattern: group_path!("/containers/{containerName}/logs"),
+                methods: &["GET"],
+                access: Access::Named {
+                    scope_len: GROUP_SCOPE,
+                    action: "Microsoft.ContainerInstance/containerGroups/containers/logs/read",
+                    needs: Action::Read,
+                },
+                handler: logs::get,
+            },
+        ]
+    }
+
+    /// Starts the containers that are due.
+    fn catch_up(&self, shared: &Shared) {
+        containers::reconcile(shared);
+    }
+
+    /// Removes the group's container groups at once, their processes stopped.
+    fn delete_in_group(&self, world: &mut World, group: &ResourceGroup, now: OffsetDateTime) -> Vec<u64> {
+        world
+            .container_groups
+            .remove_under(&group.scope())
+            .into_iter()
+            .flat_map(|mut removed| removed.kill_all(now))
+            .collect()
+    }
+
+    fn resources_under(&self, world: &World, prefix: &str, now: Instant) -> Vec<Value> {
+        world
+            .container_groups
+            .under(prefix, now)
+            .map(|group| group.to_json(now))
+            .collect()
+    }
 }
 
 fn item(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
@@ -142,11 +190,12 @@ fn item(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
 
 /// ARM's 404 for a container group that does not exist.
 fn not_found(resource_group: &str, name: &str) -> ArmError {
-    ArmError::new(
-        StatusCode::NOT_FOUND,
-        "ResourceNotFound",
-        format!("The Resource '{GROUP_TYPE}/{name}' under resource group '{resource_group}' was not found."),
-    )
+    ArmError::resource_not_found(GROUP_TYPE, name, resource_group)
+}
+
+/// The id of the group of the request's path.
+fn group_id(call: &ArmCall<'_>) -> String {
+    ids::resource(call.params[0], call.params[1], GROUP_TYPE, call.params[2])
 }
 
 /// ACI's 409 for a group whose deletion is running.
@@ -156,25 +205,6 @@ fn transitioning(name: &str) -> ArmError {
         "ContainerGroupTransitioning",
         format!("The container group '{name}' is still transitioning, please retry later."),
     )
-}
-
-/// The name of resource group `name` (as created) if it exists at `now`; for writes it must not
-/// be being deleted.
-fn resource_group(
-    world: &World,
-    subscription: &str,
-    name: &str,
-    now: Instant,
-    write: bool,
-) -> Result<String, ArmError> {
-    let group = world
-        .groups
-        .get(subscription, name, now)
-        .ok_or_else(|| super::resource_groups::not_found(name))?;
-    if write && group.deletion.is_some() {
-        return Err(super::resource_groups::being_deleted(&group.name));
-    }
-    Ok(group.name.clone())
 }
 
 /// Starts a Microsoft.ContainerInstance operation in `location` that succeeds when the

@@ -2,7 +2,7 @@
 
 use hyper::StatusCode;
 
-use super::{not_found, resource_group, start_operation, transitioning};
+use super::{group_id, not_found, start_operation, transitioning};
 use crate::arm::error::ArmError;
 use crate::arm::route::ArmCall;
 use crate::containers;
@@ -12,13 +12,11 @@ use crate::model::container_groups::ContainerGroup;
 
 /// The group of the path, unless missing (404) or being deleted (409).
 fn group_mut<'w>(call: &ArmCall<'_>, world: &'w mut World) -> Result<&'w mut ContainerGroup, ArmError> {
-    let (subscription, rg, name) = (call.params[0], call.params[1], call.params[2]);
-    let now = call.shared.clock.instant();
-    resource_group(world, subscription, rg, now, true)?;
+    call.resource_group(world)?;
     let group = world
         .container_groups
-        .get_mut(subscription, rg, name, now)
-        .ok_or_else(|| not_found(rg, name))?;
+        .get_mut(&group_id(call), call.shared.clock.instant())
+        .ok_or_else(|| not_found(call.params[1], call.params[2]))?;
     if group.deletion.is_some() {
         return Err(transitioning(&group.name));
     }

@@ -7,13 +7,12 @@ use hyper::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::GROUP_TYPE;
-use crate::arm::body::{self, invalid_content};
+use crate::arm::body::{self, array_at, converting, join, object_at, required, string_at};
 use crate::arm::error::ArmError;
 use crate::config::IdentityKind;
 use crate::model::World;
 use crate::model::container_groups::{ContainerSpec, EnvVar, GroupSpec, RestartPolicy, SecureValue};
 use crate::model::names::{is_dns_label, is_subnet_id};
-use crate::model::regions;
 
 /// A validated PUT body.
 pub(super) struct Definition {
@@ -37,49 +36,6 @@ pub(super) fn check_group_name(name: &str) -> Result<(), ArmError> {
     ))
 }
 
-fn required(name: &str, path: &str) -> ArmError {
-    invalid_content(&format!("Required property '{name}' not found in JSON. Path '{path}'"))
-}
-
-fn converting(value: &Value, to: &str, path: &str) -> ArmError {
-    invalid_content(&format!("Error converting value {value} to type '{to}'. Path '{path}'"))
-}
-
-/// The object at `key` of `parent` (required).
-fn object<'a>(parent: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a Map<String, Value>, ArmError> {
-    match parent.get(key) {
-        None | Some(Value::Null) => Err(required(key, path)),
-        Some(Value::Object(map)) => Ok(map),
-        Some(other) => Err(converting(other, key, &join(path, key))),
-    }
-}
-
-/// The string at `key` of `parent`, if present.
-fn string<'a>(parent: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a str>, ArmError> {
-    match parent.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(converting(other, "System.String", &join(path, key))),
-    }
-}
-
-/// The array at `key` of `parent` (empty when absent).
-fn array<'a>(parent: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a [Value], ArmError> {
-    match parent.get(key) {
-        None | Some(Value::Null) => Ok(&[]),
-        Some(Value::Array(items)) => Ok(items),
-        Some(other) => Err(converting(other, "System.Collections.Generic.List", &join(path, key))),
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
 /// Validates the PUT body of group `name`; `world` resolves user-assigned identities.
 pub(super) fn definition(
     body: &Map<String, Value>,
@@ -87,23 +43,9 @@ pub(super) fn definition(
     subscription: &str,
     world: &World,
 ) -> Result<Definition, ArmError> {
-    let Some(Value::String(requested)) = body.get("location") else {
-        return Err(ArmError::bad_request(
-            "LocationRequired",
-            "The location property is required for this definition.",
-        ));
-    };
-    let location = regions::normalize(requested).ok_or_else(|| {
-        ArmError::bad_request(
-            "LocationNotAvailableForResourceType",
-            format!(
-                "The provided location '{requested}' is not available for resource type '{GROUP_TYPE}'. List of available regions for the resource type is '{}'.",
-                regions::known_list()
-            ),
-        )
-    })?;
+    let location = body::location(body, Some(GROUP_TYPE))?;
     let tags = body::tags(body)?.unwrap_or_default();
-    let properties = object(body, "properties", "")?;
+    let properties = object_at(body, "properties", "")?;
     let containers = containers(properties)?;
     let os_type = properties
         .get("osType")
@@ -169,7 +111,7 @@ fn containers(properties: &Map<String, Value>) -> Result<Vec<ContainerSpec>, Arm
     for (i, item) in items.iter().enumerate() {
         let path = format!("properties.containers[{i}]");
         let container = item.as_object().ok_or_else(|| converting(item, "Container", &path))?;
-        let name = string(container, "name", &path)?.ok_or_else(|| required("name", &path))?;
+        let name = string_at(container, "name", &path)?.ok_or_else(|| required("name", &path))?;
         if !is_dns_label(name) {
             return Err(ArmError::bad_request(
                 "InvalidContainerName",
@@ -190,17 +132,17 @@ fn containers(properties: &Map<String, Value>) -> Result<Vec<ContainerSpec>, Arm
 /// One container's image, resources, command and environment.
 fn container_spec(name: &str, container: &Map<String, Value>, path: &str) -> Result<ContainerSpec, ArmError> {
     let path = join(path, "properties");
-    let properties = object(container, "properties", path.trim_end_matches(".properties"))?;
-    let image = string(properties, "image", &path)?.ok_or_else(|| required("image", &path))?;
+    let properties = object_at(container, "properties", path.trim_end_matches(".properties"))?;
+    let image = string_at(properties, "image", &path)?.ok_or_else(|| required("image", &path))?;
     if image.trim().is_empty() || image.chars().any(char::is_whitespace) {
         return Err(ArmError::bad_request(
             "InvalidImageName",
             format!("The image '{image}' of container '{name}' is not a valid image reference."),
         ));
     }
-    let resources = object(properties, "resources", &path)?;
+    let resources = object_at(properties, "resources", &path)?;
     let requests_path = join(&path, "resources");
-    let requests = object(resources, "requests", &requests_path)?;
+    let requests = object_at(resources, "requests", &requests_path)?;
     let requests_path = join(&requests_path, "requests");
     for key in ["cpu", "memoryInGB"] {
         let value = requests.get(key).ok_or_else(|| required(key, &requests_path))?;
@@ -214,7 +156,7 @@ fn container_spec(name: &str, container: &Map<String, Value>, path: &str) -> Res
             ));
         }
     }
-    let command = array(properties, "command", &path)?
+    let command = array_at(properties, "command", &path)?
         .iter()
         .enumerate()
         .map(|(i, arg)| {
@@ -235,12 +177,12 @@ fn container_spec(name: &str, container: &Map<String, Value>, path: &str) -> Res
 fn environment(container: &str, properties: &Map<String, Value>, path: &str) -> Result<Vec<EnvVar>, ArmError> {
     let mut seen = HashSet::new();
     let mut env = Vec::new();
-    for (i, item) in array(properties, "environmentVariables", path)?.iter().enumerate() {
+    for (i, item) in array_at(properties, "environmentVariables", path)?.iter().enumerate() {
         let path = format!("{path}.environmentVariables[{i}]");
         let var = item
             .as_object()
             .ok_or_else(|| converting(item, "EnvironmentVariable", &path))?;
-        let name = string(var, "name", &path)?
+        let name = string_at(var, "name", &path)?
             .filter(|n| !n.is_empty())
             .ok_or_else(|| required("name", &path))?;
         if !seen.insert(name) {
@@ -251,8 +193,8 @@ fn environment(container: &str, properties: &Map<String, Value>, path: &str) -> 
         }
         env.push(EnvVar {
             name: name.to_owned(),
-            value: string(var, "value", &path)?.map(str::to_owned),
-            secure_value: string(var, "secureValue", &path)?.map(|s| SecureValue(s.to_owned())),
+            value: string_at(var, "value", &path)?.map(str::to_owned),
+            secure_value: string_at(var, "secureValue", &path)?.map(|s| SecureValue(s.to_owned())),
         });
     }
     Ok(env)
@@ -260,13 +202,13 @@ fn environment(container: &str, properties: &Map<String, Value>, path: &str) -> 
 
 /// The subnets; whether there is at least one. Each id must be a subnet resource id.
 fn subnets(properties: &Map<String, Value>) -> Result<bool, ArmError> {
-    let items = array(properties, "subnetIds", "properties")?;
+    let items = array_at(properties, "subnetIds", "properties")?;
     for (i, item) in items.iter().enumerate() {
         let path = format!("properties.subnetIds[{i}]");
         let subnet = item
             .as_object()
             .ok_or_else(|| converting(item, "ContainerGroupSubnetId", &path))?;
-        let id = string(subnet, "id", &path)?.ok_or_else(|| required("id", &path))?;
+        let id = string_at(subnet, "id", &path)?.ok_or_else(|| required("id", &path))?;
         if !is_subnet_id(id) {
             return Err(ArmError::bad_request(
                 "InvalidSubnetId",

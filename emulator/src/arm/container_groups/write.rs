@@ -3,40 +3,41 @@
 use hyper::StatusCode;
 
 use super::validate::{self, check_group_name};
-use super::{not_found, resource_group, start_operation, transitioning};
+use super::{group_id, not_found, start_operation, transitioning};
 use crate::arm::body;
 use crate::arm::error::ArmError;
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
 use crate::model::container_groups::ContainerGroup;
+use crate::model::store::Stored;
 
 /// PUT: 201 with the group (`Pending`) for a new group, 200 for an update (its containers are
 /// recreated), both with `Azure-AsyncOperation`; the containers start when the operation ends.
 pub(super) fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let (subscription, rg, name) = (call.params[0], call.params[1], call.params[2]);
+    let (subscription, name) = (call.params[0], call.params[2]);
     check_group_name(name)?;
     let body = body::object(call)?;
     let (now, wall) = (call.shared.clock.instant(), call.shared.clock.now());
     let due = now + call.shared.settings.operation_duration;
+    let id = group_id(call);
     let mut world = call.shared.write();
-    let rg_name = resource_group(&world, subscription, rg, now, true)?;
+    let rg_name = call.resource_group(&world)?.name.clone();
     let definition = validate::definition(&body, name, subscription, &world)?;
-    if let Some(existing) = world.container_groups.get(subscription, rg, name, now) {
+    if let Some(existing) = world.container_groups.get(&id, now) {
         if existing.deletion.is_some() {
             return Err(transitioning(&existing.name));
         }
         if existing.location != definition.location {
-            return Err(ArmError::bad_request(
-                "InvalidResourceLocation",
-                format!(
-                    "The resource '{name}' already exists in location '{}' in resource group '{rg_name}'. A resource with the same name cannot be created in location '{}'. Please select a new resource name.",
-                    existing.location, definition.location
-                ),
+            return Err(ArmError::location_conflict(
+                name,
+                &rg_name,
+                &existing.location,
+                &definition.location,
             ));
         }
     }
     let handle = start_operation(call, &mut world, &definition.location, 200);
-    let (status, reply_body, killed) = match world.container_groups.get_mut(subscription, rg, name, now) {
+    let (status, reply_body, killed) = match world.container_groups.get_mut(&id, now) {
         Some(existing) => {
             let killed = existing.replace(definition.spec, due, wall);
             existing.tags = definition.tags;
@@ -67,16 +68,15 @@ pub(super) fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
 
 /// PATCH: replaces the tags of an existing group (200 with the group).
 pub(super) fn patch(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let (subscription, rg, name) = (call.params[0], call.params[1], call.params[2]);
     let body = body::object(call)?;
     let tags = body::tags(&body)?;
     let now = call.shared.clock.instant();
     let mut world = call.shared.write();
-    resource_group(&world, subscription, rg, now, true)?;
+    call.resource_group(&world)?;
     let group = world
         .container_groups
-        .get_mut(subscription, rg, name, now)
-        .ok_or_else(|| not_found(rg, name))?;
+        .get_mut(&group_id(call), now)
+        .ok_or_else(|| not_found(call.params[1], call.params[2]))?;
     if group.deletion.is_some() {
         return Err(transitioning(&group.name));
     }

@@ -1,5 +1,6 @@
-//! DELETE of a resource group: a long-running operation polled through `Location`. The
-//! group's container groups are deleted (their processes killed) when the deletion is accepted.
+//! DELETE of a resource group: a long-running operation polled through `Location`. What every
+//! registered provider holds in the group is deleted (container processes killed) when the
+//! deletion is accepted.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -8,8 +9,10 @@ use serde_json::json;
 use super::not_found;
 use crate::arm::error::ArmError;
 use crate::arm::lro::{self, OperationHandle};
+use crate::arm::registry;
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
+use crate::model::ids;
 use crate::model::operations::{LocationStyle, NewOperation, Outcome};
 use crate::model::resource_groups::Deletion;
 use crate::random;
@@ -19,11 +22,9 @@ pub(super) fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let (subscription, name) = (call.params[0], call.params[1]);
     let settings = &call.shared.settings;
     let now = call.shared.clock.instant();
+    let id = ids::resource_group(subscription, name);
     let mut world = call.shared.write();
-    let group = world
-        .groups
-        .get(subscription, name, now)
-        .ok_or_else(|| not_found(name))?;
+    let group = world.groups.get(&id, now).ok_or_else(|| not_found(name))?.clone();
     if let Some(deletion) = &group.deletion
         && let Some(operation) = world.operations.get(&deletion.operation_id)
     {
@@ -56,15 +57,13 @@ pub(super) fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         call.arm(),
         settings.retry_after_secs,
     );
-    if let Some(group) = world.groups.get_mut(subscription, name, now) {
-        group.deletion = Some(Deletion {
+    if let Some(stored) = world.groups.get_mut(&id, now) {
+        stored.deletion = Some(Deletion {
             operation_id: handle.id.clone(),
             until: now + settings.operation_duration,
         });
     }
-    let killed = world
-        .container_groups
-        .remove_resource_group(subscription, name, call.shared.clock.now());
+    let killed = registry::delete_in_group(&mut world, &group, call.shared.clock.now());
     drop(world);
     call.shared.runtime.kill(&killed);
     Ok(handle.accepted_with_location())

@@ -1,61 +1,53 @@
 //! `Microsoft.Resources/resourceGroups`: create or update, get, head, patch tags, list with
-//! paging, and delete as a long-running operation.
+//! paging and tag filters, and delete as a long-running operation that deletes what every
+//! provider holds in the group.
 
 mod delete;
-mod filter;
 mod list;
 mod read;
 mod write;
 
 use hyper::StatusCode;
 
+use super::api_version::{ApiVersions, MICROSOFT_RESOURCES};
 use super::error::ArmError;
-use super::route::{Access, ApiVersions, ArmCall, Route};
+use super::provider::ResourceProvider;
+use super::route::{Access, ArmCall, Route};
 use crate::http::Reply;
-
-/// api-versions of the resource groups API.
-const API_VERSIONS: &[&str] = &[
-    "2019-10-01",
-    "2020-06-01",
-    "2020-08-01",
-    "2020-10-01",
-    "2021-01-01",
-    "2021-04-01",
-    "2022-09-01",
-    "2023-07-01",
-    "2024-03-01",
-    "2024-07-01",
-    "2024-11-01",
-    "2025-04-01",
-];
 
 /// The RBAC resource type of resource groups.
 const RESOURCE_TYPE: &str = "Microsoft.Resources/subscriptions/resourcegroups";
 
-/// The routes of this resource type.
-pub(crate) fn routes() -> Vec<Route> {
-    vec![
-        Route {
-            pattern: "subscriptions/{subscriptionId}/resourcegroups",
-            methods: &["GET"],
-            api_versions: ApiVersions::Only(API_VERSIONS),
-            access: Access::Related {
-                scope_len: 2,
-                resource_type: RESOURCE_TYPE,
+/// The resource groups provider.
+pub(crate) struct Provider;
+
+impl ResourceProvider for Provider {
+    fn api_versions(&self) -> ApiVersions {
+        ApiVersions::Only(MICROSOFT_RESOURCES)
+    }
+
+    fn routes(&self) -> Vec<Route> {
+        vec![
+            Route {
+                pattern: "subscriptions/{subscriptionId}/resourcegroups",
+                methods: &["GET"],
+                access: Access::Related {
+                    scope_len: 2,
+                    resource_type: RESOURCE_TYPE,
+                },
+                handler: list::list,
             },
-            handler: list::list,
-        },
-        Route {
-            pattern: "subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}",
-            methods: &["GET", "HEAD", "PUT", "PATCH", "DELETE"],
-            api_versions: ApiVersions::Only(API_VERSIONS),
-            access: Access::Action {
-                scope_len: 4,
-                resource_type: RESOURCE_TYPE,
+            Route {
+                pattern: "subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}",
+                methods: &["GET", "HEAD", "PUT", "PATCH", "DELETE"],
+                access: Access::Action {
+                    scope_len: 4,
+                    resource_type: RESOURCE_TYPE,
+                },
+                handler: item,
             },
-            handler: item,
-        },
-    ]
+        ]
+    }
 }
 
 fn item(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
@@ -69,7 +61,7 @@ fn item(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
 }
 
 /// ARM's 404 for a resource group that does not exist.
-pub(super) fn not_found(name: &str) -> ArmError {
+pub(crate) fn not_found(name: &str) -> ArmError {
     ArmError::new(
         StatusCode::NOT_FOUND,
         "ResourceGroupNotFound",
@@ -78,7 +70,7 @@ pub(super) fn not_found(name: &str) -> ArmError {
 }
 
 /// ARM's 409 for a resource group whose deletion is running.
-pub(super) fn being_deleted(name: &str) -> ArmError {
+pub(crate) fn being_deleted(name: &str) -> ArmError {
     ArmError::new(
         StatusCode::CONFLICT,
         "ResourceGroupBeingDeleted",

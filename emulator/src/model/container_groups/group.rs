@@ -9,7 +9,9 @@ use time::OffsetDateTime;
 
 use super::run::ContainerRun;
 use super::spec::{ContainerSpec, GroupSpec, RestartPolicy};
+use crate::model::ids;
 use crate::model::resource_groups::Deletion;
+use crate::model::store::Stored;
 
 /// The ARM type of container groups.
 pub(crate) const GROUP_TYPE: &str = "Microsoft.ContainerInstance/containerGroups";
@@ -72,19 +74,6 @@ impl ContainerGroup {
             runs,
             deletion: None,
         }
-    }
-
-    /// The resource id.
-    pub fn id(&self) -> String {
-        format!(
-            "/subscriptions/{}/resourceGroups/{}/providers/{GROUP_TYPE}/{}",
-            self.subscription_id, self.resource_group, self.name
-        )
-    }
-
-    /// Whether a deletion has completed at `now`.
-    pub fn is_gone(&self, now: Instant) -> bool {
-        self.deletion.as_ref().is_some_and(|d| d.until <= now)
     }
 
     /// Whether the group takes part in running containers (not stopped, not being deleted).
@@ -177,8 +166,20 @@ impl ContainerGroup {
         }
     }
 
+    /// The restart policy.
+    pub fn policy(&self) -> RestartPolicy {
+        self.spec.restart_policy
+    }
+}
+
+impl Stored for ContainerGroup {
+    /// The resource id.
+    fn id(&self) -> String {
+        ids::resource(&self.subscription_id, &self.resource_group, GROUP_TYPE, &self.name)
+    }
+
     /// The `Microsoft.ContainerInstance/containerGroups` JSON at `now` (no secrets).
-    pub fn to_json(&self, now: Instant) -> Value {
+    fn to_json(&self, now: Instant) -> Value {
         let mut properties = self.spec.properties.clone();
         if let Some(containers) = properties["containers"].as_array_mut() {
             for (container, run) in containers.iter_mut().zip(&self.runs) {
@@ -206,8 +207,8 @@ impl ContainerGroup {
         body
     }
 
-    /// The restart policy.
-    pub fn policy(&self) -> RestartPolicy {
-        self.spec.restart_policy
+    /// Whether a deletion has completed at `now`.
+    fn is_gone(&self, now: Instant) -> bool {
+        self.deletion.as_ref().is_some_and(|d| d.until <= now)
     }
 }

@@ -1,14 +1,12 @@
-//! `Microsoft.ContainerInstance/containerGroups`: the groups of every subscription, ordered by
-//! `subscription/resource group/name` in lowercase (the paging order), and the transitions the
-//! emulator's clock and the container processes drive.
+//! `Microsoft.ContainerInstance/containerGroups`: the groups of every subscription in the generic
+//! store, and the transitions the emulator's clock and the container processes drive.
 
 mod group;
 mod log;
 mod run;
 mod spec;
 
-use std::collections::BTreeMap;
-use std::ops::Bound;
+use std::ops::{Deref, DerefMut};
 use std::time::Instant;
 
 use time::OffsetDateTime;
@@ -16,113 +14,38 @@ use time::OffsetDateTime;
 pub(crate) use group::{ContainerGroup, GROUP_TYPE, Launch};
 pub(crate) use spec::{ContainerSpec, EnvVar, GroupSpec, RestartPolicy, SecureValue};
 
-/// All container groups.
+use crate::model::store::Store;
+
+/// All container groups: the generic store (through `Deref`) plus what the container runtime
+/// needs to run their processes.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ContainerGroups {
-    by_key: BTreeMap<String, ContainerGroup>,
+    groups: Store<ContainerGroup>,
     /// The id of the next process run.
     next_run_id: u64,
 }
 
-/// The store key of a group.
-fn key(subscription_id: &str, resource_group: &str, name: &str) -> String {
-    format!("{subscription_id}/{resource_group}/{name}").to_lowercase()
+impl Deref for ContainerGroups {
+    type Target = Store<ContainerGroup>;
+
+    fn deref(&self) -> &Store<ContainerGroup> {
+        &self.groups
+    }
 }
 
-/// The key prefix of a subscription's groups, or of one resource group's.
-pub(crate) fn prefix(subscription_id: &str, resource_group: Option<&str>) -> String {
-    match resource_group {
-        Some(rg) => format!("{subscription_id}/{rg}/").to_lowercase(),
-        None => format!("{subscription_id}/").to_lowercase(),
+impl DerefMut for ContainerGroups {
+    fn deref_mut(&mut self) -> &mut Store<ContainerGroup> {
+        &mut self.groups
     }
 }
 
 impl ContainerGroups {
-    /// The group, unless it does not exist or its deletion has completed.
-    pub fn get(
-        &self,
-        subscription_id: &str,
-        resource_group: &str,
-        name: &str,
-        now: Instant,
-    ) -> Option<&ContainerGroup> {
-        self.by_key
-            .get(&key(subscription_id, resource_group, name))
-            .filter(|group| !group.is_gone(now))
-    }
-
-    /// Mutable access; a group whose deletion has completed is removed first.
-    pub fn get_mut(
-        &mut self,
-        subscription_id: &str,
-        resource_group: &str,
-        name: &str,
-        now: Instant,
-    ) -> Option<&mut ContainerGroup> {
-        let key = key(subscription_id, resource_group, name);
-        if self.by_key.get(&key).is_some_and(|group| group.is_gone(now)) {
-            self.by_key.remove(&key);
-        }
-        self.by_key.get_mut(&key)
-    }
-
-    /// Adds or replaces a group.
-    pub fn insert(&mut self, group: ContainerGroup) {
-        self.by_key
-            .insert(key(&group.subscription_id, &group.resource_group, &group.name), group);
-    }
-
-    /// The live groups whose key starts with `prefix` and sorts after `after`, with their keys.
-    pub fn list_after<'a>(
-        &'a self,
-        prefix: &'a str,
-        after: Option<&str>,
-        now: Instant,
-    ) -> impl Iterator<Item = (&'a String, &'a ContainerGroup)> + 'a {
-        let lower = match after {
-            Some(after) if after > prefix => Bound::Excluded(after.to_owned()),
-            _ => Bound::Included(prefix.to_owned()),
-        };
-        self.by_key
-            .range((lower, Bound::Unbounded))
-            .take_while(move |(key, _)| key.starts_with(prefix))
-            .filter(move |(_, group)| !group.is_gone(now))
-    }
-
-    /// Removes a group at once (a deletion answered 200 or 204); returns the killed runs.
-    pub fn remove(&mut self, subscription_id: &str, resource_group: &str, name: &str, now: OffsetDateTime) -> Vec<u64> {
-        self.by_key
-            .remove(&key(subscription_id, resource_group, name))
-            .map(|mut group| group.kill_all(now))
-            .unwrap_or_default()
-    }
-
-    /// Removes every group of a resource group (its deletion); returns the killed runs.
-    pub fn remove_resource_group(
-        &mut self,
-        subscription_id: &str,
-        resource_group: &str,
-        now: OffsetDateTime,
-    ) -> Vec<u64> {
-        let prefix = prefix(subscription_id, Some(resource_group));
-        let keys: Vec<String> = self
-            .by_key
-            .keys()
-            .filter(|key| key.starts_with(&prefix))
-            .cloned()
-            .collect();
-        keys.iter()
-            .filter_map(|key| self.by_key.remove(key))
-            .flat_map(|mut group| group.kill_all(now))
-            .collect()
-    }
-
     /// Starts every container whose time has come at `at` (`now` on the wall clock), and
     /// forgets groups whose deletion completed. Returns what to run.
     pub fn start_due(&mut self, at: Instant, now: OffsetDateTime) -> Vec<Launch> {
-        self.by_key.retain(|_, group| !group.is_gone(at));
+        self.groups.forget_gone(at);
         let mut launches = Vec::new();
-        for group in self.by_key.values_mut().filter(|g| g.is_active()) {
+        for group in self.groups.values_mut().filter(|g| g.is_active()) {
             for index in 0..group.runs.len() {
                 if group.runs[index].due().is_some_and(|due| due <= at) {
                     self.next_run_id += 1;
@@ -138,7 +61,7 @@ impl ContainerGroups {
 
     /// The earliest time a container is due to start.
     pub fn next_due(&self) -> Option<Instant> {
-        self.by_key
+        self.groups
             .values()
             .filter(|g| g.is_active())
             .flat_map(|g| g.runs.iter().filter_map(|run| run.due()))
@@ -147,7 +70,7 @@ impl ContainerGroups {
 
     /// The group and container index of a process run in progress.
     fn find_run(&mut self, run_id: u64) -> Option<(&mut ContainerGroup, usize)> {
-        self.by_key.values_mut().find_map(|group| {
+        self.groups.values_mut().find_map(|group| {
             let index = group.runs.iter().position(|run| run.run_id == Some(run_id))?;
             Some((group, index))
         })
@@ -180,7 +103,9 @@ mod tests {
     use serde_json::json;
     use time::OffsetDateTime;
 
-    use super::{ContainerGroup, ContainerGroups, ContainerSpec, GroupSpec, RestartPolicy, prefix};
+    use super::{ContainerGroup, ContainerGroups, ContainerSpec, GROUP_TYPE, GroupSpec, RestartPolicy};
+    use crate::model::ids;
+    use crate::model::store::Stored;
 
     fn group(rg: &str, name: &str, due: Instant) -> ContainerGroup {
         let spec = GroupSpec {
@@ -208,22 +133,6 @@ mod tests {
     }
 
     #[test]
-    fn lists_are_ordered_and_scoped() {
-        let now = Instant::now();
-        let mut groups = ContainerGroups::default();
-        for (rg, name) in [("rg-b", "x"), ("rg-a", "b"), ("rg-a", "a"), ("rg-ab", "z")] {
-            groups.insert(group(rg, name, now));
-        }
-        let names = |p: &str, after: Option<&str>| -> Vec<String> {
-            groups.list_after(p, after, now).map(|(_, g)| g.name.clone()).collect()
-        };
-        assert_eq!(names(&prefix("sub", Some("RG-A")), None), ["a", "b"]);
-        assert_eq!(names(&prefix("sub", None), None), ["a", "b", "z", "x"]);
-        assert_eq!(names(&prefix("sub", None), Some("sub/rg-a/b")), ["z", "x"]);
-        assert!(groups.get("sub", "RG-A", "A", now).is_some());
-    }
-
-    #[test]
     fn containers_start_when_due_and_exits_are_recorded() {
         let now = Instant::now();
         let wall = OffsetDateTime::UNIX_EPOCH;
@@ -237,15 +146,18 @@ mod tests {
         let run_id = launches[0].run_id;
         groups.append_log(run_id, wall, "hello".into());
         assert!(!groups.exit(run_id, 3, now, wall));
+        let id = ids::resource("sub", "RG", GROUP_TYPE, "G");
         let body = groups
-            .get("sub", "rg", "g", now + Duration::from_secs(5))
+            .get(&id, now + Duration::from_secs(5))
             .unwrap()
             .to_json(now + Duration::from_secs(5));
         assert_eq!(body["properties"]["instanceView"]["state"], "Failed");
         let view = &body["properties"]["containers"][0]["properties"]["instanceView"];
         assert_eq!(view["currentState"]["exitCode"], 3);
         assert!(!groups.exit(run_id, 0, now, wall), "a run exits once");
-        assert_eq!(groups.remove_resource_group("Sub", "rg", wall), Vec::<u64>::new());
-        assert!(groups.get("sub", "rg", "g", now).is_none());
+        let mut removed = groups.remove_under(&format!("{}/", ids::resource_group("Sub", "rg")));
+        assert_eq!(removed.len(), 1);
+        assert_eq!(removed[0].kill_all(wall), Vec::<u64>::new());
+        assert!(groups.get(&id, now).is_none());
     }
 }

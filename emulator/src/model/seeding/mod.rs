@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::World;
 use super::principals::{ManagedIdentity, ServicePrincipal, Tenant};
 use super::roles::RoleAssignment;
+use super::store::Stored;
 use super::subscriptions::Subscription;
 use crate::config::SeedSections;
 use crate::error::Error;

@@ -5,8 +5,8 @@ use std::time::Instant;
 use super::references::{subscription_ref, tenant_ref, unique_ids};
 use crate::config::{IdentityKind, ManagedIdentitySeed, ServicePrincipalSeed};
 use crate::error::Error;
-use crate::model::World;
 use crate::model::principals::{FederatedCredential, ManagedIdentity, ServicePrincipal};
+use crate::model::{World, ids};
 use crate::random;
 
 pub(super) fn service_principal(
@@ -139,7 +139,7 @@ fn identity_group(
     match &seed.resource_group {
         Some(name) => world
             .groups
-            .get(subscription_id, name, now)
+            .get(&ids::resource_group(subscription_id, name), now)
             .map(|g| g.name.clone())
             .ok_or_else(|| {
                 Error::invalid(
@@ -149,7 +149,7 @@ fn identity_group(
             }),
         None => world
             .groups
-            .list_after(subscription_id, None, now)
+            .under(&ids::resource_groups_of(subscription_id), now)
             .next()
             .map(|g| g.name.clone())
             .ok_or_else(|| {

@@ -6,6 +6,7 @@ use super::references::{id_or_random, subscription_ref, tenant_ref};
 use crate::config::{ResourceGroupSeed, SubscriptionSeed, TenantSeed};
 use crate::error::Error;
 use crate::model::World;
+use crate::model::ids;
 use crate::model::names::check_resource_group_name;
 use crate::model::principals::Tenant;
 use crate::model::resource_groups::ResourceGroup;
@@ -56,7 +57,11 @@ pub(super) fn resource_group(
         &format!("{field}.subscription_id"),
     )?;
     check_resource_group_name(&seed.name).map_err(|message| Error::invalid(format!("{field}.name"), message))?;
-    if world.groups.get(&subscription_id, &seed.name, now).is_some() {
+    if world
+        .groups
+        .get(&ids::resource_group(&subscription_id, &seed.name), now)
+        .is_some()
+    {
         return Err(Error::invalid(
             format!("{field}.name"),
             format!(
