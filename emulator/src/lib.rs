@@ -16,7 +16,9 @@
 //!   envelope.
 //! - **Azure DevOps** (`devops`, HTTPS): agent pools, agents, job requests and agent packages
 //!   under `/{org}/_apis/distributedtask/` (PATs, Entra tokens, Azure DevOps's 203/401/403 and
-//!   error envelope), unauthenticated package downloads, and the listener protocol of the
+//!   error envelope), the location service official clients discover those routes with
+//!   (`OPTIONS /{org}/_apis`, `ResourceAreas`, `connectionData`, with Azure DevOps's location
+//!   ids), unauthenticated package downloads, and the listener protocol of the
 //!   [stand-in agent](standin): an executable packed as `bin/Agent.Listener` that configures,
 //!   runs one job (`sh -c`), obeys scripted directives and signals, and removes itself like the
 //!   real Azure Pipelines agent.

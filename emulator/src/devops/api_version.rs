@@ -3,11 +3,14 @@
 
 use hyper::StatusCode;
 
+use super::locations::Location;
 use crate::http::Request;
 use crate::pools::error::{AdoError, Assembly};
 
 /// The newest api-version served.
 const LATEST: (u32, u32) = (7, 1);
+/// [`LATEST`] as the location service publishes it (`maxVersion`).
+pub(crate) const LATEST_TEXT: &str = "7.1";
 
 /// The api-version of a request, if it names one.
 fn requested(request: &Request) -> Option<String> {
@@ -39,9 +42,9 @@ fn parse(version: &str) -> Option<(u32, u32)> {
     Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
-/// Checks the api-version: `required` routes need one; one that is given must be well formed
-/// and at most 7.1.
-pub(crate) fn check(request: &Request, required: bool) -> Result<(), AdoError> {
+/// Checks the api-version: `required` routes need one; one that is given must be well formed,
+/// at most 7.1 and at least the `minVersion` of the route's location.
+pub(crate) fn check(request: &Request, required: bool, location: &Location) -> Result<(), AdoError> {
     let Some(version) = requested(request) else {
         if !required {
             return Ok(());
@@ -77,15 +80,27 @@ pub(crate) fn check(request: &Request, required: bool) -> Result<(), AdoError> {
             ),
         ));
     }
+    if parse(location.min_version).is_some_and(|min| number < min) {
+        return Err(AdoError::new(
+            StatusCode::BAD_REQUEST,
+            "VssVersionOutOfRangeException",
+            Assembly::VssWebApi,
+            format!(
+                "The request matched route {}, but the requested REST API version {version} was outside the valid version range for this route.",
+                location.route_template
+            ),
+        ));
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{LATEST, LATEST_TEXT, parse};
 
     #[test]
     fn versions() {
+        assert_eq!(parse(LATEST_TEXT), Some(LATEST));
         assert_eq!(parse("7.1"), Some((7, 1)));
         assert_eq!(parse("7.1-preview"), Some((7, 1)));
         assert_eq!(parse("7.1-preview.1"), Some((7, 1)));

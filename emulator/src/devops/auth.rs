@@ -1,7 +1,8 @@
 //! Who is calling: a PAT (Basic), an Entra access token (Bearer, or Basic with the token as the
 //! password), or a stand-in listener's agent credential (`Bearer agent.{id}.{key}`). Without an
-//! `Authorization` header Azure DevOps answers 203 with its sign-in page; an unknown or expired
-//! credential gets 401.
+//! `Authorization` header Azure DevOps answers 203 with its sign-in page, or 401 when the client
+//! sends `X-TFS-FedAuthRedirect: Suppress` (as API clients do); an unknown or expired credential
+//! gets 401.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -21,8 +22,9 @@ const FULL_ACCESS: &str = "app_token";
 pub(crate) enum Caller {
     /// A personal access token of the organization.
     Pat { name: String, scopes: Vec<String> },
-    /// An Entra access token for Azure DevOps (full agent-pool rights).
-    Entra { oid: String },
+    /// An Entra access token for Azure DevOps (full agent-pool rights): the principal's object
+    /// id, tenant and application id.
+    Entra { oid: String, tid: String, appid: String },
     /// A listener, with the credential its configuration registered.
     Agent { pool_id: i32, agent_id: i32 },
 }
@@ -32,7 +34,7 @@ impl Caller {
     pub fn principal(&self) -> String {
         match self {
             Caller::Pat { name, .. } => format!("pat:{name}"),
-            Caller::Entra { oid } => oid.clone(),
+            Caller::Entra { oid, .. } => oid.clone(),
             Caller::Agent { agent_id, .. } => format!("agent:{agent_id}"),
         }
     }
@@ -61,7 +63,7 @@ impl Caller {
     pub fn display(&self) -> String {
         match self {
             Caller::Pat { name, .. } => format!("The personal access token '{name}'"),
-            Caller::Entra { oid } => format!("Identity {oid}"),
+            Caller::Entra { oid, .. } => format!("Identity {oid}"),
             Caller::Agent { agent_id, .. } => format!("Agent {agent_id}"),
         }
     }
@@ -90,11 +92,16 @@ impl Denied {
 pub(crate) fn authenticate(shared: &Shared, request: &Request, org: &str) -> Result<Caller, Denied> {
     let unauthorized = || Denied::Unauthorized;
     let Some(header) = request.header("authorization") else {
-        return Err(if request.headers.contains_key(hyper::header::AUTHORIZATION) {
-            Denied::Unauthorized
-        } else {
-            Denied::SignIn
-        });
+        let suppressed = request
+            .header("x-tfs-fedauthredirect")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("suppress"));
+        return Err(
+            if suppressed || request.headers.contains_key(hyper::header::AUTHORIZATION) {
+                Denied::Unauthorized
+            } else {
+                Denied::SignIn
+            },
+        );
     };
     let (scheme, credential) = header.split_once(' ').ok_or_else(unauthorized)?;
     let credential = credential.trim();
@@ -129,7 +136,11 @@ fn entra(shared: &Shared, token: &str) -> Result<Caller, Denied> {
     if now >= claims.exp || now + 300 < claims.nbf || !resources::is_devops(&claims.aud) {
         return Err(Denied::Unauthorized);
     }
-    Ok(Caller::Entra { oid: claims.oid })
+    Ok(Caller::Entra {
+        oid: claims.oid,
+        tid: claims.tid,
+        appid: claims.appid,
+    })
 }
 
 /// A PAT of the organization.

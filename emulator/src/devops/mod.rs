@@ -1,13 +1,17 @@
 //! The Azure DevOps listener (`devops`, HTTPS): agent pools, agents, job requests and agent
 //! packages under `/{org}/_apis/distributedtask/`, the listener routes the stand-in agent uses
-//! (sessions, long-polled messages, job request locks), and the package downloads under
-//! `/_packages/{filename}` (a CDN in Azure: no authentication).
+//! (sessions, long-polled messages, job request locks), the location service that official
+//! clients discover those routes with (`OPTIONS /{org}/_apis`, `ResourceAreas`,
+//! `connectionData`), and the package downloads under `/_packages/{filename}` (a CDN in Azure:
+//! no authentication).
 
 mod agent_routes;
 mod api_version;
 mod auth;
 mod body;
 mod error;
+mod location_routes;
+mod locations;
 mod package_routes;
 mod pool_routes;
 mod request_routes;
@@ -25,6 +29,7 @@ use crate::listener_kind::ListenerKind;
 use crate::pools::error::{AdoError, Assembly};
 use crate::shared::Shared;
 use auth::{Caller, Denied};
+use location_routes::Discovery;
 use route::{Access, Route};
 
 /// Azure DevOps.
@@ -43,6 +48,14 @@ pub(crate) struct Call<'a> {
     /// `{devops endpoint}/{org}`.
     pub org_url: String,
     pub caller: Caller,
+}
+
+/// What a request under `/{org}/_apis/` asks for.
+enum Target {
+    /// A route under `_apis/distributedtask/`.
+    Task(Route),
+    /// The location service.
+    Location(Discovery),
 }
 
 /// Why a request was not let through to its route.
@@ -67,14 +80,28 @@ impl Devops {
     }
 
     /// Organization, authentication, route, api-version and access checks.
-    fn prepare<'a>(&'a self, request: &'a Request) -> Result<(Call<'a>, Route), Refused> {
+    fn prepare<'a>(&'a self, request: &'a Request) -> Result<(Call<'a>, Target), Refused> {
         let not_found = || Refused::Error(route::not_found(&request.path), None);
-        let [org, apis, area, rest @ ..] = request.segments.as_slice() else {
+        let [org, apis, under @ ..] = request.segments.as_slice() else {
             return Err(not_found());
         };
-        if !apis.eq_ignore_ascii_case("_apis") || !area.eq_ignore_ascii_case("distributedtask") {
+        if !apis.eq_ignore_ascii_case("_apis") {
             return Err(not_found());
         }
+        let method = request.method.as_str();
+        // `OPTIONS _apis/distributedtask` asks the location service for the area's locations.
+        let task = match under {
+            [area, rest @ ..]
+                if area.eq_ignore_ascii_case("distributedtask") && !(rest.is_empty() && method == "OPTIONS") =>
+            {
+                Some(rest)
+            }
+            _ => None,
+        };
+        let discovery = match task {
+            Some(_) => None,
+            None => Some(Discovery::parse(method, under).ok_or_else(not_found)?),
+        };
         let org = {
             let state = self.shared.pools.lock(&self.shared.clock);
             state.organization(org).map(|o| o.name.clone())
@@ -83,15 +110,24 @@ impl Devops {
         let caller = auth::authenticate(&self.shared, request, &org).map_err(Refused::Denied)?;
         let principal = Some(caller.principal());
         let checked = (|| {
+            if let Some(discovery) = discovery {
+                // Any authenticated caller may discover (an agent's own credential too).
+                if !discovery.serves(method) {
+                    return Err(route::method_not_allowed(method));
+                }
+                if let Some(location) = discovery.location() {
+                    api_version::check(request, false, &location)?;
+                }
+                return Ok(Target::Location(discovery));
+            }
+            let rest = task.unwrap_or_default();
             let route = Route::parse(rest).ok_or_else(|| route::not_found(&request.path))?;
-            let access = route
-                .access(request.method.as_str())
-                .ok_or_else(|| route::method_not_allowed(request.method.as_str()))?;
-            api_version::check(request, route.needs_api_version(access))?;
+            let access = route.access(method).ok_or_else(|| route::method_not_allowed(method))?;
+            api_version::check(request, route.needs_api_version(access), &route.location())?;
             authorize(&caller, access)?;
-            Ok::<_, AdoError>(route)
+            Ok::<_, AdoError>(Target::Task(route))
         })();
-        let route = checked.map_err(|e| Refused::Error(e, principal))?;
+        let target = checked.map_err(|e| Refused::Error(e, principal))?;
         let org_url = format!("{}/{org}", self.shared.endpoints.devops);
         let call = Call {
             shared: &self.shared,
@@ -100,7 +136,15 @@ impl Devops {
             org_url,
             caller,
         };
-        Ok((call, route))
+        Ok((call, target))
+    }
+
+    /// The answers that do not wait.
+    fn immediate(call: &Call<'_>, target: &Target) -> Result<Reply, AdoError> {
+        match target {
+            Target::Task(route) => Devops::dispatch(call, route),
+            Target::Location(discovery) => discovery.answer(call),
+        }
     }
 
     /// The routes answered at once.
@@ -121,7 +165,7 @@ impl Devops {
             (Route::Sessions(pool), _) => session_routes::create(call, *pool),
             (Route::Session(pool, id), _) => session_routes::delete(call, *pool, id),
             (Route::Message(pool, id), _) => session_routes::ack(call, *pool, *id),
-            (Route::Messages(_) | Route::AgentPackages, _) => Err(AdoError::new(
+            (Route::Messages(_) | Route::AgentPackages(_) | Route::AgentPackage(..), _) => Err(AdoError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "VssServiceException",
                 Assembly::VssWebApi,
@@ -137,14 +181,15 @@ impl Devops {
         {
             return package_routes::download(&self.shared, request, filename).await;
         }
-        let (call, route) = match self.prepare(request) {
+        let (call, target) = match self.prepare(request) {
             Ok(prepared) => prepared,
             Err(refused) => return refused.reply(),
         };
-        let result = match &route {
-            Route::Messages(pool) => session_routes::poll(&call, *pool, self.stopped.clone()).await,
-            Route::AgentPackages => package_routes::list(&call).await,
-            _ => Devops::dispatch(&call, &route),
+        let result = match &target {
+            Target::Task(Route::Messages(pool)) => session_routes::poll(&call, *pool, self.stopped.clone()).await,
+            Target::Task(Route::AgentPackages(platform)) => package_routes::list(&call, platform.as_deref()).await,
+            Target::Task(Route::AgentPackage(platform, version)) => package_routes::get(&call, platform, version).await,
+            _ => Devops::immediate(&call, &target),
         };
         result
             .unwrap_or_else(|e| error::reply(&e))
@@ -198,7 +243,7 @@ impl Family for Devops {
     /// Answers the routes that do not wait; [`Family::respond`] is what the listener calls.
     fn handle(&self, request: &Request) -> Reply {
         let reply = match self.prepare(request) {
-            Ok((call, route)) => Devops::dispatch(&call, &route)
+            Ok((call, target)) => Devops::immediate(&call, &target)
                 .unwrap_or_else(|e| error::reply(&e))
                 .by(Some(call.caller.principal())),
             Err(refused) => refused.reply(),

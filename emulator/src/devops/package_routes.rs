@@ -1,6 +1,7 @@
-//! `GET {org}/_apis/distributedtask/packages/agent?platform=&$top=` (`PackageMetadata`, newest
-//! version first) and the download `GET /_packages/{filename}`: no authentication (a CDN in
-//! Azure), streamed from disk with `Content-Length`.
+//! `GET {org}/_apis/distributedtask/packages/agent[/{platform}]?$top=` (or `?platform=`;
+//! `PackageMetadata`, newest version first), `GET .../packages/agent/{platform}/{version}`, and
+//! the download `GET /_packages/{filename}`: no authentication (a CDN in Azure), streamed from
+//! disk with `Content-Length`.
 
 use bytes::Bytes;
 use hyper::StatusCode;
@@ -19,11 +20,12 @@ use crate::shared::Shared;
 /// Where Azure DevOps links the agent's documentation.
 const INFO_URL: &str = "https://go.microsoft.com/fwlink/?LinkId=798199";
 
-/// The packages of `platform` (all without it), newest version first, at most `$top`.
-pub(crate) async fn list(call: &Call<'_>) -> Result<Reply, AdoError> {
+/// The packages of the platform in the path or the query (all without one), newest version
+/// first, at most `$top`.
+pub(crate) async fn list(call: &Call<'_>, platform: Option<&str>) -> Result<Reply, AdoError> {
     let top = count(call.request, "$top")?;
     let packages = &call.shared.packages;
-    let mut selected: Vec<&Package> = match query(call.request, "platform") {
+    let mut selected: Vec<&Package> = match platform.or_else(|| query(call.request, "platform")) {
         Some(platform) => packages.for_platform(platform),
         None => packages.all(),
     };
@@ -35,6 +37,25 @@ pub(crate) async fn list(call: &Call<'_>) -> Result<Reply, AdoError> {
         values.push(metadata(call.shared, package, ready));
     }
     Ok(Reply::json(StatusCode::OK, &wire::list(values)))
+}
+
+/// The package of `platform` with this version; 404 `PackageNotFoundException` without one.
+pub(crate) async fn get(call: &Call<'_>, platform: &str, wanted: &str) -> Result<Reply, AdoError> {
+    let packages = &call.shared.packages;
+    let package = packages
+        .for_platform(platform)
+        .into_iter()
+        .find(|p| version(&p.seed.version) == version(wanted))
+        .ok_or_else(|| {
+            AdoError::new(
+                StatusCode::NOT_FOUND,
+                "PackageNotFoundException",
+                Assembly::DistributedTask,
+                format!("No agent package was found for platform {platform} with version {wanted}."),
+            )
+        })?;
+    let ready = packages.ready(package).await.map_err(|e| unavailable(&e))?;
+    Ok(Reply::json(StatusCode::OK, &metadata(call.shared, package, ready)))
 }
 
 /// `major.minor.patch` as numbers.

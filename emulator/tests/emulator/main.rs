@@ -15,6 +15,7 @@ mod azure_identity;
 mod binary;
 mod common;
 mod config;
+mod devops_locations;
 mod devops_packages;
 mod devops_rest;
 mod devops_standin;
