@@ -1,5 +1,6 @@
-//! The Azure Resource Manager listener: authentication, api-versions, routing through the routes
-//! of the registered resource providers, role checks, and ARM's headers and error envelope.
+//! The Azure Resource Manager listener: the unauthenticated cloud metadata, authentication,
+//! api-versions, routing through the routes of the registered resource providers, role checks,
+//! and ARM's headers and error envelope.
 
 mod api_version;
 mod auth;
@@ -11,6 +12,7 @@ mod filter;
 mod headers;
 mod list;
 pub(crate) mod lro;
+mod metadata;
 mod namespaces;
 mod not_found;
 mod operations;
@@ -100,6 +102,18 @@ impl Arm {
         })
     }
 
+    /// Authenticates the request and answers it in the name of its caller.
+    fn handle_authenticated(&self, request: &Request) -> Reply {
+        match auth::authenticate(&self.shared, request) {
+            Err(error) => error.into_reply(),
+            Ok(caller) => match self.dispatch(request, &caller) {
+                Ok(reply) => reply,
+                Err(error) => error.into_reply(),
+            }
+            .by(Some(caller.oid)),
+        }
+    }
+
     /// The subscription must exist and trust the token's tenant.
     fn check_subscription(&self, id: &str, caller: &Caller) -> Result<(), ArmError> {
         let world = self.shared.read();
@@ -176,13 +190,10 @@ impl Family for Arm {
     const KIND: ListenerKind = ListenerKind::Arm;
 
     fn handle(&self, request: &Request) -> Reply {
-        let reply = match auth::authenticate(&self.shared, request) {
-            Err(error) => error.into_reply(),
-            Ok(caller) => match self.dispatch(request, &caller) {
-                Ok(reply) => reply,
-                Err(error) => error.into_reply(),
-            }
-            .by(Some(caller.oid)),
+        let reply = if metadata::is_requested(request) {
+            metadata::endpoints(&self.shared.endpoints, request).unwrap_or_else(ArmError::into_reply)
+        } else {
+            self.handle_authenticated(request)
         };
         headers::stamp(reply, request, &self.shared.settings.location, self.shared.clock.now())
     }
