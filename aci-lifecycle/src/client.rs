@@ -5,23 +5,36 @@ use crate::models::{ContainerGroup, Logs};
 use crate::validation;
 use arm_core::azure_core::credentials::TokenCredential;
 use arm_core::azure_core::http::Method;
-use arm_core::{ArmClient, ArmClientOptions, ArmRequest, Cloud, LroPoller, Pager, PollOptions, ResourceId};
+use arm_core::{
+    ArmClient, ArmClientOptions, ArmRequest, Cloud, LroPoller, Pager, PollOptions, RequestOptions, ResourceId,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The default api-version: available in every cloud this SDK supports. Override it with
-/// [`ArmClientOptions::api_version`].
+/// [`ContainerGroupsClientOptions::api_version`] or [`ContainerGroupsClient::with_api_version`].
 pub const DEFAULT_API_VERSION: &str = "2023-05-01";
 
 const PROVIDER: &str = "Microsoft.ContainerInstance";
 const TYPE: &str = "containerGroups";
 
 /// Options of [`ContainerGroupsClient::new`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ContainerGroupsClientOptions {
-    /// The ARM pipeline: retries, clock, transport and api-version override.
+    /// The api-version of every request (default [`DEFAULT_API_VERSION`]).
+    pub api_version: String,
+    /// The ARM pipeline: retries, clock, transport.
     pub arm: ArmClientOptions,
+}
+
+impl Default for ContainerGroupsClientOptions {
+    fn default() -> Self {
+        Self {
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            arm: ArmClientOptions::default(),
+        }
+    }
 }
 
 /// Options of the long-running operations (`begin_*`).
@@ -38,6 +51,8 @@ pub struct ListLogsOptions {
     pub tail: Option<u32>,
     /// Prefix every line with its timestamp.
     pub timestamps: Option<bool>,
+    /// The options of the request.
+    pub request: RequestOptions,
 }
 
 /// A client for the container groups of one subscription.
@@ -64,6 +79,7 @@ pub struct ListLogsOptions {
 pub struct ContainerGroupsClient {
     arm: ArmClient,
     subscription_id: String,
+    api_version: String,
 }
 
 #[derive(Serialize)]
@@ -87,16 +103,29 @@ impl ContainerGroupsClient {
             credential,
             Some(options.arm),
         )?;
-        Self::from_arm(arm, subscription_id)
+        Ok(Self::from_arm(arm, subscription_id)?.with_api_version(options.api_version))
     }
 
-    /// Creates a client that shares an existing [`ArmClient`].
+    /// Creates a client that shares an existing [`ArmClient`], with [`DEFAULT_API_VERSION`].
     pub fn from_arm(arm: ArmClient, subscription_id: &str) -> Result<Self, Error> {
         validation::subscription_id(subscription_id)?;
         Ok(Self {
             arm,
             subscription_id: subscription_id.to_owned(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
         })
+    }
+
+    /// This client with another api-version for every request (what
+    /// [`ContainerGroupsClientOptions::api_version`] sets for [`ContainerGroupsClient::new`]).
+    pub fn with_api_version(mut self, api_version: impl Into<String>) -> Self {
+        self.api_version = api_version.into();
+        self
+    }
+
+    /// The api-version of this client's requests.
+    pub fn api_version(&self) -> &str {
+        &self.api_version
     }
 
     /// The ARM client underneath.
@@ -125,7 +154,7 @@ impl ContainerGroupsClient {
         suffix: &str,
     ) -> Result<ArmRequest, Error> {
         let path = format!("{}{suffix}", self.group_id(resource_group, name)?);
-        Ok(self.arm.request(method, &path, DEFAULT_API_VERSION)?)
+        Ok(self.arm.request(method, &path, &self.api_version)?)
     }
 
     /// Creates or replaces a container group (`PUT`, long-running).
@@ -142,34 +171,39 @@ impl ContainerGroupsClient {
     }
 
     /// Gets a container group with its instance view.
-    pub async fn get(&self, resource_group: &str, name: &str) -> Result<ContainerGroup, Error> {
-        Ok(self
-            .arm
-            .send_json(self.request(Method::Get, resource_group, name, "")?)
-            .await?)
+    pub async fn get(
+        &self,
+        resource_group: &str,
+        name: &str,
+        options: Option<RequestOptions>,
+    ) -> Result<ContainerGroup, Error> {
+        let request = self.request(Method::Get, resource_group, name, "")?;
+        Ok(self.arm.send_json(options.unwrap_or_default().apply(request)).await?)
     }
 
-    /// Lists the container groups of a resource group.
-    pub fn list_by_resource_group(&self, resource_group: &str) -> Result<Pager<ContainerGroup>, Error> {
+    /// Lists the container groups of a resource group; `options` apply to each page's request.
+    pub fn list_by_resource_group(
+        &self,
+        resource_group: &str,
+        options: Option<RequestOptions>,
+    ) -> Result<Pager<ContainerGroup>, Error> {
         validation::resource_group_name(resource_group)?;
-        let path = format!(
-            "{}/providers/{PROVIDER}/{TYPE}",
-            ResourceId::resource_group_id(&self.subscription_id, resource_group)
-        );
-        Ok(self
-            .arm
-            .pager(self.arm.request(Method::Get, &path, DEFAULT_API_VERSION)?))
+        let scope = ResourceId::resource_group_id(&self.subscription_id, resource_group);
+        self.list_in(&scope.to_string(), options)
     }
 
-    /// Lists the container groups of the subscription.
-    pub fn list(&self) -> Result<Pager<ContainerGroup>, Error> {
-        let path = format!(
-            "{}/providers/{PROVIDER}/{TYPE}",
-            ResourceId::subscription(&self.subscription_id)
-        );
-        Ok(self
-            .arm
-            .pager(self.arm.request(Method::Get, &path, DEFAULT_API_VERSION)?))
+    /// Lists the container groups of the subscription; `options` apply to each page's request.
+    pub fn list(&self, options: Option<RequestOptions>) -> Result<Pager<ContainerGroup>, Error> {
+        self.list_in(&ResourceId::subscription(&self.subscription_id).to_string(), options)
+    }
+
+    fn list_in(&self, scope: &str, options: Option<RequestOptions>) -> Result<Pager<ContainerGroup>, Error> {
+        let request = self.arm.request(
+            Method::Get,
+            &format!("{scope}/providers/{PROVIDER}/{TYPE}"),
+            &self.api_version,
+        )?;
+        Ok(self.arm.pager(options.unwrap_or_default().apply(request)))
     }
 
     /// Replaces the tags of a container group (`PATCH`).
@@ -178,12 +212,13 @@ impl ContainerGroupsClient {
         resource_group: &str,
         name: &str,
         tags: &BTreeMap<String, String>,
+        options: Option<RequestOptions>,
     ) -> Result<ContainerGroup, Error> {
         let request = self
             .request(Method::Patch, resource_group, name, "")?
             .json(&TagsPatch { tags })?
             .idempotent(true);
-        Ok(self.arm.send_json(request).await?)
+        Ok(self.arm.send_json(options.unwrap_or_default().apply(request)).await?)
     }
 
     /// Deletes a container group (`DELETE`, long-running). A group that is already gone (204 or
@@ -202,11 +237,11 @@ impl ContainerGroupsClient {
     }
 
     /// Stops every container of a group and releases its compute (`POST .../stop`, 204).
-    pub async fn stop(&self, resource_group: &str, name: &str) -> Result<(), Error> {
+    pub async fn stop(&self, resource_group: &str, name: &str, options: Option<RequestOptions>) -> Result<(), Error> {
         let request = self
             .request(Method::Post, resource_group, name, "/stop")?
             .idempotent(true);
-        self.arm.send(request).await?;
+        self.arm.send(options.unwrap_or_default().apply(request)).await?;
         Ok(())
     }
 
@@ -256,6 +291,6 @@ impl ContainerGroupsClient {
         if let Some(timestamps) = options.timestamps {
             request = request.query("timestamps", if timestamps { "true" } else { "false" });
         }
-        Ok(self.arm.send_json(request).await?)
+        Ok(self.arm.send_json(options.request.apply(request)).await?)
     }
 }

@@ -11,7 +11,7 @@
 //! # async fn run() -> Result<(), aci_lifecycle::Error> {
 //! let env = ArmEnvironment::from_env(&ProcessEnv)?;
 //! let groups = ContainerGroupsClient::from_arm(env.arm_client()?, env.require_subscription_id()?)?;
-//! let group = groups.get("rg-agents", "agent-1").await?;
+//! let group = groups.get("rg-agents", "agent-1", None).await?;
 //! println!("{:?}", group.properties.instance_view.and_then(|v| v.state));
 //! # Ok(()) }
 //! ```

@@ -135,17 +135,18 @@ impl ContainerGroupsClient {
     /// read for its instance view (lists carry none) and deleted, `concurrency` at a time; a
     /// deletion counts once Azure accepted it, without waiting for it to finish.
     /// Groups that are still running are never deleted.
-    pub async fn reap(&self, options: ReapOptions) -> Result<ReapReport, Error> {
+    pub async fn reap(&self, options: Option<ReapOptions>) -> Result<ReapReport, Error> {
+        let options = options.unwrap_or_default();
         if options.concurrency == 0 {
             return Err(Error::invalid("concurrency", "is 0; expected at least 1"));
         }
         let listed: Vec<ContainerGroup> = match &options.scope {
-            ReapScope::Subscription => self.list()?.try_collect().await?,
+            ReapScope::Subscription => self.list(None)?.try_collect().await?,
             ReapScope::ResourceGroups(groups) => {
                 let mut all = Vec::new();
                 for resource_group in groups {
                     all.extend(
-                        self.list_by_resource_group(resource_group)?
+                        self.list_by_resource_group(resource_group, None)?
                             .try_collect::<Vec<_>>()
                             .await?,
                     );
@@ -170,7 +171,7 @@ impl ContainerGroupsClient {
             .map(|(resource_group, name)| async move {
                 let key = format!("{resource_group}/{name}");
                 let outcome = async {
-                    let group = self.get(&resource_group, &name).await?;
+                    let group = self.get(&resource_group, &name, None).await?;
                     let verdict = verdict(&group, options.min_age, now);
                     if matches!(verdict, Verdict::Delete) && !options.dry_run {
                         // Accepted is enough: Azure finishes the deletion on its own.

@@ -156,7 +156,7 @@ impl ContainerGroupsClient {
         acceptor: impl FnMut(Result<&ContainerGroup, &Error>) -> Acceptance<T>,
     ) -> Result<T, Error> {
         let waiter = Waiter::new(options.unwrap_or_default(), self.arm().clock().clone());
-        let outcome = waiter.wait(|| self.get(resource_group, name), acceptor).await;
+        let outcome = waiter.wait(|| self.get(resource_group, name, None), acceptor).await;
         outcome.map_err(|end| match end {
             WaitError::Failed { last: Err(error), .. } | WaitError::TimedOut { last: Err(error), .. } => error,
             WaitError::Failed {

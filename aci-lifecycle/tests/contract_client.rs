@@ -4,9 +4,11 @@
 use aci_lifecycle::models::{
     Container, ContainerGroup, ContainerGroupSubnetId, EnvironmentVariable, IpAddress, OsType, RestartPolicy,
 };
-use aci_lifecycle::{ContainerGroupsClient, Error, ListLogsOptions};
+use aci_lifecycle::{ContainerGroupsClient, ContainerGroupsClientOptions, Error, ListLogsOptions};
 use arm_core::azure_core::credentials::Secret;
-use arm_core::test_support::{ManualClock, ScriptedResponses, mock_arm_client};
+use arm_core::test_support::{
+    ManualClock, ScriptedResponses, StaticTokenCredential, mock_arm_client, redirecting_transport,
+};
 use arm_core::{ArmClientOptions, LroStatus};
 use futures::TryStreamExt;
 use serde_json::{Value, json};
@@ -148,12 +150,12 @@ async fn every_other_operation_uses_its_method_path_and_api_version() {
     }
     let (groups, _) = client(&server);
     assert_eq!(
-        groups.get("rg", "agent-1").await.unwrap().name.as_deref(),
+        groups.get("rg", "agent-1", None).await.unwrap().name.as_deref(),
         Some("agent-1")
     );
     assert_eq!(
         groups
-            .list_by_resource_group("rg")
+            .list_by_resource_group("rg", None)
             .unwrap()
             .try_collect::<Vec<_>>()
             .await
@@ -161,10 +163,13 @@ async fn every_other_operation_uses_its_method_path_and_api_version() {
             .len(),
         1
     );
-    assert_eq!(groups.list().unwrap().try_collect::<Vec<_>>().await.unwrap().len(), 1);
+    assert_eq!(
+        groups.list(None).unwrap().try_collect::<Vec<_>>().await.unwrap().len(),
+        1
+    );
     let tags = BTreeMap::from([("ephemeral".to_owned(), "true".to_owned())]);
-    groups.update_tags("rg", "agent-1", &tags).await.unwrap();
-    groups.stop("rg", "agent-1").await.unwrap();
+    groups.update_tags("rg", "agent-1", &tags, None).await.unwrap();
+    groups.stop("rg", "agent-1", None).await.unwrap();
     groups.begin_start("rg", "agent-1", None).await.unwrap().await.unwrap();
     groups
         .begin_restart("rg", "agent-1", None)
@@ -180,6 +185,7 @@ async fn every_other_operation_uses_its_method_path_and_api_version() {
             Some(ListLogsOptions {
                 tail: Some(10),
                 timestamps: Some(true),
+                ..ListLogsOptions::default()
             }),
         )
         .await
@@ -257,7 +263,7 @@ async fn throttling_and_server_errors_are_retried_client_errors_are_not() {
             .mount(&server)
             .await;
         let (groups, clock) = client(&server);
-        let result = groups.get("rg", "agent-1").await;
+        let result = groups.get("rg", "agent-1", None).await;
         assert_eq!(
             server.received_requests().await.unwrap().len(),
             expected_requests,
@@ -420,7 +426,7 @@ async fn bad_input_is_refused_before_any_request() {
         ),
         ("r/g", "agent-1", "invalid resource_group_name"),
     ] {
-        let err = groups.get(rg, name).await.unwrap_err();
+        let err = groups.get(rg, name, None).await.unwrap_err();
         assert!(
             err.to_string().starts_with(expected),
             "{err} does not start with {expected}"
@@ -438,4 +444,37 @@ async fn bad_input_is_refused_before_any_request() {
 fn a_group_with_secrets_keeps_them_out_of_debug() {
     let text = format!("{:?}", agent_group());
     assert!(!text.contains("pat-value"), "{text}");
+}
+
+#[tokio::test]
+async fn the_client_options_override_the_api_version_of_every_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(CG))
+        .and(query_param("api-version", "2021-10-01"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(group_json("Succeeded")))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let mut options = ContainerGroupsClientOptions {
+        api_version: "2021-10-01".to_owned(),
+        ..ContainerGroupsClientOptions::default()
+    };
+    options.arm.client_options.transport = Some(redirecting_transport(&server.uri()).unwrap().to_transport());
+    let groups = ContainerGroupsClient::new(
+        &arm_core::Cloud::public(),
+        SUB,
+        StaticTokenCredential::new("t"),
+        Some(options),
+    )
+    .unwrap();
+    assert_eq!(groups.api_version(), "2021-10-01");
+    groups.get("rg", "agent-1", None).await.unwrap();
+    let (shared, _) = client(&server);
+    assert_eq!(shared.api_version(), aci_lifecycle::DEFAULT_API_VERSION);
+    shared
+        .with_api_version("2021-10-01")
+        .get("rg", "agent-1", None)
+        .await
+        .unwrap();
 }

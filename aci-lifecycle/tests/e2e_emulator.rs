@@ -121,18 +121,23 @@ async fn lifecycle_of_a_group_in_a_subnet() {
     assert_eq!(created.name.as_deref(), Some("agent-1"));
     let running = groups.wait_until_running(RG, "agent-1", waiting()).await.unwrap();
     assert!(!format!("{running:?}").contains("pat-secret"));
-    let listed: Vec<ContainerGroup> = groups.list_by_resource_group(RG).unwrap().try_collect().await.unwrap();
+    let listed: Vec<ContainerGroup> = groups
+        .list_by_resource_group(RG, None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 1);
     let tagged = groups
-        .update_tags(RG, "agent-1", &BTreeMap::from([("team".into(), "ci".into())]))
+        .update_tags(RG, "agent-1", &BTreeMap::from([("team".into(), "ci".into())]), None)
         .await
         .unwrap();
     assert_eq!(tagged.tags.unwrap()["team"], "ci");
-    groups.stop(RG, "agent-1").await.unwrap();
+    groups.stop(RG, "agent-1", None).await.unwrap();
     groups.begin_delete(RG, "agent-1", None).await.unwrap().await.unwrap();
     assert!(
         groups
-            .get(RG, "agent-1")
+            .get(RG, "agent-1", None)
             .await
             .unwrap_err()
             .as_arm()
@@ -168,7 +173,7 @@ async fn waiting_for_a_mapped_command_to_exit() {
             "job",
             Some(ListLogsOptions {
                 tail: Some(5),
-                timestamps: None,
+                ..ListLogsOptions::default()
             }),
         )
         .await
@@ -456,7 +461,7 @@ async fn reaping_keeps_running_groups() {
         .spawn(RG, "eph-stopped", group("contoso.azurecr.io/agent:1"), spawn())
         .await
         .unwrap();
-    groups.stop(RG, "eph-stopped").await.unwrap();
+    groups.stop(RG, "eph-stopped", None).await.unwrap();
     groups
         .begin_create_or_update(RG, "not-ephemeral", &group("e2e/exit0"), None)
         .await
@@ -471,7 +476,7 @@ async fn reaping_keeps_running_groups() {
         min_age: Duration::ZERO,
         ..ReapOptions::default()
     };
-    let report = groups.reap(options).await.unwrap();
+    let report = groups.reap(Some(options)).await.unwrap();
     assert_eq!(
         report.deleted,
         [
@@ -490,7 +495,7 @@ async fn reaping_keeps_running_groups() {
         until_gone(&groups, name).await;
     }
     let left: Vec<String> = groups
-        .list_by_resource_group(RG)
+        .list_by_resource_group(RG, None)
         .unwrap()
         .map_ok(|g| g.name.unwrap())
         .try_collect()
@@ -505,11 +510,11 @@ async fn bad_input_sends_nothing() {
     let emulator = Emulator::start(config("")).await.unwrap();
     let info = emulator.info().clone();
     let groups = groups(&info);
-    groups.get(RG, "warm-up").await.unwrap_err();
+    groups.get(RG, "warm-up", None).await.unwrap_err();
     let before = journal(&info).await.len();
     let mut invalid = Vec::new();
-    invalid.push(groups.get(RG, "Bad_Name").await.unwrap_err());
-    invalid.push(groups.get("rg.", "agent").await.unwrap_err());
+    invalid.push(groups.get(RG, "Bad_Name", None).await.unwrap_err());
+    invalid.push(groups.get("rg.", "agent", None).await.unwrap_err());
     invalid.push(groups.list_logs(RG, "agent", "Job", None).await.unwrap_err());
     let bad_definitions: [fn(&mut ContainerGroup); 7] = [
         |g| g.properties.ip_address = Some(IpAddress::private([])),
@@ -560,7 +565,12 @@ async fn bad_input_sends_nothing() {
             .await
             .unwrap_err(),
     );
-    invalid.push(groups.update_tags(RG, "agent-", &BTreeMap::new()).await.unwrap_err());
+    invalid.push(
+        groups
+            .update_tags(RG, "agent-", &BTreeMap::new(), None)
+            .await
+            .unwrap_err(),
+    );
     invalid.push(
         groups
             .begin_delete(RG, "a".repeat(64).as_str(), None)

@@ -237,7 +237,7 @@ fn reap_options(dry_run: bool) -> ReapOptions {
 #[tokio::test]
 async fn reap_deletes_only_finished_old_ephemeral_groups() {
     let server = reap_server().await;
-    let report = client(&server).reap(reap_options(false)).await.unwrap();
+    let report = client(&server).reap(Some(reap_options(false))).await.unwrap();
     assert_eq!(report.deleted, ["rg/done-old", "rg/stopped-old"]);
     let skipped: Vec<&str> = report.skipped.iter().map(|(g, _)| g.as_str()).collect();
     assert_eq!(skipped, ["rg/done-young", "rg/running"]);
@@ -273,7 +273,7 @@ async fn reap_deletes_only_finished_old_ephemeral_groups() {
 #[tokio::test]
 async fn a_dry_run_reports_and_deletes_nothing() {
     let server = reap_server().await;
-    let report = client(&server).reap(reap_options(true)).await.unwrap();
+    let report = client(&server).reap(Some(reap_options(true))).await.unwrap();
     assert!(report.dry_run);
     assert_eq!(report.deleted, ["rg/done-old", "rg/stopped-old"]);
     assert!(sent(&server, "DELETE").await.is_empty());

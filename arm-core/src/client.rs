@@ -1,5 +1,5 @@
 //! The ARM request layer: an azure_core pipeline with bearer auth per try, bounded retries,
-//! user agent, client request id and api-version handling.
+//! user agent and client request id. The api-version of each request is the service client's.
 
 use crate::clock::{Clock, TokioClock};
 use crate::cloud::Cloud;
@@ -29,9 +29,6 @@ pub struct ArmClientOptions {
     pub client_options: ClientOptions,
     /// How requests are retried.
     pub retry: RetryOptions,
-    /// An api-version used for every request of this client instead of the default one of each
-    /// operation (national clouds lag behind the public cloud).
-    pub api_version: Option<String>,
     /// The clock of retries and pollers (default: the real clock).
     pub clock: Option<Arc<dyn Clock>>,
 }
@@ -62,7 +59,6 @@ struct Inner {
     pipeline: Pipeline,
     endpoint: Url,
     scope: String,
-    api_version: Option<String>,
     clock: Arc<dyn Clock>,
 }
 
@@ -107,7 +103,6 @@ impl ArmClient {
                 pipeline,
                 endpoint: cloud.arm_endpoint().clone(),
                 scope,
-                api_version: options.api_version,
                 clock,
             }),
         })
@@ -118,25 +113,20 @@ impl ArmClient {
         &self.inner.endpoint
     }
 
-    /// The api-version override of this client, if any.
-    pub fn api_version_override(&self) -> Option<&str> {
-        self.inner.api_version.as_deref()
-    }
-
     /// The clock of this client's retries and pollers, for waiters built on it.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.inner.clock
     }
 
-    /// Starts a request for `path` (e.g. `/subscriptions/{id}/resourcegroups/{name}`), with
-    /// `default_api_version` unless the client overrides it.
-    pub fn request(&self, method: Method, path: &str, default_api_version: &str) -> Result<ArmRequest, Error> {
+    /// Starts a request for `path` (e.g. `/subscriptions/{id}/resourcegroups/{name}`) with
+    /// `api_version`: the service client's, which its options can override (national clouds lag
+    /// behind the public cloud).
+    pub fn request(&self, method: Method, path: &str, api_version: &str) -> Result<ArmRequest, Error> {
         if !path.starts_with('/') {
             return Err(Error::invalid_input("path", format!("'{path}' must start with '/'")));
         }
         let mut url = self.inner.endpoint.clone();
         url.set_path(path);
-        let api_version = self.inner.api_version.as_deref().unwrap_or(default_api_version);
         url.query_pairs_mut().append_pair("api-version", api_version);
         Ok(ArmRequest {
             method,
@@ -282,6 +272,32 @@ impl ArmClient {
     }
 }
 
+/// The options of a client method that sends one request (or one per page of a list), as
+/// azure-sdk-for-rust gives every method an `Option<...Options>`.
+///
+/// ```
+/// use arm_core::RequestOptions;
+/// use std::time::Duration;
+///
+/// let options = RequestOptions { deadline: Some(Duration::from_secs(30)) };
+/// # let _ = options;
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// Bounds the retries of the request: see [`ArmRequest::deadline`].
+    pub deadline: Option<Duration>,
+}
+
+impl RequestOptions {
+    /// `request` with these options applied.
+    pub fn apply(&self, request: ArmRequest) -> ArmRequest {
+        match self.deadline {
+            Some(within) => request.deadline(within),
+            None => request,
+        }
+    }
+}
+
 /// A request to ARM, built by [`ArmClient::request`].
 ///
 /// Its `Debug` shows the method, the URL and the length of the body, never the body itself: a
@@ -336,6 +352,11 @@ impl ArmRequest {
     pub fn deadline(mut self, within: Duration) -> Self {
         self.deadline = Some(self.deadline.map_or(within, |d| d.min(within)));
         self
+    }
+
+    /// The bound set by [`ArmRequest::deadline`], if any.
+    pub(crate) fn deadline_bound(&self) -> Option<Duration> {
+        self.deadline
     }
 
     /// The HTTP method.

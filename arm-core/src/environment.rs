@@ -86,7 +86,7 @@ impl ArmEnvironment {
         self.arm_client_with(ArmClientOptions::default())
     }
 
-    /// An [`ArmClient`] for this environment with `options` (retry, clock, api-version, ...); the
+    /// An [`ArmClient`] for this environment with `options` (retry, clock, policies); the
     /// environment's transport is used unless `options` names one.
     pub fn arm_client_with(&self, mut options: ArmClientOptions) -> Result<ArmClient, Error> {
         if options.client_options.transport.is_none() {

@@ -7,7 +7,8 @@
 //! - [`credentials`]: a credential from environment variables (service principal, managed
 //!   identity, workload identity, Azure CLI), with contradictions reported by variable name;
 //! - [`ArmClient`]: an `azure_core` pipeline with a bearer token per try, bounded retries that
-//!   honour `Retry-After`, a user agent and `x-ms-client-request-id`, and api-version overrides;
+//!   honour `Retry-After`, a user agent and `x-ms-client-request-id`; each service client sends
+//!   its own api-version, which its options can override;
 //! - [`LroPoller`]: long-running operations through `Azure-AsyncOperation`, `Location` or
 //!   `provisioningState`, with a caller deadline;
 //! - [`Pager`]: ARM lists (`value` + `nextLink`);
@@ -27,7 +28,7 @@
 //! // AZ_CLOUD, AZ_TENANT_ID, AZ_SERVICE_PRINCIPAL, AZ_SERVICE_PRINCIPAL_KEY, AZ_SUBSCRIPTION_ID ...
 //! let env = ArmEnvironment::from_env(&ProcessEnv)?;
 //! let groups = ResourceGroupsClient::from_arm(env.arm_client()?, env.require_subscription_id()?)?;
-//! groups.create_or_update("rg-agents", &ResourceGroup::new("westeurope")).await?;
+//! groups.create_or_update("rg-agents", &ResourceGroup::new("westeurope"), None).await?;
 //! let poller = groups.begin_delete("rg-agents", None).await?;
 //! poller.await?;
 //! # Ok(()) }
@@ -55,7 +56,7 @@ pub mod test_support;
 mod transport;
 mod waiter;
 
-pub use client::{ArmClient, ArmClientOptions, ArmRequest, ArmResponse};
+pub use client::{ArmClient, ArmClientOptions, ArmRequest, ArmResponse, RequestOptions};
 pub use clock::{Clock, TokioClock};
 pub use cloud::{
     AZ_ARM_ENDPOINT, AZ_AUTHORITY_HOST, AZ_CLOUD, AZ_DEVOPS_ENDPOINT, AZ_STORAGE_SUFFIX, AZURE_DEVOPS_SCOPE, Cloud,

@@ -1,6 +1,6 @@
 //! Paging through ARM collections: `value` holds the items, `nextLink` the next page.
 
-use crate::client::{ArmClient, ArmRequest};
+use crate::client::{ArmClient, ArmRequest, RequestOptions};
 use crate::error::Error;
 use azure_core::http::Method;
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
@@ -32,7 +32,9 @@ struct Page<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> Pager<T> {
+    /// The pages from `first` on; each next page's request has `first`'s deadline.
     pub(crate) fn new(client: ArmClient, first: ArmRequest) -> Self {
+        let deadline = first.deadline_bound();
         let pages = stream::try_unfold(Some(first), move |next| {
             let client = client.clone();
             async move {
@@ -46,7 +48,7 @@ impl<T: DeserializeOwned + Send + 'static> Pager<T> {
                             format!("'{link}' points at the page just read"),
                         ));
                     }
-                    Some(link) => Some(client.request_url(Method::Get, &link)?),
+                    Some(link) => Some(RequestOptions { deadline }.apply(client.request_url(Method::Get, &link)?)),
                     None => None,
                 };
                 Ok(Some((page.value, next)))

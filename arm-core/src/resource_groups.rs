@@ -1,7 +1,7 @@
 //! Resource groups (`Microsoft.Resources/resourceGroups`): the one ARM resource arm-core manages
 //! itself, used to stage and clean up the resources of the service crates.
 
-use crate::client::{ArmClient, ArmClientOptions};
+use crate::client::{ArmClient, ArmClientOptions, ArmRequest, RequestOptions};
 use crate::cloud::Cloud;
 use crate::error::Error;
 use crate::lro::{LroPoller, PollOptions};
@@ -14,6 +14,24 @@ use std::sync::Arc;
 
 /// The default api-version of resource group operations, available in every cloud.
 pub const DEFAULT_API_VERSION: &str = "2021-04-01";
+
+/// Options of a [`ResourceGroupsClient`].
+#[derive(Clone, Debug)]
+pub struct ResourceGroupsClientOptions {
+    /// The api-version of every request (default [`DEFAULT_API_VERSION`]).
+    pub api_version: String,
+    /// The ARM pipeline: retries, clock, transport.
+    pub arm: ArmClientOptions,
+}
+
+impl Default for ResourceGroupsClientOptions {
+    fn default() -> Self {
+        Self {
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            arm: ArmClientOptions::default(),
+        }
+    }
+}
 
 /// A resource group.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -73,6 +91,8 @@ pub struct ListOptions {
     pub filter: Option<String>,
     /// The page size.
     pub top: Option<u32>,
+    /// The options of each page's request.
+    pub request: RequestOptions,
 }
 
 /// Options of [`ResourceGroupsClient::begin_delete`].
@@ -88,7 +108,7 @@ pub struct DeleteOptions {
 /// use arm_core::resource_groups::{ResourceGroup, ResourceGroupsClient};
 /// # async fn run(arm: arm_core::ArmClient) -> Result<(), arm_core::Error> {
 /// let groups = ResourceGroupsClient::from_arm(arm, "00000000-0000-0000-0000-000000000000")?;
-/// groups.create_or_update("rg-build", &ResourceGroup::new("westeurope").with_tag("purpose", "ci")).await?;
+/// groups.create_or_update("rg-build", &ResourceGroup::new("westeurope").with_tag("purpose", "ci"), None).await?;
 /// groups.begin_delete("rg-build", None).await?.await?;
 /// # Ok(()) }
 /// ```
@@ -96,6 +116,7 @@ pub struct DeleteOptions {
 pub struct ResourceGroupsClient {
     arm: ArmClient,
     subscription_id: String,
+    api_version: String,
 }
 
 impl ResourceGroupsClient {
@@ -104,18 +125,40 @@ impl ResourceGroupsClient {
         cloud: &Cloud,
         subscription_id: &str,
         credential: Arc<dyn TokenCredential>,
-        options: Option<ArmClientOptions>,
+        options: Option<ResourceGroupsClientOptions>,
     ) -> Result<Self, Error> {
-        Self::from_arm(ArmClient::new(cloud, credential, options)?, subscription_id)
+        let options = options.unwrap_or_default();
+        Ok(
+            Self::from_arm(ArmClient::new(cloud, credential, Some(options.arm))?, subscription_id)?
+                .with_api_version(options.api_version),
+        )
     }
 
-    /// Creates a client that shares an existing [`ArmClient`].
+    /// Creates a client that shares an existing [`ArmClient`], with [`DEFAULT_API_VERSION`].
     pub fn from_arm(arm: ArmClient, subscription_id: &str) -> Result<Self, Error> {
         validate_subscription_id(subscription_id)?;
         Ok(Self {
             arm,
             subscription_id: subscription_id.to_owned(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
         })
+    }
+
+    /// This client with another api-version for every request (what
+    /// [`ResourceGroupsClientOptions::api_version`] sets for [`ResourceGroupsClient::new`]).
+    pub fn with_api_version(mut self, api_version: impl Into<String>) -> Self {
+        self.api_version = api_version.into();
+        self
+    }
+
+    /// The api-version of this client's requests.
+    pub fn api_version(&self) -> &str {
+        &self.api_version
+    }
+
+    fn request(&self, method: Method, path: &str, options: Option<RequestOptions>) -> Result<ArmRequest, Error> {
+        let request = self.arm.request(method, path, &self.api_version)?;
+        Ok(options.unwrap_or_default().apply(request))
     }
 
     fn path(&self, name: &str) -> Result<String, Error> {
@@ -128,32 +171,34 @@ impl ResourceGroupsClient {
     }
 
     /// Creates or updates a resource group (ARM answers synchronously).
-    pub async fn create_or_update(&self, name: &str, group: &ResourceGroup) -> Result<ResourceGroup, Error> {
+    pub async fn create_or_update(
+        &self,
+        name: &str,
+        group: &ResourceGroup,
+        options: Option<RequestOptions>,
+    ) -> Result<ResourceGroup, Error> {
         if group.location.trim().is_empty() {
             return Err(Error::invalid_input(
                 "location",
                 "is empty; expected an Azure region such as 'westeurope'",
             ));
         }
-        let request = self
-            .arm
-            .request(Method::Put, &self.path(name)?, DEFAULT_API_VERSION)?
-            .json(group)?;
+        let request = self.request(Method::Put, &self.path(name)?, options)?.json(group)?;
         self.arm.send_json(request).await
     }
 
     /// Gets a resource group.
-    pub async fn get(&self, name: &str) -> Result<ResourceGroup, Error> {
+    pub async fn get(&self, name: &str, options: Option<RequestOptions>) -> Result<ResourceGroup, Error> {
         self.arm
-            .send_json(self.arm.request(Method::Get, &self.path(name)?, DEFAULT_API_VERSION)?)
+            .send_json(self.request(Method::Get, &self.path(name)?, options)?)
             .await
     }
 
     /// Tells whether a resource group exists (HEAD).
-    pub async fn exists(&self, name: &str) -> Result<bool, Error> {
+    pub async fn exists(&self, name: &str, options: Option<RequestOptions>) -> Result<bool, Error> {
         let response = self
             .arm
-            .send_raw(self.arm.request(Method::Head, &self.path(name)?, DEFAULT_API_VERSION)?)
+            .send_raw(self.request(Method::Head, &self.path(name)?, options)?)
             .await?;
         match response.status() {
             StatusCode::NoContent | StatusCode::Ok => Ok(true),
@@ -166,7 +211,7 @@ impl ResourceGroupsClient {
     pub fn list(&self, options: Option<ListOptions>) -> Result<Pager<ResourceGroup>, Error> {
         let options = options.unwrap_or_default();
         let path = format!("/subscriptions/{}/resourcegroups", self.subscription_id);
-        let mut request = self.arm.request(Method::Get, &path, DEFAULT_API_VERSION)?;
+        let mut request = self.request(Method::Get, &path, Some(options.request.clone()))?;
         if let Some(filter) = &options.filter {
             request = request.query("$filter", filter);
         }
@@ -178,9 +223,7 @@ impl ResourceGroupsClient {
 
     /// Starts deleting a resource group and everything in it.
     pub async fn begin_delete(&self, name: &str, options: Option<DeleteOptions>) -> Result<LroPoller<()>, Error> {
-        let request = self
-            .arm
-            .request(Method::Delete, &self.path(name)?, DEFAULT_API_VERSION)?;
+        let request = self.request(Method::Delete, &self.path(name)?, None)?;
         self.arm.begin(request, Some(options.unwrap_or_default().poll)).await
     }
 }

@@ -1,10 +1,12 @@
 //! Contract tests of the ARM request layer against wiremock: retries, Retry-After, deadlines,
 //! headers.
 
+use arm_core::resource_groups::{DEFAULT_API_VERSION, ResourceGroupsClient, ResourceGroupsClientOptions};
 use arm_core::test_support::{
-    ManualClock, ScriptedResponses, StaticTokenCredential, arm_error, mock_arm_client, redirecting_transport_builder,
+    ManualClock, ScriptedResponses, StaticTokenCredential, arm_error, mock_arm_client, redirecting_transport,
+    redirecting_transport_builder,
 };
-use arm_core::{ArmClient, ArmClientOptions, ArmResponse, Cloud, Error, RetryOptions};
+use arm_core::{ArmClient, ArmClientOptions, ArmResponse, Cloud, Error, RequestOptions, RetryOptions};
 use azure_core::http::Method;
 use std::sync::Arc;
 use std::time::Duration;
@@ -182,22 +184,56 @@ async fn post_is_retried_on_429_but_not_on_500_unless_marked_idempotent() {
 }
 
 #[tokio::test]
-async fn api_version_override_applies_to_every_request_of_the_client() {
+async fn the_api_version_is_the_service_clients_and_its_options_override_it() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
+        .and(path(
+            "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg",
+        ))
         .and(query_param("api-version", "2019-10-01"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"location":"westeurope"}"#))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let mut options = ResourceGroupsClientOptions {
+        api_version: "2019-10-01".into(),
+        ..ResourceGroupsClientOptions::default()
+    };
+    options.arm.client_options.transport = Some(redirecting_transport(&server.uri()).unwrap().to_transport());
+    let sub = "00000000-0000-0000-0000-000000000000";
+    let groups =
+        ResourceGroupsClient::new(&Cloud::public(), sub, StaticTokenCredential::new("t"), Some(options)).unwrap();
+    assert_eq!(groups.api_version(), "2019-10-01");
+    groups.get("rg", None).await.unwrap();
+    let arm = mock_arm_client(&server.uri(), None).unwrap();
+    let shared = ResourceGroupsClient::from_arm(arm.clone(), sub).unwrap();
+    assert_eq!(shared.api_version(), DEFAULT_API_VERSION);
+    shared.with_api_version("2019-10-01").get("rg", None).await.unwrap();
+    let request = arm.request(Method::Get, RG, "2021-04-01").unwrap();
+    assert_eq!(
+        request.url().query(),
+        Some("api-version=2021-04-01"),
+        "no override in ArmClient"
+    );
+}
+
+#[tokio::test]
+async fn request_options_bound_the_retries_of_one_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(throttled("20"))
         .expect(1)
         .mount(&server)
         .await;
-    let options = ArmClientOptions {
-        api_version: Some("2019-10-01".into()),
-        ..ArmClientOptions::default()
+    let clock = ManualClock::new();
+    let arm = mock_arm_client(&server.uri(), options(&clock, RetryOptions::default())).unwrap();
+    let groups = ResourceGroupsClient::from_arm(arm, "00000000-0000-0000-0000-000000000000").unwrap();
+    let bounded = RequestOptions {
+        deadline: Some(Duration::from_secs(15)),
     };
-    let arm = mock_arm_client(&server.uri(), Some(options)).unwrap();
-    let request = arm.request(Method::Get, RG, "2021-04-01").unwrap();
-    assert_eq!(request.url().query(), Some("api-version=2019-10-01"));
-    arm.send(request).await.unwrap();
+    let err = groups.get("rg", Some(bounded)).await.unwrap_err();
+    assert!(err.is_throttled(), "{err}");
+    assert!(clock.sleeps().is_empty(), "20 s does not fit in 15 s");
 }
 
 #[tokio::test]

@@ -70,7 +70,7 @@ async fn parent() {
 
 async fn child(env: &str, rg: &str) {
     let env: BTreeMap<String, String> = serde_json::from_str(env).unwrap();
-    let group = groups(&env, None).get(rg).await.unwrap();
+    let group = groups(&env, None).get(rg, None).await.unwrap();
     assert_eq!(group.name.as_deref(), Some(rg));
     println!("app service identity read {rg}");
 }

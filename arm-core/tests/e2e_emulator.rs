@@ -19,13 +19,17 @@ async fn service_principal_creates_lists_and_deletes_a_resource_group() {
     let groups = groups(&info.env, None);
 
     let created = groups
-        .create_or_update("rg-e2e", &ResourceGroup::new("westeurope").with_tag("purpose", "e2e"))
+        .create_or_update(
+            "rg-e2e",
+            &ResourceGroup::new("westeurope").with_tag("purpose", "e2e"),
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(created.name.as_deref(), Some("rg-e2e"));
     assert_eq!(created.tags["purpose"], "e2e");
     assert_eq!(
-        groups.get("RG-E2E").await.unwrap().location,
+        groups.get("RG-E2E", None).await.unwrap().location,
         "westeurope",
         "names are case-insensitive"
     );
@@ -51,8 +55,8 @@ async fn service_principal_creates_lists_and_deletes_a_resource_group() {
     assert_eq!(poller.status(), &LroStatus::Succeeded);
     assert!(polls >= 1, "the operation lasts longer than one Retry-After");
     poller.await.unwrap();
-    assert!(!groups.exists("rg-e2e").await.unwrap());
-    let err = groups.get("rg-e2e").await.unwrap_err();
+    assert!(!groups.exists("rg-e2e", None).await.unwrap());
+    let err = groups.get("rg-e2e", None).await.unwrap_err();
     assert_eq!(err.code(), Some("ResourceGroupNotFound"));
     assert!(err.as_service().unwrap().request_id.is_some());
 
@@ -77,7 +81,7 @@ async fn a_principal_without_a_role_gets_authorization_failed() {
             ("AZ_SERVICE_PRINCIPAL_KEY", NO_ROLE_SECRET),
         ],
     );
-    let err = groups(&env, None).get("rg-emulator").await.unwrap_err();
+    let err = groups(&env, None).get("rg-emulator", None).await.unwrap_err();
     assert_eq!(err.status().map(u16::from), Some(403));
     assert_eq!(err.code(), Some("AuthorizationFailed"));
     assert!(
@@ -93,7 +97,7 @@ async fn a_principal_without_a_role_gets_authorization_failed() {
             ("AZ_SERVICE_PRINCIPAL_KEY", "wrong-secret"),
         ],
     );
-    let err = groups(&wrong, None).get("rg-emulator").await.unwrap_err();
+    let err = groups(&wrong, None).get("rg-emulator", None).await.unwrap_err();
     assert!(matches!(err, arm_core::Error::Credential { .. }), "{err:?}");
     let text = err.to_string();
     assert!(text.contains("AADSTS7000215"), "{text}");
@@ -118,12 +122,12 @@ async fn managed_identity_through_imds_by_every_kind_of_id() {
         let env = env_with(&info, &[("AZ_MANAGED_IDENTITY", "true"), selector]);
         let groups = groups(&env, None);
         let group = groups
-            .get(&d.resource_group)
+            .get(&d.resource_group, None)
             .await
             .unwrap_or_else(|e| panic!("{selector:?}: {e}"));
         assert_eq!(group.name.as_deref(), Some(d.resource_group.as_str()));
         let err = groups
-            .create_or_update("rg-not-mine", &ResourceGroup::new("eastus"))
+            .create_or_update("rg-not-mine", &ResourceGroup::new("eastus"), None)
             .await
             .unwrap_err();
         assert_eq!(
@@ -166,11 +170,11 @@ async fn workload_identity_with_a_federated_token_file() {
     );
     let groups = groups(&env, None);
     assert_eq!(
-        groups.get("rg-emulator").await.unwrap().name.as_deref(),
+        groups.get("rg-emulator", None).await.unwrap().name.as_deref(),
         Some("rg-emulator")
     );
     let err = groups
-        .create_or_update("rg-reader-cannot", &ResourceGroup::new("eastus"))
+        .create_or_update("rg-reader-cannot", &ResourceGroup::new("eastus"), None)
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("AuthorizationFailed"), "Reader cannot write");
@@ -202,11 +206,11 @@ rate_drop = 0.1
     for round in 0..3 {
         let name = format!("rg-faults-{round}");
         groups
-            .create_or_update(&name, &ResourceGroup::new("eastus"))
+            .create_or_update(&name, &ResourceGroup::new("eastus"), None)
             .await
             .unwrap();
         groups.begin_delete(&name, None).await.unwrap().await.unwrap();
-        assert!(!groups.exists(&name).await.unwrap());
+        assert!(!groups.exists(&name, None).await.unwrap());
     }
     let entries = journal(&info).await;
     for fault in ["429", "500", "drop"] {

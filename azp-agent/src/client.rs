@@ -19,18 +19,29 @@ use std::sync::Arc;
 pub const DEFAULT_API_VERSION: &str = "7.1";
 
 /// Options of a [`DevOpsClient`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct DevOpsClientOptions {
     /// azure_core client options: the transport (default: arm-core's `HttpTransport` with the
     /// platform's roots), extra policies, user agent application id. Their `retry` is ignored.
     pub client_options: ClientOptions,
     /// How requests are retried (429 with `Retry-After`, 5xx, dropped connections).
     pub retry: RetryOptions,
-    /// An api-version for every call instead of [`DEFAULT_API_VERSION`] (Azure DevOps Server
-    /// releases lag behind the service).
-    pub api_version: Option<String>,
+    /// The api-version of every call but the job requests route (default
+    /// [`DEFAULT_API_VERSION`]; Azure DevOps Server releases lag behind the service).
+    pub api_version: String,
     /// The clock of retries (default: the real clock).
     pub clock: Option<Arc<dyn Clock>>,
+}
+
+impl Default for DevOpsClientOptions {
+    fn default() -> Self {
+        Self {
+            client_options: ClientOptions::default(),
+            retry: RetryOptions::default(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            clock: None,
+        }
+    }
 }
 
 /// Options of [`DevOpsClient::list_agents`].
@@ -131,7 +142,7 @@ impl DevOpsClient {
                 credential,
                 pipeline,
                 downloads,
-                api_version: options.api_version.unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
+                api_version: options.api_version,
             }),
         })
     }

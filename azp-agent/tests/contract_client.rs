@@ -394,7 +394,7 @@ async fn api_version_can_be_overridden_for_azure_devops_server() {
             transport: Some(transport.to_transport()),
             ..Default::default()
         },
-        api_version: Some("6.0".to_owned()),
+        api_version: "6.0".to_owned(),
         ..Default::default()
     };
     let org = OrganizationUrl::parse("https://tfs.contoso.com/tfs/DefaultCollection/").unwrap();

@@ -63,7 +63,7 @@ fn reaping(c: &mut Criterion) {
                 .await;
             advance(5).await;
             futures::stream::iter(&names)
-                .for_each_concurrent(32, |name| async { groups.stop(&rg, name).await.unwrap() })
+                .for_each_concurrent(32, |name| async { groups.stop(&rg, name, None).await.unwrap() })
                 .await;
             admin
                 .delete(format!("{}/journal", info.endpoints.admin))
@@ -84,7 +84,7 @@ fn reaping(c: &mut Criterion) {
                 ..ReapOptions::default()
             };
             let started = Instant::now();
-            let report = groups.reap(options).await.unwrap();
+            let report = groups.reap(Some(options)).await.unwrap();
             let took = started.elapsed();
             assert_eq!(report.deleted.len(), GROUPS, "{:?}", report.failed.first());
             let journal = emulator_journal(&info.endpoints.admin, &info.admin_token).await;

@@ -485,7 +485,7 @@ async fn assert_group_gone(world: &World, groups: &ContainerGroupsClient, name: 
     world
         .call(reqwest::Method::POST, "/clock/advance", Some(json!({"seconds": 120})))
         .await;
-    let error = groups.get(rg, name).await.unwrap_err();
+    let error = groups.get(rg, name, None).await.unwrap_err();
     assert!(
         error.to_string().contains("404") || error.to_string().contains("not found"),
         "{error}"

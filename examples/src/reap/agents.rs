@@ -81,7 +81,7 @@ pub async fn look_up(
     name: &str,
 ) -> Result<GroupLook, aci_lifecycle::Error> {
     for rg in resource_groups {
-        match containers.get(rg, name).await {
+        match containers.get(rg, name, None).await {
             Ok(group) => {
                 return Ok(match waiters::running(&group) {
                     Acceptance::Success(_) => GroupLook::Alive("Running".to_owned()),

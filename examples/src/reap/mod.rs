@@ -203,7 +203,7 @@ async fn reap_groups(config: &Config, containers: &ContainerGroupsClient, dry_ru
         dry_run,
         ..ReapOptions::default()
     };
-    let report = match containers.reap(options).await {
+    let report = match containers.reap(Some(options)).await {
         Ok(report) => report,
         Err(error) => {
             return vec![Row::new(

@@ -145,7 +145,7 @@ async fn spawn(config: &Config, clients: &Clients, stage: &Cell<Stage>) -> Resul
         .await
         .map_err(|e| Failure::before(format!("cannot find agent pool '{}': {e}", config.access.pool)))?;
     let pool_id = pool.id.ok_or_else(|| Failure::before("the agent pool has no id"))?;
-    match clients.containers.get(rg, name).await {
+    match clients.containers.get(rg, name, None).await {
         Ok(_) => {
             return Err(Failure::before(format!(
                 "container group {rg}/{name} already exists; refusing to replace it (set AZP_AGENT_NAME or retry the job)"

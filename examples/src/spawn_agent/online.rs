@@ -119,7 +119,7 @@ async fn look(
         ),
         None => "agent not registered yet".to_owned(),
     };
-    let group = match containers.get(rg, name).await {
+    let group = match containers.get(rg, name, None).await {
         Ok(group) => group,
         Err(error) if error.as_arm().is_some_and(|e| e.is_not_found()) => return Err(Failure::Gone),
         Err(error) => return Err(Failure::Azure(format!("cannot read the container group: {error}"))),
@@ -192,7 +192,7 @@ pub async fn wait(
 async fn log_tail(containers: &ContainerGroupsClient, rg: &str, name: &str) -> String {
     let options = ListLogsOptions {
         tail: Some(LOG_LINES),
-        timestamps: None,
+        ..ListLogsOptions::default()
     };
     match containers.list_logs(rg, name, CONTAINER_NAME, Some(options)).await {
         Ok(logs) => {

@@ -92,7 +92,7 @@ impl World {
     async fn group_exists(&self, name: &str) -> bool {
         match self
             .groups()
-            .get(&self.emulator.info().defaults.resource_group, name)
+            .get(&self.emulator.info().defaults.resource_group, name, None)
             .await
         {
             Ok(_) => true,
@@ -160,7 +160,7 @@ pub(super) async fn spawn_agent_brings_an_agent_online() {
     assert_eq!(world.agents().await.get(&name).map(|a| a.0.as_str()), Some("online"));
     let group = world
         .groups()
-        .get(&world.emulator.info().defaults.resource_group, &name)
+        .get(&world.emulator.info().defaults.resource_group, &name, None)
         .await
         .unwrap();
     let tags = group.tags.unwrap_or_default();
@@ -267,7 +267,7 @@ pub(super) async fn reap_deletes_only_what_it_should() {
     } else {
         (online, killed)
     };
-    world.groups().stop(&rg, &killed).await.unwrap();
+    world.groups().stop(&rg, &killed, None).await.unwrap();
     // "orphan": an offline ephemeral agent whose group does not exist; "static": not ours.
     for name in ["ephemeral-orphan", "static-agent"] {
         let dir = world.dir.join(name);

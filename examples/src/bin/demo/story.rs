@@ -143,7 +143,7 @@ impl Demo {
         })
         .await?;
         let rg = &self.info.defaults.resource_group;
-        self.containers.stop(rg, &killed).await?;
+        self.containers.stop(rg, &killed, None).await?;
         println!("          container group {killed} stopped: every process in it killed, no cleanup ran");
         let offline = self
             .wait("Azure DevOps to notice the agent is gone", || async {
@@ -166,7 +166,7 @@ impl Demo {
 
         self.step(9, "checking that the pool and the resource group are empty");
         self.wait("the resource group to be empty", || async {
-            let groups: Vec<_> = self.containers.list_by_resource_group(rg)?.try_collect().await?;
+            let groups: Vec<_> = self.containers.list_by_resource_group(rg, None)?.try_collect().await?;
             Ok(groups.is_empty().then_some(()))
         })
         .await?;
@@ -277,7 +277,11 @@ impl Demo {
     }
 
     async fn group_exists(&self, name: &str) -> Result<bool> {
-        match self.containers.get(&self.info.defaults.resource_group, name).await {
+        match self
+            .containers
+            .get(&self.info.defaults.resource_group, name, None)
+            .await
+        {
             Ok(_) => Ok(true),
             Err(error) if error.as_arm().is_some_and(|e| e.is_not_found()) => Ok(false),
             Err(error) => Err(error.into()),
