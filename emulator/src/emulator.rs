@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use crate::admin::Admin;
-use crate::arm::Arm;
+use crate::arm::{self, Arm};
 use crate::config::{EmulatorConfig, IdentityKind};
 use crate::containers::{self, Platform, ProcessTable, Runtime};
 use crate::devops::Devops;
@@ -62,7 +62,9 @@ impl Emulator {
         let location =
             model::seeding::location(&config.location).map_err(|message| Error::invalid("location", message))?;
         let mut world = World::default();
-        let seeded = seeding::apply(&mut world, &config.seed_sections(), &location, Instant::now())?;
+        let now = Instant::now();
+        let seeded = seeding::apply(&mut world, &config.seed_sections(), &location, now)?;
+        arm::seeded(&mut world, now);
         let (pools_state, seeded_devops) = pools::seeding::apply(&config.devops, time::OffsetDateTime::now_utc())?;
         for (index, package) in config.devops.packages.iter().enumerate() {
             if let Some(file) = package.file.as_ref().filter(|file| !file.is_file()) {

@@ -5,7 +5,6 @@
 mod api_version;
 mod auth;
 mod body;
-mod container_groups;
 mod error;
 mod faults;
 mod filter;
@@ -15,14 +14,10 @@ pub(crate) mod lro;
 mod metadata;
 mod namespaces;
 mod not_found;
-mod operations;
 mod provider;
 mod registry;
-mod resource_groups;
-mod resources;
 mod route;
 mod skip_token;
-mod subscriptions;
 
 use std::sync::Arc;
 
@@ -37,7 +32,28 @@ use auth::Caller;
 use error::ArmError;
 use route::{Access, ArmCall, CompiledRoute};
 
-pub(crate) use registry::catch_up;
+pub(crate) use registry::{catch_up, seeded};
+
+/// Declares the module of each resource provider and lists its `Provider` in [`PROVIDERS`]:
+/// adding a resource type is one line here (see the README's guide).
+macro_rules! providers {
+    ($($module:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        /// Every resource provider, each registered once: the router, the resource group cascade,
+        /// the generic resource list, seeding and the clock read this list (through [`registry`]).
+        const PROVIDERS: &[&dyn provider::ResourceProvider] = &[$(&$module::Provider),*];
+    };
+}
+
+providers! {
+    subscriptions,
+    resource_groups,
+    resources,
+    operations,
+    container_groups,
+    user_assigned_identities,
+}
 
 /// Azure Resource Manager.
 pub(crate) struct Arm {
@@ -50,7 +66,7 @@ pub(crate) struct Arm {
 impl Arm {
     /// The listener of every registered provider's routes.
     pub fn new(shared: Arc<Shared>) -> Self {
-        let routes: Vec<CompiledRoute> = registry::PROVIDERS
+        let routes: Vec<CompiledRoute> = PROVIDERS
             .iter()
             .flat_map(|provider| {
                 provider

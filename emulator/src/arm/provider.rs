@@ -1,7 +1,7 @@
 //! What a resource provider implements, once per resource type (or, for the built-in
 //! `Microsoft.Resources` endpoints, per family of endpoints), and what the ARM listener, the
 //! resource group cascade, the generic resource list, seeding and the clock ask of it. Every
-//! provider is listed once, in [`super::registry::PROVIDERS`].
+//! provider is listed once, in [`super::PROVIDERS`].
 
 use std::time::Instant;
 
@@ -39,4 +39,8 @@ pub(crate) trait ResourceProvider: Sync {
     fn resources_under(&self, _world: &World, _prefix: &str, _now: Instant) -> Vec<Value> {
         Vec::new()
     }
+
+    /// Takes in what seeding (the configuration, `POST /seed`) just put into `world` at the
+    /// emulator time `now`, e.g. the resources behind seeded principals.
+    fn seeded(&self, _world: &mut World, _now: Instant) {}
 }

@@ -1,31 +1,28 @@
-//! The resource providers the emulator serves: the one list that the router, the resource group
-//! cascade, the generic resource list and the clock read. A new resource type adds one line here.
+//! What the resource group cascade, the generic resource list, seeding and the clock ask of every
+//! registered resource provider ([`PROVIDERS`], declared where the providers' modules are).
 
 use std::time::Instant;
 
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::provider::ResourceProvider;
-use super::{container_groups, operations, resource_groups, resources, subscriptions};
+use super::PROVIDERS;
 use crate::model::World;
 use crate::model::resource_groups::ResourceGroup;
 use crate::model::store;
 use crate::shared::Shared;
 
-/// Every provider, each registered once.
-pub(crate) const PROVIDERS: &[&dyn ResourceProvider] = &[
-    &subscriptions::Provider,
-    &resource_groups::Provider,
-    &resources::Provider,
-    &operations::Provider,
-    &container_groups::Provider,
-];
-
 /// Brings every provider's resources up to the emulator's time (after the clock moved).
 pub(crate) fn catch_up(shared: &Shared) {
     for provider in PROVIDERS {
         provider.catch_up(shared);
+    }
+}
+
+/// Lets every provider take in what seeding just put into `world`.
+pub(crate) fn seeded(world: &mut World, now: Instant) {
+    for provider in PROVIDERS {
+        provider.seeded(world, now);
     }
 }
 

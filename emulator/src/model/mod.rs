@@ -1,5 +1,5 @@
 //! The emulated Azure state: directory, subscriptions, resource groups, roles, operations,
-//! container groups.
+//! container groups, and the stores of the other resource types.
 
 pub(crate) mod container_groups;
 pub(crate) mod ids;
@@ -19,7 +19,7 @@ use operations::Operations;
 use principals::{ManagedIdentity, ServicePrincipal, Tenant};
 use resource_groups::ResourceGroup;
 use roles::RoleAssignment;
-use store::Store;
+use store::{Store, Stores};
 use subscriptions::Subscription;
 
 /// Everything the emulator knows, behind one lock in [`crate::shared::Shared`].
@@ -34,6 +34,8 @@ pub(crate) struct World {
     pub operations: Operations,
     /// Container groups: a field of their own because the container runtime drives them.
     pub container_groups: ContainerGroups,
+    /// The stores of the other resource types, each owned by its resource provider.
+    pub resources: Stores,
 }
 
 impl World {

@@ -1,8 +1,10 @@
 //! The generic store of ARM resources: one ordered map per resource type, keyed by the lowercase
 //! resource id (ARM compares ids case-insensitively), so that a list is a range of keys and its
-//! order is the paging order.
+//! order is the paging order. [`Stores`] holds the store of every resource type whose provider
+//! keeps its state to itself, one per Rust type, so that adding a type touches no shared struct.
 
-use std::collections::BTreeMap;
+use std::any::{Any, TypeId};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Debug;
 use std::ops::Bound;
 use std::time::Instant;
@@ -106,13 +108,64 @@ impl<T: Stored> Store<T> {
     }
 }
 
+/// A [`Store`] of some type, as [`Stores`] keeps it.
+trait AnyStore: Any + Debug + Send + Sync {
+    /// A copy (the state is cloned to apply seeds atomically).
+    fn clone_box(&self) -> Box<dyn AnyStore>;
+}
+
+impl<T: Stored> AnyStore for Store<T> {
+    fn clone_box(&self) -> Box<dyn AnyStore> {
+        Box::new(self.clone())
+    }
+}
+
+/// The stores of the resource types that keep their state to themselves, one per type.
+#[derive(Debug, Default)]
+pub(crate) struct Stores {
+    by_type: HashMap<TypeId, Box<dyn AnyStore>>,
+}
+
+impl Clone for Stores {
+    fn clone(&self) -> Self {
+        Stores {
+            by_type: self
+                .by_type
+                .iter()
+                .map(|(type_id, store)| (*type_id, store.clone_box()))
+                .collect(),
+        }
+    }
+}
+
+impl Stores {
+    /// The store of `T`; `None` until a resource of that type has been written.
+    pub fn get<T: Stored>(&self) -> Option<&Store<T>> {
+        let store: &dyn Any = self.by_type.get(&TypeId::of::<T>())?.as_ref();
+        store.downcast_ref()
+    }
+
+    /// The store of `T`, created empty when there is none yet.
+    pub fn get_mut<T: Stored>(&mut self) -> &mut Store<T> {
+        let slot = self
+            .by_type
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Box::new(Store::<T>::default()));
+        let store: &mut dyn Any = slot.as_mut();
+        match store.downcast_mut() {
+            Some(store) => store,
+            None => unreachable!("the store under a type's id holds that type"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, Instant};
 
     use serde_json::{Value, json};
 
-    use super::{Store, Stored};
+    use super::{Store, Stored, Stores};
 
     #[derive(Clone, Debug)]
     struct Thing {
@@ -177,5 +230,16 @@ mod tests {
         assert_eq!(store.under("/", now).count(), 0);
         assert!(store.get_mut("/gone", now).is_none());
         assert_eq!(store.values().count(), 0);
+    }
+
+    #[test]
+    fn stores_hold_one_store_per_type() {
+        let mut stores = Stores::default();
+        assert!(stores.get::<Thing>().is_none());
+        stores.get_mut::<Thing>().insert(thing("/a"));
+        let copy = stores.clone();
+        stores.get_mut::<Thing>().insert(thing("/b"));
+        assert_eq!(copy.get::<Thing>().unwrap().values().count(), 1);
+        assert_eq!(stores.get::<Thing>().unwrap().values().count(), 2);
     }
 }

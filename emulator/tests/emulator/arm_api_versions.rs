@@ -39,6 +39,21 @@ const CONTAINER_INSTANCE: &[&str] = &[
     "2026-06-01-preview",
 ];
 
+/// `Microsoft.ManagedIdentity/userAssignedIdentities` (`ManagedIdentity.json`, stable and
+/// preview).
+const MANAGED_IDENTITY: &[&str] = &[
+    "2018-11-30",
+    "2023-01-31",
+    "2024-11-30",
+    "2026-05-31",
+    "2015-08-31-preview",
+    "2021-09-30-preview",
+    "2022-01-31-preview",
+    "2023-07-31-preview",
+    "2025-01-31-preview",
+    "2025-05-31-preview",
+];
+
 /// The folders of `Microsoft.Resources` holding `resources.json`.
 const RESOURCES_SPEC: &[&str] = &[
     "2015-11-01",
@@ -168,6 +183,22 @@ async fn container_groups_accept_every_published_version() {
         format!("/subscriptions/{sub}/providers/Microsoft.ContainerInstance/containerGroups?api-version={{v}}"),
         format!(
             "/subscriptions/{sub}/resourceGroups/rg-emulator/providers/Microsoft.ContainerInstance/containerGroups?api-version={{v}}"
+        ),
+    ] {
+        check_versions(&h, &token, &path, &versions).await;
+    }
+}
+
+#[tokio::test]
+async fn user_assigned_identities_accept_every_published_version() {
+    let h = Harness::start().await;
+    let token = h.token().await;
+    let sub = &h.info().defaults.subscription_id;
+    let versions = MANAGED_IDENTITY.iter().copied().collect();
+    for path in [
+        format!("/subscriptions/{sub}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version={{v}}"),
+        format!(
+            "/subscriptions/{sub}/resourceGroups/rg-emulator/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-emulator?api-version={{v}}"
         ),
     ] {
         check_versions(&h, &token, &path, &versions).await;

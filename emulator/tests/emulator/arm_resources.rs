@@ -10,6 +10,8 @@ use crate::common::{Harness, RG_API};
 
 /// The resource type of container groups.
 const ACI: &str = "Microsoft.ContainerInstance/containerGroups";
+/// The resource type of user-assigned identities.
+const MSI: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
 
 /// Creates container groups `rg-emulator/a`, `rg-emulator/b` (tagged `team=build`),
 /// `rg-other/c` (tagged `team=web`) and the group `rg-other`.
@@ -99,6 +101,8 @@ async fn resources_of_every_provider_are_listed_without_properties() {
         })
     );
     assert!(all[0].iter().all(|item| item.get("properties").is_none()));
+    let identity = all[0].iter().find(|item| item["type"] == MSI).expect("the seeded identity");
+    assert_eq!(identity["name"], "id-emulator");
 
     let by_group = pages(
         &h,
