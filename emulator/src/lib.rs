@@ -8,12 +8,14 @@
 //!   credentials grant (client secret or federated client assertion), Entra's AADSTS errors.
 //! - **Managed identity** (`imds`, HTTP): the IMDS path `/metadata/identity/oauth2/token` and
 //!   the App Service `IDENTITY_ENDPOINT` (`/msi/token`).
-//! - **Azure Resource Manager** (`arm`, HTTPS): subscriptions, resource groups, container groups
+//! - **Azure Resource Manager** (`arm`, HTTPS): the cloud metadata (`/metadata/endpoints`),
+//!   subscriptions, resource groups, the generic resource list, container groups
 //!   (`Microsoft.ContainerInstance`, whose containers run as local child processes when the
 //!   configuration maps their image to a command, each under a subreaper shim so that no
-//!   process of a container outlives it), long-running operations, bearer
-//!   authentication, api-version checks and role-based access, with ARM's headers and error
-//!   envelope.
+//!   process of a container outlives it), user-assigned identities
+//!   (`Microsoft.ManagedIdentity`), long-running operations, bearer authentication, api-version
+//!   checks (every version each resource provider publishes) and role-based access, with ARM's
+//!   headers and error envelope. Each resource type is a resource provider registered once.
 //! - **Azure DevOps** (`devops`, HTTPS): agent pools, agents, job requests and agent packages
 //!   under `/{org}/_apis/distributedtask/` (PATs, Entra tokens, Azure DevOps's 203/401/403 and
 //!   error envelope), the location service official clients discover those routes with
