@@ -62,7 +62,7 @@ pub use cloud::{
     AZ_ARM_ENDPOINT, AZ_AUTHORITY_HOST, AZ_CLOUD, AZ_DEVOPS_ENDPOINT, AZ_STORAGE_SUFFIX, AZURE_DEVOPS_SCOPE, Cloud,
     CloudKind,
 };
-pub use env::{EnvSource, ProcessEnv};
+pub use env::{EnvSource, ProcessEnv, duration_var, is_guid, is_tenant, parse_duration};
 pub use environment::{AZ_SUBSCRIPTION_ID, AZURE_SUBSCRIPTION_ID, ArmEnvironment};
 pub use error::{
     ArmErrorAdditionalInfo, ArmErrorBody, ConfigError, Error, OperationFailure, ServiceError, Throttling,

@@ -13,7 +13,9 @@
 //!   forwarded as SIGINT with a grace period within a stop budget, orphans reaped and ended as
 //!   PID 1 or subreaper, and a cleanup that always unregisters the agent through the REST API
 //!   (never through a script a job could have rewritten) and runs teardown hooks;
-//! - [`hide_secret_variables`]: the secret variables moved out of `/proc/<pid>/environ`.
+//! - [`hide_secret_variables`]: the secret variables moved out of `/proc/<pid>/environ`;
+//! - [`PoolAccess`]: `AZP_URL`, `AZP_POOL` and `AZP_TOKEN`/`AZP_TOKEN_FILE` read from the
+//!   environment, each error naming its variable.
 //!
 //! Supervision is Unix only (process groups and signals).
 
@@ -27,6 +29,7 @@ pub mod models;
 mod org_url;
 mod output;
 mod platform;
+pub mod pool_access;
 mod process;
 mod response;
 mod secrets;
@@ -41,4 +44,5 @@ pub use client::{
 pub use error::Error;
 pub use org_url::{OrganizationKind, OrganizationUrl};
 pub use platform::Platform;
+pub use pool_access::PoolAccess;
 pub use secrets::{HiddenEnv, SECRET_VARIABLES, hide_secret_variables};

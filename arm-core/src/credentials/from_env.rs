@@ -35,9 +35,9 @@ impl Reader<'_> {
     }
 }
 
+/// A tenant by the rule of [`crate::is_tenant`]: a GUID or a domain name with a dot.
 fn tenant(value: String, variable: &'static str) -> Result<String, Error> {
-    let ok = value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
-    if ok {
+    if crate::env::is_tenant(&value) {
         Ok(value)
     } else {
         Err(ConfigError::new(variable, "must be a tenant id (a GUID) or a domain name").into())
@@ -236,6 +236,9 @@ mod tests {
         CredentialSource::from_env(&env(pairs)).unwrap_err().to_string()
     }
 
+    /// A tenant by the rule of `is_tenant`: a bare word such as `t` is not one.
+    const TENANT: &str = "contoso.onmicrosoft.com";
+
     const UAI: &str =
         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/agent";
 
@@ -243,17 +246,17 @@ mod tests {
     fn service_principal_with_either_naming() {
         for vars in [
             [
-                (AZ_TENANT_ID, "t"),
+                (AZ_TENANT_ID, TENANT),
                 (AZ_SERVICE_PRINCIPAL, "c"),
                 (AZ_SERVICE_PRINCIPAL_KEY, "s3cret"),
             ],
             [
-                (AZURE_TENANT_ID, "t"),
+                (AZURE_TENANT_ID, TENANT),
                 (AZURE_CLIENT_ID, "c"),
                 (AZURE_CLIENT_SECRET, "s3cret"),
             ],
             [
-                (AZ_TENANT_ID, "t"),
+                (AZ_TENANT_ID, TENANT),
                 (AZURE_CLIENT_ID, "c"),
                 (AZ_SERVICE_PRINCIPAL_KEY, "s3cret"),
             ],
@@ -266,15 +269,15 @@ mod tests {
                 } => {
                     assert_eq!(
                         (tenant_id.as_str(), client_id.as_str(), secret.secret()),
-                        ("t", "c", "s3cret")
+                        (TENANT, "c", "s3cret")
                     );
                 }
                 other => panic!("{other:?}"),
             }
         }
         let both = env(&[
-            (AZ_TENANT_ID, "t"),
-            (AZURE_TENANT_ID, "t"),
+            (AZ_TENANT_ID, TENANT),
+            (AZURE_TENANT_ID, TENANT),
             (AZ_SERVICE_PRINCIPAL, "c"),
             (AZ_SERVICE_PRINCIPAL_KEY, "k"),
         ]);
@@ -287,7 +290,7 @@ mod tests {
     #[test]
     fn secrets_never_reach_debug_output() {
         let source = CredentialSource::from_env(&env(&[
-            (AZ_TENANT_ID, "t"),
+            (AZ_TENANT_ID, TENANT),
             (AZ_SERVICE_PRINCIPAL, "c"),
             (AZ_SERVICE_PRINCIPAL_KEY, "hunter2-very-secret"),
         ]))
@@ -303,7 +306,7 @@ mod tests {
         );
         assert!(err(&[(AZURE_CLIENT_ID, "c")]).starts_with("AZURE_CLIENT_SECRET: is missing"));
         assert!(
-            err(&[(AZ_SERVICE_PRINCIPAL_KEY, "k"), (AZ_TENANT_ID, "t")])
+            err(&[(AZ_SERVICE_PRINCIPAL_KEY, "k"), (AZ_TENANT_ID, TENANT)])
                 .starts_with("AZ_SERVICE_PRINCIPAL: is missing (or AZURE_CLIENT_ID)")
         );
         assert!(
@@ -321,12 +324,31 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_word_is_not_a_tenant() {
+        for (variable, value) in [(AZ_TENANT_ID, "contoso"), (AZURE_TENANT_ID, "common")] {
+            let error = err(&[
+                (variable, value),
+                (AZ_SERVICE_PRINCIPAL, "c"),
+                (AZ_SERVICE_PRINCIPAL_KEY, "k"),
+            ]);
+            assert_eq!(
+                error,
+                format!("{variable}: must be a tenant id (a GUID) or a domain name")
+            );
+            assert!(
+                err(&[(variable, value)]).starts_with(variable),
+                "the Azure CLI's tenant too"
+            );
+        }
+    }
+
+    #[test]
     fn certificates_are_refused_by_name() {
         assert!(
             err(&[
                 (AZURE_CLIENT_CERTIFICATE_PATH, "/c.pem"),
                 (AZURE_CLIENT_ID, "c"),
-                (AZURE_TENANT_ID, "t")
+                (AZURE_TENANT_ID, TENANT)
             ])
             .starts_with("AZURE_CLIENT_CERTIFICATE_PATH: certificate credentials are not supported")
         );
@@ -339,7 +361,7 @@ mod tests {
                 (AZ_SERVICE_PRINCIPAL, "a"),
                 (AZURE_CLIENT_ID, "b"),
                 (AZ_SERVICE_PRINCIPAL_KEY, "k"),
-                (AZ_TENANT_ID, "t")
+                (AZ_TENANT_ID, TENANT)
             ])
             .starts_with("AZ_SERVICE_PRINCIPAL: disagrees with AZURE_CLIENT_ID")
         );
@@ -385,7 +407,7 @@ mod tests {
             by(&[
                 (AZ_MANAGED_IDENTITY, "true"),
                 (AZ_MANAGED_IDENTITY_RESOURCE_ID, UAI),
-                (AZ_TENANT_ID, "t")
+                (AZ_TENANT_ID, TENANT)
             ]),
             Some(ManagedIdentityId::ResourceId(UAI.parse().unwrap()))
         );
@@ -451,7 +473,7 @@ mod tests {
         match CredentialSource::from_env(&env(&[
             (AZURE_FEDERATED_TOKEN_FILE, "/var/run/token"),
             (AZURE_CLIENT_ID, "c"),
-            (AZURE_TENANT_ID, "t"),
+            (AZURE_TENANT_ID, TENANT),
         ]))
         .unwrap()
         {
@@ -462,13 +484,13 @@ mod tests {
             } => {
                 assert_eq!(
                     (token_file.to_str().unwrap(), client_id.as_str(), tenant_id.as_str()),
-                    ("/var/run/token", "c", "t")
+                    ("/var/run/token", "c", TENANT)
                 );
             }
             other => panic!("{other:?}"),
         }
         assert!(
-            err(&[(AZURE_FEDERATED_TOKEN_FILE, "/t"), (AZURE_TENANT_ID, "t")])
+            err(&[(AZURE_FEDERATED_TOKEN_FILE, "/t"), (AZURE_TENANT_ID, TENANT)])
                 .starts_with("AZURE_CLIENT_ID: is missing")
         );
         assert!(

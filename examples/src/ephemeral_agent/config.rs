@@ -1,12 +1,14 @@
 //! The entrypoint's configuration: every variable read, checked and defaulted before anything
 //! is contacted. The first problem found is the error, one line naming the variable.
 
-use crate::env_config::{self, Result, arm_config, check_guid, check_tenant, check_token, duration, is_guid, one_line};
+use crate::env_config::{self, Result, arm_config, check_guid, check_tenant, one_line};
 use aci_lifecycle::self_delete::SelfDelete;
 use arm_core::azure_core::credentials::Secret;
 use arm_core::credentials::{CredentialSource, ManagedIdentityId};
 use arm_core::{Cloud, ConfigError, EnvSource, HttpTransport};
+use arm_core::{is_guid, parse_duration};
 use azp_agent::install::find_agent;
+use azp_agent::pool_access::{self, AZP_TOKEN, AZP_TOKEN_FILE};
 use azp_agent::supervise::SuperviseOptions;
 use azp_agent::{DevOpsCredential, OrganizationUrl, Platform};
 use std::path::{Path, PathBuf};
@@ -91,8 +93,8 @@ impl Config {
     /// Reads and checks the configuration from `env`; the agent folder is looked at, nothing
     /// is contacted.
     pub fn from_env(env: &dyn EnvSource) -> Result<Config> {
-        let organization = env_config::organization(env)?;
-        let pool = env_config::pool(env)?;
+        let organization = pool_access::organization_from_env(env).map_err(one_line)?;
+        let pool = pool_access::pool_from_env(env).map_err(one_line)?;
         let agent_name = env
             .var("AZP_AGENT_NAME")
             .unwrap_or_else(azp_agent::configure::host_name);
@@ -111,12 +113,12 @@ impl Config {
             })?,
         };
         let stop_timeout =
-            env_config::duration_var(env, "AZP_STOP_TIMEOUT", DEFAULT_STOP_TIMEOUT, Duration::from_secs(3600))?;
+            arm_core::duration_var(env, "AZP_STOP_TIMEOUT", DEFAULT_STOP_TIMEOUT, Duration::from_secs(3600))?;
         let max_grace = SuperviseOptions::max_grace_period(stop_timeout);
         let grace_period = match env.var("AZP_GRACE_PERIOD") {
             None => DEFAULT_GRACE_PERIOD.min(max_grace),
             Some(value) => {
-                let grace = duration("AZP_GRACE_PERIOD", &value, Duration::from_secs(3600))?;
+                let grace = parse_duration("AZP_GRACE_PERIOD", &value, Duration::from_secs(3600))?;
                 if grace > max_grace {
                     return Err(ConfigError::new(
                         "AZP_GRACE_PERIOD",
@@ -133,7 +135,7 @@ impl Config {
         };
         let job_time_limit = env
             .var("AZP_JOB_TIMEOUT")
-            .map(|value| duration("AZP_JOB_TIMEOUT", &value, Duration::from_secs(7 * 24 * 3600)))
+            .map(|value| parse_duration("AZP_JOB_TIMEOUT", &value, Duration::from_secs(7 * 24 * 3600)))
             .transpose()?;
         let log_filter = env_config::log_filter(env)?;
         let self_delete = SelfDelete::from_env(env).map_err(|e| match e {
@@ -234,8 +236,8 @@ impl Config {
 }
 
 fn registration(env: &dyn EnvSource) -> Result<Registration> {
-    let token = env.var("AZP_TOKEN");
-    let token_file = env.var("AZP_TOKEN_FILE");
+    let token = env.var(AZP_TOKEN);
+    let token_file = env.var(AZP_TOKEN_FILE);
     let sp = ["AZP_CLIENTID", "AZP_CLIENTSECRET", "AZP_TENANTID"].map(|name| env.var(name));
     let managed = env.var("AZP_MANAGED_IDENTITY");
     let chosen: Vec<&str> = [
@@ -259,11 +261,11 @@ fn registration(env: &dyn EnvSource) -> Result<Registration> {
         )),
         ["AZP_TOKEN"] => Ok(Registration::Token {
             from: "AZP_TOKEN",
-            token: Secret::new(check_token("AZP_TOKEN", token.unwrap_or_default())?),
+            token: pool_access::token_from_value(AZP_TOKEN, token.unwrap_or_default()).map_err(one_line)?,
         }),
         ["AZP_TOKEN_FILE"] => Ok(Registration::Token {
             from: "AZP_TOKEN_FILE",
-            token: env_config::token_file(&token_file.unwrap_or_default())?,
+            token: pool_access::token_from_file(&token_file.unwrap_or_default()).map_err(one_line)?,
         }),
         ["AZP_CLIENTID"] => {
             let [client_id, secret, tenant_id] = sp;

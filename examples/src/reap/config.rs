@@ -1,7 +1,8 @@
 //! reap's configuration: every variable read and checked before anything is contacted.
 
-use crate::env_config::{self, PoolAccess, Result, arm_config};
+use crate::env_config::{self, Result, arm_config};
 use arm_core::{ArmEnvironment, ConfigError, EnvSource};
+use azp_agent::PoolAccess;
 use std::time::Duration;
 
 /// Default of `REAP_MIN_AGE`.
@@ -30,7 +31,7 @@ pub struct Config {
 impl Config {
     /// Reads and checks the configuration from `env`; nothing is contacted.
     pub fn from_env(env: &dyn EnvSource) -> Result<Config> {
-        let access = PoolAccess::from_env(env)?;
+        let access = env_config::pool_access(env)?;
         let prefix = env_config::agent_prefix(env)?;
         let listed = env.var("ACI_RESOURCE_GROUP").ok_or_else(|| {
             ConfigError::new(
@@ -53,7 +54,7 @@ impl Config {
                 resource_groups.push(name.to_owned());
             }
         }
-        let min_age = env_config::duration_var(env, "REAP_MIN_AGE", DEFAULT_MIN_AGE, Duration::from_secs(30 * 86_400))?;
+        let min_age = arm_core::duration_var(env, "REAP_MIN_AGE", DEFAULT_MIN_AGE, Duration::from_secs(30 * 86_400))?;
         let log_filter = env_config::log_filter(env)?;
         let arm = ArmEnvironment::from_env(env).map_err(arm_config)?;
         let subscription_id = arm.require_subscription_id().map_err(arm_config)?.to_owned();

@@ -99,7 +99,12 @@ async fn run(config: Config) -> ExitCode {
             ContainerGroupsClient::from_arm(arm, &config.subscription_id)
                 .map_err(|e| arm_core::ConfigError::new("AZ_SUBSCRIPTION_ID", e.to_string()))
         })
-        .and_then(|containers| Ok((containers, config.access.client(&config.arm.transport)?)));
+        .and_then(|containers| {
+            Ok((
+                containers,
+                crate::env_config::devops_client(&config.access, &config.arm.transport)?,
+            ))
+        });
     let (containers, devops) = match clients {
         Ok(clients) => clients,
         Err(error) => {

@@ -1,11 +1,12 @@
 //! spawn-agent's configuration: every variable read and checked before anything is contacted.
 //! The first problem found is the error, one line naming the variable.
 
-use crate::env_config::{self, PoolAccess, Result, arm_config, one_line};
+use crate::env_config::{self, Result, arm_config, one_line};
 use aci_lifecycle::models::OsType;
 use aci_lifecycle::{MAX_CPU, MAX_MEMORY_GB};
 use arm_core::azure_core::credentials::Secret;
 use arm_core::{ArmEnvironment, ConfigError, EnvSource, ResourceId};
+use azp_agent::PoolAccess;
 use std::time::Duration;
 
 /// Default of `SPAWN_TIMEOUT`: how long the agent has to come online.
@@ -97,7 +98,7 @@ pub struct Config {
 impl Config {
     /// Reads and checks the configuration from `env`; nothing is contacted.
     pub fn from_env(env: &dyn EnvSource) -> Result<Config> {
-        let access = PoolAccess::from_env(env)?;
+        let access = env_config::pool_access(env)?;
         let agent_name = agent_name(env)?;
         let resource_group = required(
             env,
@@ -170,7 +171,7 @@ impl Config {
             .into_iter()
             .map(|(name, value)| (name, Secret::new(value)))
             .collect();
-        let timeout = env_config::duration_var(env, "SPAWN_TIMEOUT", DEFAULT_TIMEOUT, Duration::from_secs(3600))?;
+        let timeout = arm_core::duration_var(env, "SPAWN_TIMEOUT", DEFAULT_TIMEOUT, Duration::from_secs(3600))?;
         let output_variable = env
             .var("SPAWN_OUTPUT_VARIABLE")
             .unwrap_or_else(|| DEFAULT_OUTPUT_VARIABLE.to_owned());
@@ -286,7 +287,7 @@ fn agent_name(env: &dyn EnvSource) -> Result<String> {
             let attempt = env.var("SYSTEM_JOBATTEMPT").unwrap_or_else(|| "1".to_owned());
             digits("SYSTEM_JOBATTEMPT", &attempt)?;
             let job = match env.var("SYSTEM_JOBID") {
-                Some(id) if env_config::is_guid(&id) => format!("-{}", id[..8].to_ascii_lowercase()),
+                Some(id) if arm_core::is_guid(&id) => format!("-{}", id[..8].to_ascii_lowercase()),
                 Some(id) => {
                     return Err(ConfigError::new(
                         "SYSTEM_JOBID",

@@ -67,7 +67,7 @@ impl Clients {
         let arm = config.arm.arm_client().map_err(crate::env_config::arm_config)?;
         let containers = ContainerGroupsClient::from_arm(arm, &config.subscription_id)
             .map_err(|e| ConfigError::new("AZ_SUBSCRIPTION_ID", e.to_string()))?;
-        let devops = config.access.client(&config.arm.transport)?;
+        let devops = crate::env_config::devops_client(&config.access, &config.arm.transport)?;
         Ok(Clients { containers, devops })
     }
 }
