@@ -101,7 +101,10 @@ async fn resources_of_every_provider_are_listed_without_properties() {
         })
     );
     assert!(all[0].iter().all(|item| item.get("properties").is_none()));
-    let identity = all[0].iter().find(|item| item["type"] == MSI).expect("the seeded identity");
+    let identity = all[0]
+        .iter()
+        .find(|item| item["type"] == MSI)
+        .expect("the seeded identity");
     assert_eq!(identity["name"], "id-emulator");
 
     let by_group = pages(
