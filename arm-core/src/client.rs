@@ -1,20 +1,19 @@
-//! The ARM request layer: an azure_core pipeline with bearer auth per try, bounded retries,
-//! user agent and client request id. The api-version of each request is the service client's.
+//! The ARM client: requests relative to a cloud's ARM endpoint (absolute URLs only on its
+//! origin), with bearer auth per try, on the [`ServicePipeline`] every client of the workspace
+//! shares. The api-version of each request is the service client's.
 
 use crate::clock::{Clock, TokioClock};
 use crate::cloud::Cloud;
 use crate::error::{Error, ServiceError, url_without_query};
 use crate::lro::{LroPoller, PollOptions};
 use crate::pager::Pager;
-use crate::retry::{Deadline, Idempotent, RetryOptions};
+use crate::retry::RetryOptions;
+use crate::service::ServicePipeline;
 use azure_core::credentials::TokenCredential;
-use azure_core::error::ErrorKind;
-use azure_core::http::headers::{CLIENT_REQUEST_ID, Headers};
+use azure_core::http::headers::Headers;
 use azure_core::http::policies::Policy;
 use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
-use azure_core::http::{
-    ClientOptions, Context, Method, Pipeline, PipelineSendOptions, RawResponse, Request, StatusCode, Url,
-};
+use azure_core::http::{ClientOptions, Method, RawResponse, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -56,9 +55,8 @@ pub struct ArmClient {
 
 #[derive(Debug)]
 struct Inner {
-    pipeline: Pipeline,
+    service: ServicePipeline,
     endpoint: Url,
-    scope: String,
     clock: Arc<dyn Clock>,
 }
 
@@ -100,9 +98,8 @@ impl ArmClient {
         )?;
         Ok(Self {
             inner: Arc::new(Inner {
-                pipeline,
+                service: ServicePipeline::new(pipeline, scope),
                 endpoint: cloud.arm_endpoint().clone(),
-                scope,
                 clock,
             }),
         })
@@ -128,26 +125,14 @@ impl ArmClient {
         let mut url = self.inner.endpoint.clone();
         url.set_path(path);
         url.query_pairs_mut().append_pair("api-version", api_version);
-        Ok(ArmRequest {
-            method,
-            url,
-            body: None,
-            idempotent: None,
-            deadline: None,
-        })
+        Ok(ArmRequest::new(method, url))
     }
 
     /// Starts a request for an absolute URL that ARM gave (a `nextLink`, an operation URL). The
     /// URL must be on this client's ARM origin, so that the bearer token is never sent elsewhere.
     pub fn request_url(&self, method: Method, url: &str) -> Result<ArmRequest, Error> {
         let url = self.same_origin(url)?;
-        Ok(ArmRequest {
-            method,
-            url,
-            body: None,
-            idempotent: None,
-            deadline: None,
-        })
+        Ok(ArmRequest::new(method, url))
     }
 
     fn same_origin(&self, url: &str) -> Result<Url, Error> {
@@ -181,53 +166,7 @@ impl ArmClient {
 
     /// Sends a request and returns the response whatever its status.
     pub async fn send_raw(&self, request: ArmRequest) -> Result<ArmResponse, Error> {
-        let ArmRequest {
-            method,
-            url,
-            body,
-            idempotent,
-            deadline,
-        } = request;
-        let mut req = Request::new(url.clone(), method);
-        req.insert_header("accept", "application/json");
-        // Set here rather than by azure_core's policy, whose lookup of the absent header builds an
-        // error with a backtrace on every request.
-        req.insert_header(CLIENT_REQUEST_ID, azure_core::Uuid::new_v4().to_string());
-        if let Some(body) = body {
-            req.insert_header("content-type", "application/json");
-            req.set_body(body);
-        }
-        let mut ctx = Context::new();
-        if let Some(idempotent) = idempotent {
-            ctx.insert(Idempotent(idempotent));
-        }
-        if let Some(deadline) = deadline {
-            ctx.insert(Deadline(deadline));
-        }
-        let options = PipelineSendOptions {
-            skip_checks: true,
-            ..Default::default()
-        };
-        let raw = self
-            .inner
-            .pipeline
-            .send(&ctx, &mut req, Some(options))
-            .await
-            .map_err(|source| {
-                if matches!(source.kind(), ErrorKind::Credential) {
-                    Error::Credential {
-                        scope: self.inner.scope.clone(),
-                        source: Box::new(source),
-                    }
-                } else {
-                    Error::Transport {
-                        method: method.to_string(),
-                        url: url_without_query(&url),
-                        source: Box::new(source),
-                    }
-                }
-            })?;
-        Ok(ArmResponse { method, url, raw })
+        self.inner.service.send(request).await
     }
 
     /// Sends a request and decodes the JSON body of its success response.
@@ -298,17 +237,18 @@ impl RequestOptions {
     }
 }
 
-/// A request to ARM, built by [`ArmClient::request`].
+/// A request to ARM, built by [`ArmClient::request`], or to another service of the workspace
+/// (Azure DevOps), built by [`ArmRequest::new`] and sent through a [`ServicePipeline`].
 ///
 /// Its `Debug` shows the method, the URL and the length of the body, never the body itself: a
 /// container group's body holds secure environment variables and registry passwords.
 #[derive(Clone)]
 pub struct ArmRequest {
-    method: Method,
-    url: Url,
-    body: Option<azure_core::Bytes>,
-    idempotent: Option<bool>,
-    deadline: Option<Duration>,
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) body: Option<azure_core::Bytes>,
+    pub(crate) idempotent: Option<bool>,
+    pub(crate) deadline: Option<Duration>,
 }
 
 impl std::fmt::Debug for ArmRequest {
@@ -324,6 +264,20 @@ impl std::fmt::Debug for ArmRequest {
 }
 
 impl ArmRequest {
+    /// A request for `url`, as it is: no api-version is added and any origin is allowed, so
+    /// that a service client other than ARM's builds its own. ARM clients use
+    /// [`ArmClient::request`] and [`ArmClient::request_url`], which add the api-version and keep
+    /// the token on ARM's origin.
+    pub fn new(method: Method, url: Url) -> Self {
+        Self {
+            method,
+            url,
+            body: None,
+            idempotent: None,
+            deadline: None,
+        }
+    }
+
     /// Adds a query parameter.
     pub fn query(mut self, name: &str, value: &str) -> Self {
         self.url.query_pairs_mut().append_pair(name, value);
@@ -370,15 +324,20 @@ impl ArmRequest {
     }
 }
 
-/// A response from ARM.
+/// A response from ARM (or another service sent through a [`ServicePipeline`]).
 #[derive(Debug)]
 pub struct ArmResponse {
-    method: Method,
-    url: Url,
-    raw: RawResponse,
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) raw: RawResponse,
 }
 
 impl ArmResponse {
+    /// The HTTP method of the request.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
     /// HTTP status.
     pub fn status(&self) -> StatusCode {
         self.raw.status()

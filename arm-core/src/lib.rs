@@ -9,6 +9,8 @@
 //! - [`ArmClient`]: an `azure_core` pipeline with a bearer token per try, bounded retries that
 //!   honour `Retry-After`, a user agent and `x-ms-client-request-id`; each service client sends
 //!   its own api-version, which its options can override;
+//! - [`ServicePipeline`]: the request layer (request id, accept, retry marks, error mapping)
+//!   that clients of services other than ARM (Azure DevOps) share with [`ArmClient`];
 //! - [`LroPoller`]: long-running operations through `Azure-AsyncOperation`, `Location` or
 //!   `provisioningState`, with a caller deadline;
 //! - [`Pager`]: ARM lists (`value` + `nextLink`);
@@ -50,6 +52,7 @@ mod pipeline;
 pub mod resource_groups;
 mod resource_id;
 mod retry;
+mod service;
 mod string_enum;
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -74,6 +77,7 @@ pub use pager::Pager;
 pub use pipeline::pipeline;
 pub use resource_id::{ResourceId, ResourceIdError};
 pub use retry::{Deadline, Idempotent, RetryOptions, RetryPolicy};
+pub use service::ServicePipeline;
 pub use transport::{
     AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, DEFAULT_READ_TIMEOUT, HttpTransport, HttpTransportBuilder,
 };

@@ -47,9 +47,11 @@ impl DevOpsCredential {
                 .get_token(&[AZURE_DEVOPS_SCOPE], None)
                 .await
                 .map(|token| token.token)
-                .map_err(|source| Error::Credential {
-                    scope: AZURE_DEVOPS_SCOPE.to_owned(),
-                    source: Box::new(source),
+                .map_err(|source| {
+                    Error::Request(arm_core::Error::Credential {
+                        scope: AZURE_DEVOPS_SCOPE.to_owned(),
+                        source: Box::new(source),
+                    })
                 }),
         }
     }

@@ -5,13 +5,10 @@ use crate::error::Error;
 use crate::models::{List, PackageMetadata, TaskAgent, TaskAgentJobRequest, TaskAgentPool};
 use crate::org_url::OrganizationUrl;
 use crate::platform::Platform;
-use crate::response::{check, decode, error_from};
-use arm_core::azure_core::error::ErrorKind;
+use crate::response::{check, error_from};
 use arm_core::azure_core::http::response::AsyncResponseBody;
-use arm_core::azure_core::http::{
-    ClientOptions, Context, Method, Pipeline, PipelineSendOptions, RawResponse, Request, Url,
-};
-use arm_core::{Clock, RetryOptions, TokioClock, url_without_query};
+use arm_core::azure_core::http::{ClientOptions, Method, Url};
+use arm_core::{ArmRequest, ArmResponse, Clock, RetryOptions, ServicePipeline, TokioClock, url_without_query};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -84,9 +81,9 @@ pub struct PackageDownload {
 
 /// A client for the agent pools of one Azure DevOps organization (or Server collection).
 ///
-/// Cheap to clone. Every call goes through an azure_core pipeline with arm-core's bounded
-/// retries; the PAT or Entra token is only ever sent to the organization's host (package
-/// downloads go to the CDN without it).
+/// Cheap to clone. Every call goes through arm-core's request layer ([`ServicePipeline`]: bounded
+/// retries, request id, transport and credential errors); the PAT or Entra token is only ever
+/// sent to the organization's host (package downloads go to the CDN without it).
 ///
 /// ```no_run
 /// use azp_agent::{DevOpsClient, DevOpsCredential, OrganizationUrl};
@@ -109,8 +106,8 @@ pub struct DevOpsClient {
 struct Inner {
     organization: OrganizationUrl,
     credential: DevOpsCredential,
-    pipeline: Pipeline,
-    downloads: Pipeline,
+    service: ServicePipeline,
+    downloads: ServicePipeline,
     api_version: String,
 }
 
@@ -134,13 +131,13 @@ impl DevOpsClient {
             )
             .map_err(|e| Error::invalid_input("client options", e.to_string()))
         };
-        let pipeline = build(vec![credential.policy()])?;
-        let downloads = build(Vec::new())?;
+        let service = ServicePipeline::new(build(vec![credential.policy()])?, arm_core::AZURE_DEVOPS_SCOPE);
+        let downloads = ServicePipeline::new(build(Vec::new())?, arm_core::AZURE_DEVOPS_SCOPE);
         Ok(Self {
             inner: Arc::new(Inner {
                 organization,
                 credential,
-                pipeline,
+                service,
                 downloads,
                 api_version: options.api_version,
             }),
@@ -166,30 +163,12 @@ impl DevOpsClient {
         url
     }
 
-    async fn send(&self, pipeline: &Pipeline, method: Method, url: Url) -> Result<RawResponse, Error> {
-        let mut request = Request::new(url.clone(), method);
-        request.insert_header("accept", "application/json");
-        request.insert_header(
-            "x-ms-client-request-id",
-            arm_core::azure_core::Uuid::new_v4().to_string(),
-        );
-        let response = pipeline
-            .send(
-                &Context::new(),
-                &mut request,
-                Some(PipelineSendOptions {
-                    skip_checks: true,
-                    ..Default::default()
-                }),
-            )
-            .await
-            .map_err(|source| transport_error(method, &url, source))?;
-        check(method, &url, response)
+    async fn send(&self, method: Method, url: Url) -> Result<ArmResponse, Error> {
+        check(self.inner.service.send(ArmRequest::new(method, url)).await?)
     }
 
     async fn get<T: DeserializeOwned>(&self, url: Url) -> Result<T, Error> {
-        let response = self.send(&self.inner.pipeline, Method::Get, url.clone()).await?;
-        decode(&url, &response)
+        Ok(self.send(Method::Get, url).await?.json()?)
     }
 
     /// The pool named `name` (case-insensitive). [`Error::NotFound`] if there is none.
@@ -263,7 +242,7 @@ impl DevOpsClient {
             &format!("_apis/distributedtask/pools/{pool_id}/agents/{agent_id}"),
             true,
         );
-        match self.send(&self.inner.pipeline, Method::Delete, url).await {
+        match self.send(Method::Delete, url).await {
             Ok(_) => Ok(AgentDeletion::Deleted),
             Err(e) if e.is_not_found() => Ok(AgentDeletion::AlreadyGone),
             Err(e) => Err(e),
@@ -317,44 +296,20 @@ impl DevOpsClient {
                 format!("'{}' is not https", url_without_query(&url)),
             ));
         }
-        let mut request = Request::new(url.clone(), Method::Get);
-        let response = self
-            .inner
-            .downloads
-            .stream(&Context::new(), &mut request, None)
-            .await
-            .map_err(|source| transport_error(Method::Get, &url, source))?;
+        let downloads = &self.inner.downloads;
+        let response = downloads.stream(ArmRequest::new(Method::Get, url.clone())).await?;
         if !response.status().is_success() || u16::from(response.status()) == 203 {
             let (status, headers, body) = response.deconstruct();
             let body = body
                 .collect()
                 .await
-                .map_err(|source| transport_error(Method::Get, &url, source))?;
-            return Err(error_from(
-                Method::Get,
-                &url,
-                &RawResponse::from_bytes(status, headers, body),
-            ));
+                .map_err(|source| downloads.error(Method::Get, &url, source))?;
+            return Err(error_from(Method::Get, &url, status, &headers, &body));
         }
         let total = arm_core::header(response.headers(), &"content-length".into()).and_then(|v| v.parse().ok());
         Ok(PackageDownload {
             total,
             body: response.into_body(),
         })
-    }
-}
-
-fn transport_error(method: Method, url: &Url, source: arm_core::azure_core::Error) -> Error {
-    if matches!(source.kind(), ErrorKind::Credential) {
-        Error::Credential {
-            scope: arm_core::AZURE_DEVOPS_SCOPE.to_owned(),
-            source: Box::new(source),
-        }
-    } else {
-        Error::Transport {
-            method: method.to_string(),
-            url: url_without_query(url),
-            source: Box::new(source),
-        }
     }
 }

@@ -62,37 +62,12 @@ pub enum Error {
         /// The `ActivityId` / `x-vss-e2eid` of the response, for support requests.
         activity_id: Option<String>,
     },
-    /// The request could not be sent or its response not read.
-    #[error("{method} {url} failed: {source}")]
-    Transport {
-        /// HTTP method.
-        method: String,
-        /// URL without query.
-        url: String,
-        /// The transport error.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    /// No token could be obtained for Azure DevOps.
-    #[error("cannot get an Entra token for Azure DevOps ({scope}): {source}")]
-    Credential {
-        /// The scope asked for.
-        scope: String,
-        /// The credential's error.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    /// A response did not have the expected shape.
-    #[error("the response of {url} is not a valid {expected}: {source}")]
-    Decode {
-        /// URL without query.
-        url: String,
-        /// The expected type.
-        expected: &'static str,
-        /// The JSON error.
-        #[source]
-        source: serde_json::Error,
-    },
+    /// The request layer failed: the request could not be sent or its response not read
+    /// ([`arm_core::Error::Transport`]), no Entra token could be had
+    /// ([`arm_core::Error::Credential`]), or a response did not have the expected shape
+    /// ([`arm_core::Error::Decode`]).
+    #[error("{0}")]
+    Request(#[from] arm_core::Error),
     /// Installing the agent failed.
     #[error(transparent)]
     Install(#[from] InstallError),

@@ -1,11 +1,11 @@
 //! Turning Azure DevOps answers into values or errors.
 
 use crate::error::Error;
-use arm_core::azure_core::http::headers::HeaderName;
-use arm_core::azure_core::http::{Method, RawResponse, Url};
+use arm_core::ArmResponse;
+use arm_core::azure_core::http::headers::{HeaderName, Headers};
+use arm_core::azure_core::http::{Method, StatusCode, Url};
 use arm_core::url_without_query;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 /// Azure DevOps' error envelope (`{"$id", "innerException", "message", "typeName", "typeKey",
 /// "errorCode", "eventId"}`).
@@ -19,24 +19,30 @@ struct Envelope {
 /// The response if it is a usable success, else the error it means. A 203 (Azure DevOps'
 /// answer to a request it could not authenticate, with a sign-in page) and an HTML page where
 /// JSON was asked for count as authentication failures.
-pub(crate) fn check(method: Method, url: &Url, response: RawResponse) -> Result<RawResponse, Error> {
+pub(crate) fn check(response: ArmResponse) -> Result<ArmResponse, Error> {
     let status = u16::from(response.status());
-    if (200..300).contains(&status) && status != 203 && !is_html(&response) {
+    if (200..300).contains(&status) && status != 203 && !is_html(response.headers()) {
         Ok(response)
     } else {
-        Err(error_from(method, url, &response))
+        Err(error_from(
+            response.method(),
+            response.url(),
+            response.status(),
+            response.headers(),
+            response.body(),
+        ))
     }
 }
 
-/// The error an unsuccessful response means.
-pub(crate) fn error_from(method: Method, url: &Url, response: &RawResponse) -> Error {
-    let status = u16::from(response.status());
-    let envelope: Option<Envelope> = serde_json::from_slice(response.body().as_ref()).ok();
+/// The error an unsuccessful response (`status`, `headers`, `body`) means.
+pub(crate) fn error_from(method: Method, url: &Url, status: StatusCode, headers: &Headers, body: &[u8]) -> Error {
+    let status = u16::from(status);
+    let envelope: Option<Envelope> = serde_json::from_slice(body).ok();
     let (message, type_key) = match envelope {
         Some(Envelope { message, type_key }) => (message, type_key),
         None => (None, None),
     };
-    let text = message.clone().unwrap_or_else(|| body_start(response));
+    let text = message.clone().unwrap_or_else(|| body_start(status, body));
     let method_name = method.to_string();
     let url_text = url_without_query(url);
     match status {
@@ -67,32 +73,23 @@ pub(crate) fn error_from(method: Method, url: &Url, response: &RawResponse) -> E
             message: text,
             activity_id: ["activityid", "x-vss-e2eid", "x-tfs-session"]
                 .into_iter()
-                .find_map(|name| arm_core::header(response.headers(), &HeaderName::from_static(name)))
+                .find_map(|name| arm_core::header(headers, &HeaderName::from_static(name)))
                 .map(str::to_owned),
         },
     }
 }
 
-/// Decodes a JSON body.
-pub(crate) fn decode<T: DeserializeOwned>(url: &Url, response: &RawResponse) -> Result<T, Error> {
-    serde_json::from_slice(response.body().as_ref()).map_err(|source| Error::Decode {
-        url: url_without_query(url),
-        expected: std::any::type_name::<T>(),
-        source,
-    })
-}
-
-fn is_html(response: &RawResponse) -> bool {
-    arm_core::header(response.headers(), &HeaderName::from_static("content-type"))
+fn is_html(headers: &Headers) -> bool {
+    arm_core::header(headers, &HeaderName::from_static("content-type"))
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("text/html"))
 }
 
 /// The start of a non-JSON body, on one line.
-fn body_start(response: &RawResponse) -> String {
-    let text = String::from_utf8_lossy(response.body().as_ref());
+fn body_start(status: u16, body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.is_empty() {
-        format!("HTTP {}", u16::from(response.status()))
+        format!("HTTP {status}")
     } else {
         line.chars().take(300).collect()
     }
