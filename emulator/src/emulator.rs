@@ -13,6 +13,7 @@ use crate::admin::Admin;
 use crate::arm::{self, Arm};
 use crate::config::{EmulatorConfig, IdentityKind};
 use crate::containers::{self, Platform, ProcessTable, Runtime};
+use crate::control::Control;
 use crate::devops::Devops;
 use crate::entra::Login;
 use crate::error::Error;
@@ -42,6 +43,8 @@ pub struct Emulator {
     processes: Arc<ProcessTable>,
     /// The stand-in agent executable, if there is one.
     agent_binary: Option<PathBuf>,
+    /// The state every listener serves, for [`Emulator::control`].
+    shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -203,6 +206,7 @@ impl Emulator {
             owned_dir,
             processes,
             agent_binary,
+            shared,
         })
     }
 
@@ -215,6 +219,14 @@ impl Emulator {
     /// `Authorization: Bearer <admin_token>` (also `info().admin_token`).
     pub fn admin_token(&self) -> &str {
         &self.info.admin_token
+    }
+
+    /// The typed control API of this emulator: journal, faults, clock, seeds, federated tokens,
+    /// Azure DevOps pools, PATs and jobs, as Rust calls on its state (what the admin API does over
+    /// HTTP, without HTTP or the admin token). The handle is cheap to clone and may outlive
+    /// `self` (it then controls state nobody serves).
+    pub fn control(&self) -> Control {
+        Control::new(Arc::clone(&self.shared))
     }
 
     /// The CA certificate, PEM.

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::listener_kind::ListenerKind;
 
@@ -19,30 +19,47 @@ pub(crate) const MAX_FIELD: usize = 1024;
 /// Query parameters whose values are secrets and are replaced by `REDACTED`.
 const SECRET_PARAMETERS: &[&str] = &["client_secret", "client_assertion", "sig", "code", "lockToken"];
 
-/// One request as the journal shows it.
-#[derive(Serialize, Clone, Debug)]
-pub(crate) struct Entry {
+/// One request as the journal shows it ([`crate::Control::journal`], `GET /journal` of the admin
+/// API). It never holds headers, bodies or secrets.
+#[non_exhaustive]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct JournalEntry {
+    /// Sequence number, from 1, in the order requests were answered (kept across clears).
     pub seq: u64,
+    /// The emulator's time (RFC 3339, milliseconds) when it answered.
     pub time: String,
+    /// The listener the request arrived on.
     pub listener: ListenerKind,
+    /// The HTTP method.
     pub method: String,
+    /// The path as sent (still percent-encoded).
     pub path: String,
+    /// The query string, the values of secret parameters replaced by `REDACTED`.
     pub query: String,
-    /// `None` when the connection was dropped.
+    /// The status answered; `None` when the connection was dropped.
     pub status: Option<u16>,
+    /// `x-ms-client-request-id` (or MSAL's `client-request-id`).
     pub client_request_id: Option<String>,
     /// `"429"`, `"500"`, `"503"` or `"drop"` when a fault was injected.
-    pub fault: Option<&'static str>,
+    pub fault: Option<String>,
     /// Injected latency applied before answering, in milliseconds.
     pub latency_ms: u64,
-    /// Object id of the authenticated or token-receiving principal.
+    /// Object id of the authenticated or token-receiving principal (on `devops`: `pat:{name}`,
+    /// an Entra object id or `agent:{id}`).
     pub principal: Option<String>,
+}
+
+impl JournalEntry {
+    /// Whether the request was `method` (case-insensitive) on `listener`.
+    pub fn is(&self, listener: ListenerKind, method: &str) -> bool {
+        self.listener == listener && self.method.eq_ignore_ascii_case(method)
+    }
 }
 
 /// The journal.
 pub(crate) struct Journal {
     next_seq: AtomicU64,
-    entries: Mutex<VecDeque<Entry>>,
+    entries: Mutex<VecDeque<JournalEntry>>,
 }
 
 impl Default for Journal {
@@ -56,7 +73,7 @@ impl Default for Journal {
 
 impl Journal {
     /// Records an entry, filling in `seq` and cutting long text fields to [`MAX_FIELD`] bytes.
-    pub fn record(&self, mut entry: Entry) {
+    pub fn record(&self, mut entry: JournalEntry) {
         entry.seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
         for field in [&mut entry.method, &mut entry.path, &mut entry.query] {
             cut(field);
@@ -75,9 +92,9 @@ impl Journal {
     }
 
     /// All entries, oldest first, in sequence order.
-    pub fn snapshot(&self) -> Vec<Entry> {
+    pub fn snapshot(&self) -> Vec<JournalEntry> {
         let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut list: Vec<Entry> = entries.iter().cloned().collect();
+        let mut list: Vec<JournalEntry> = entries.iter().cloned().collect();
         list.sort_by_key(|e| e.seq);
         list
     }
@@ -130,11 +147,11 @@ pub(crate) fn redact_query(query: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{CAPACITY, Entry, Journal, MAX_FIELD, redact_query};
+    use super::{CAPACITY, Journal, JournalEntry, MAX_FIELD, redact_query};
     use crate::listener_kind::ListenerKind;
 
-    fn entry() -> Entry {
-        Entry {
+    fn entry() -> JournalEntry {
+        JournalEntry {
             seq: 0,
             time: String::new(),
             listener: ListenerKind::Arm,

@@ -28,6 +28,7 @@
 //!   [`Emulator::admin_token`]): request journal, fault injection, seeding, federated tokens,
 //!   test operations, the emulator's clock (`POST /clock/advance` moves it forward so that
 //!   operations finish and tokens expire without waiting), Azure DevOps pools, PATs and jobs.
+//!   In-process, the same is a typed Rust API: [`Emulator::control`] ([`Control`]).
 //!
 //! Each family has its own listener on 127.0.0.1. The HTTPS listeners use a certificate signed
 //! by a CA generated at start and written to `ca.pem` in the state directory (and, after the
@@ -56,6 +57,7 @@ mod ca_files;
 mod clock;
 mod config;
 mod containers;
+mod control;
 mod devops;
 mod emulator;
 mod entra;
@@ -81,11 +83,15 @@ pub use config::{
     DEFAULT_FEDERATED_AUDIENCE, DEFAULT_IDENTITY_NAME, DEFAULT_ORGANIZATION, DEFAULT_POOL, DEFAULT_RESOURCE_GROUP,
     DevopsConfig, EmulatorConfig, FaultConfig, FaultRule, FederatedCredentialSeed, IdentityKind, ManagedIdentitySeed,
     OrganizationSeed, PatSeed, PoolSeed, Ports, ResourceGroupSeed, ResponsesConfig, RoleAssignmentSeed, RoleGrantSeed,
-    RoleName, SCOPE_AGENT_POOLS_MANAGE, SCOPE_AGENT_POOLS_READ, ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
+    RoleName, SCOPE_AGENT_POOLS_MANAGE, SCOPE_AGENT_POOLS_READ, SeedSections, ServicePrincipalSeed, SubscriptionSeed,
+    TenantSeed,
 };
+pub use control::{Agent, AgentStatus, ClockReading, Control, ControlError, Job, JobSpec, JobState, Pool, QueuedJob};
 pub use emulator::Emulator;
 pub use error::Error;
+pub use journal::JournalEntry;
 pub use listener_kind::ListenerKind;
+pub use pools::state::{Directive, TaskResult};
 pub use startup::{CLOUD_NAME, Defaults, Endpoints, StartupInfo};
 
 /// Compiles the README's Rust example as a doctest.

@@ -7,9 +7,9 @@ use hyper::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::error;
-use crate::arm;
-use crate::clock::{self, MAX_OFFSET};
+use super::{control_error, error, parse};
+use crate::clock;
+use crate::control::Control;
 use crate::http::{Reply, Request};
 use crate::shared::Shared;
 
@@ -32,30 +32,21 @@ pub(crate) fn show(shared: &Shared) -> Reply {
     )
 }
 
-/// Moves the emulator's time forward, brings every resource provider up to the new time (the
-/// container runtime then plans its next wake-up from it), and answers like [`show`].
-pub(crate) fn advance(shared: &Shared, request: &Request) -> Reply {
-    let body: AdvanceBody = match serde_json::from_slice(&request.body) {
+/// Moves the emulator's time forward (every resource provider catches up, the container
+/// runtime plans its next wake-up from it), and answers like [`show`].
+pub(crate) fn advance(shared: &Shared, control: &Control, request: &Request) -> Reply {
+    let body: AdvanceBody = match parse(request) {
         Ok(body) => body,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string()),
+        Err(bad) => return bad.into(),
     };
     if body.seconds.is_none() && body.milliseconds.is_none() {
         return error(StatusCode::BAD_REQUEST, "give seconds or milliseconds");
     }
     let by = Duration::from_secs(body.seconds.unwrap_or(0))
-        .checked_add(Duration::from_millis(body.milliseconds.unwrap_or(0)));
-    match by.map(|by| shared.clock.advance(by)) {
-        Some(Ok(_)) => {
-            arm::catch_up(shared);
-            shared.runtime.wake();
-            show(shared)
-        }
-        _ => error(
-            StatusCode::BAD_REQUEST,
-            &format!(
-                "the clock may be moved at most {} seconds ahead in total",
-                MAX_OFFSET.as_secs()
-            ),
-        ),
+        .checked_add(Duration::from_millis(body.milliseconds.unwrap_or(0)))
+        .unwrap_or(Duration::MAX);
+    match control.advance_clock(by) {
+        Ok(_) => show(shared),
+        Err(e) => control_error(&e),
     }
 }

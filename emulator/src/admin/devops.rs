@@ -5,12 +5,10 @@ use hyper::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::error;
-use crate::config::{PatSeed, is_token};
+use super::{control_error, error, parse};
+use crate::config::PatSeed;
+use crate::control::{Control, JobSpec};
 use crate::http::{Reply, Request};
-use crate::pools::names::is_agent_name;
-use crate::pools::requests::{self, JobSpec};
-use crate::pools::seeding;
 use crate::pools::state::{Directive, Organization};
 use crate::pools::wire::{self, Include};
 use crate::shared::Shared;
@@ -48,15 +46,15 @@ struct PoolBody {
 }
 
 /// Answers `/devops/...` (`path` without the leading `devops`).
-pub(crate) fn handle(shared: &Shared, request: &Request, path: &[&str]) -> Reply {
+pub(crate) fn handle(shared: &Shared, control: &Control, request: &Request, path: &[&str]) -> Reply {
     let method = request.method.as_str();
     match (method, path) {
-        ("POST", [org, "pools", pool, "jobs"]) => queue_job(shared, request, org, pool),
+        ("POST", [org, "pools", pool, "jobs"]) => queue_job(control, request, org, pool),
         ("GET", [org, "pools", pool, "jobs"]) => list_jobs(shared, org, pool),
         ("GET", [org, "pools", pool, "agents"]) => list_agents(shared, org, pool),
         ("GET", [org, "jobs", id]) => get_job(shared, org, id),
-        ("POST", [org, "pools"]) => add_pool(shared, request, org),
-        ("POST", [org, "pats"]) => add_pat(shared, request, org),
+        ("POST", [org, "pools"]) => add_pool(shared, control, request, org),
+        ("POST", [org, "pats"]) => add_pat(control, request, org),
         (_, [_, "pools", _, "jobs" | "agents"] | [_, "jobs", _] | [_, "pools" | "pats"]) => {
             error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
         }
@@ -71,10 +69,6 @@ impl From<Failed> for Reply {
     fn from(Failed(status, message): Failed) -> Reply {
         error(status, &message)
     }
-}
-
-fn parse<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, Failed> {
-    serde_json::from_slice(&request.body).map_err(|e| Failed(StatusCode::BAD_REQUEST, e.to_string()))
 }
 
 /// Runs `f` on the organization, or answers 404.
@@ -94,47 +88,30 @@ fn pool_not_found(pool: &str) -> Reply {
     error(StatusCode::NOT_FOUND, &format!("no pool named {pool}"))
 }
 
-fn queue_job(shared: &Shared, request: &Request, org: &str, pool: &str) -> Reply {
+fn queue_job(control: &Control, request: &Request, org: &str, pool: &str) -> Reply {
     let body: JobBody = match parse(request) {
         Ok(body) => body,
-        Err(failed) => return failed.into(),
+        Err(bad) => return bad.into(),
     };
-    let mut directives = Vec::with_capacity(body.directives.len());
+    let mut job = JobSpec::new(body.command);
+    if let Some(name) = body.name {
+        job = job.with_name(name);
+    }
     for directive in body.directives {
-        directives.push(match directive {
+        job = job.with_directive(match directive {
             DirectiveBody::Exit { code } => Directive::Exit(code),
-            DirectiveBody::Update { code: code @ (3 | 4) } => Directive::Update(code),
-            DirectiveBody::Update { .. } => {
-                return error(StatusCode::BAD_REQUEST, "an update directive's code must be 3 or 4");
-            }
+            DirectiveBody::Update { code } => Directive::Update(code),
         });
     }
-    let name = body.name.unwrap_or_else(|| "Job".to_owned());
-    if !is_agent_name(&name) {
-        return error(StatusCode::BAD_REQUEST, "the job name must be 1 to 64 characters");
+    job.crash = body.crash;
+    job.ignore_sigint = body.ignore_sigint;
+    match control.queue_job(org, pool, &job) {
+        Ok(queued) => Reply::json(
+            StatusCode::OK,
+            &json!({ "requestId": queued.request_id, "jobId": queued.job_id }),
+        ),
+        Err(e) => control_error(&e),
     }
-    let spec = JobSpec {
-        name,
-        command: body.command,
-        directives,
-        crash: body.crash,
-        ignore_sigint: body.ignore_sigint,
-    };
-    let now = shared.clock.now();
-    let queued = with_org(shared, org, |org| {
-        let pool_id = org.pool_named(pool).map(|p| p.id)?;
-        let request_id = requests::queue(org, pool_id, spec, now);
-        org.request(request_id).map(|r| (request_id, r.job_id.clone()))
-    });
-    let reply = match queued {
-        Err(failed) => return failed.into(),
-        Ok(None) => return pool_not_found(pool),
-        Ok(Some((request_id, job_id))) => {
-            Reply::json(StatusCode::OK, &json!({ "requestId": request_id, "jobId": job_id }))
-        }
-    };
-    shared.pools.wake();
-    reply
 }
 
 /// A request with `state` and `agentName`.
@@ -197,41 +174,30 @@ fn list_agents(shared: &Shared, org: &str, pool: &str) -> Reply {
     }
 }
 
-fn add_pool(shared: &Shared, request: &Request, org: &str) -> Reply {
+fn add_pool(shared: &Shared, control: &Control, request: &Request, org: &str) -> Reply {
     let body: PoolBody = match parse(request) {
         Ok(body) => body,
-        Err(failed) => return failed.into(),
+        Err(bad) => return bad.into(),
     };
-    if !is_agent_name(&body.name) {
-        return error(StatusCode::BAD_REQUEST, &format!("'{}' is not a pool name", body.name));
-    }
-    let now = shared.clock.now();
-    let added = with_org(shared, org, |org| {
-        let id = seeding::add_pool(org, &body.name, now)?;
-        org.pool(id).map(|p| wire::pool(p, &org_url(shared, org)))
+    let added = control.add_pool(org, &body.name).and_then(|added| {
+        control.with_org(org, |org| {
+            Ok(org.pool(added.id).map(|p| wire::pool(p, &org_url(shared, org))))
+        })
     });
     match added {
-        Err(failed) => failed.into(),
-        Ok(None) => error(StatusCode::CONFLICT, &format!("a pool named {} exists", body.name)),
         Ok(Some(pool)) => Reply::json(StatusCode::OK, &pool),
+        Ok(None) => error(StatusCode::NOT_FOUND, &format!("no pool named {}", body.name)),
+        Err(e) => control_error(&e),
     }
 }
 
-fn add_pat(shared: &Shared, request: &Request, org: &str) -> Reply {
+fn add_pat(control: &Control, request: &Request, org: &str) -> Reply {
     let seed: PatSeed = match parse(request) {
         Ok(seed) => seed,
-        Err(failed) => return failed.into(),
+        Err(bad) => return bad.into(),
     };
-    if seed.token.as_deref().is_some_and(|t| !is_token(t)) {
-        return error(StatusCode::BAD_REQUEST, "the token must be non-empty visible ASCII");
-    }
-    let pat = match seeding::pat(&seed) {
-        Ok(pat) => pat,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-    };
-    let token = pat.token.clone();
-    match with_org(shared, org, |org| org.pats.push(pat)) {
-        Err(failed) => failed.into(),
-        Ok(()) => Reply::json(StatusCode::OK, &json!({ "token": token })),
+    match control.add_pat(org, &seed) {
+        Ok(token) => Reply::json(StatusCode::OK, &json!({ "token": token })),
+        Err(e) => control_error(&e),
     }
 }

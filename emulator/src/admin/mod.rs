@@ -14,7 +14,8 @@ use hyper::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::config::{DEFAULT_FEDERATED_AUDIENCE, FaultConfig};
+use crate::config::FaultConfig;
+use crate::control::{Control, ControlError};
 use crate::http::{Family, Reply, Request};
 use crate::listener_kind::ListenerKind;
 use crate::shared::Shared;
@@ -22,6 +23,8 @@ use crate::shared::Shared;
 /// The admin API.
 pub(crate) struct Admin {
     shared: Arc<Shared>,
+    /// What the routes do, shared with the typed control API.
+    control: Control,
     /// SHA-256 of the admin token (compared digest to digest, in constant time).
     token_digest: ring::digest::Digest,
 }
@@ -30,7 +33,12 @@ impl Admin {
     /// The admin API of `shared`, open to requests that carry `token`.
     pub fn new(shared: Arc<Shared>, token: String) -> Self {
         let token_digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
-        Admin { shared, token_digest }
+        let control = Control::new(Arc::clone(&shared));
+        Admin {
+            shared,
+            control,
+            token_digest,
+        }
     }
 
     /// Whether `request` carries `Authorization: Bearer <admin token>` (the scheme in any case).
@@ -71,6 +79,25 @@ fn error(status: StatusCode, message: &str) -> Reply {
     Reply::json(status, &json!({ "error": message }))
 }
 
+/// A control error as the admin API answers it.
+fn control_error(e: &ControlError) -> Reply {
+    error(e.status(), &e.to_string())
+}
+
+/// A JSON body that does not fit: the message of a 400.
+struct BadBody(String);
+
+impl From<BadBody> for Reply {
+    fn from(BadBody(message): BadBody) -> Reply {
+        error(StatusCode::BAD_REQUEST, &message)
+    }
+}
+
+/// The JSON body, or what is wrong with it.
+fn parse<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, BadBody> {
+    serde_json::from_slice(&request.body).map_err(|e| BadBody(e.to_string()))
+}
+
 impl Family for Admin {
     const KIND: ListenerKind = ListenerKind::Admin;
 
@@ -78,22 +105,22 @@ impl Family for Admin {
         if !self.authorized(request) {
             return unauthorized();
         }
-        let shared = &self.shared;
+        let (shared, control) = (&self.shared, &self.control);
         let path: Vec<&str> = request.segments.iter().map(String::as_str).collect();
         match (request.method.as_str(), path.as_slice()) {
             ("GET", ["health"]) => Reply::json(StatusCode::OK, &json!({ "status": "ok" })),
             ("GET", ["journal"]) => Reply::json(StatusCode::OK, &shared.journal.snapshot()),
             ("DELETE", ["journal"]) => {
-                shared.journal.clear();
+                control.clear_journal();
                 Reply::empty(StatusCode::NO_CONTENT)
             }
-            ("PUT", ["faults"]) => replace_faults(shared, request),
-            ("POST", ["seed"]) => seed::handle(shared, request),
-            ("POST", ["federated-token"]) => federated_token(shared, request),
+            ("PUT", ["faults"]) => replace_faults(control, request),
+            ("POST", ["seed"]) => seed::handle(control, request),
+            ("POST", ["federated-token"]) => federated_token(control, request),
             ("POST", ["operations"]) => operations::handle(shared, request),
             ("GET", ["clock"]) => clock::show(shared),
-            ("POST", ["clock", "advance"]) => clock::advance(shared, request),
-            (_, ["devops", rest @ ..]) => devops::handle(shared, request, rest),
+            ("POST", ["clock", "advance"]) => clock::advance(shared, control, request),
+            (_, ["devops", rest @ ..]) => devops::handle(shared, control, request, rest),
             (_, ["health" | "journal" | "faults" | "seed" | "federated-token" | "operations" | "clock"])
             | (_, ["clock", "advance"]) => error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
             _ => error(StatusCode::NOT_FOUND, "no such admin endpoint"),
@@ -101,16 +128,15 @@ impl Family for Admin {
     }
 }
 
-fn replace_faults(shared: &Shared, request: &Request) -> Reply {
-    let config: FaultConfig = match serde_json::from_slice(&request.body) {
+fn replace_faults(control: &Control, request: &Request) -> Reply {
+    let config: FaultConfig = match parse(request) {
         Ok(config) => config,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string()),
+        Err(bad) => return bad.into(),
     };
-    if let Err(e) = config.validate("faults") {
-        return error(StatusCode::BAD_REQUEST, &e.to_string());
+    match control.set_faults(&config) {
+        Ok(()) => Reply::empty(StatusCode::NO_CONTENT),
+        Err(e) => control_error(&e),
     }
-    shared.faults.replace(&config);
-    Reply::empty(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]
@@ -122,14 +148,11 @@ struct FederatedTokenBody {
     audience: Option<String>,
 }
 
-fn federated_token(shared: &Shared, request: &Request) -> Reply {
-    let body: FederatedTokenBody = match serde_json::from_slice(&request.body) {
+fn federated_token(control: &Control, request: &Request) -> Reply {
+    let body: FederatedTokenBody = match parse(request) {
         Ok(body) => body,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e.to_string()),
+        Err(bad) => return bad.into(),
     };
-    let audience = body.audience.as_deref().unwrap_or(DEFAULT_FEDERATED_AUDIENCE);
-    let token = shared
-        .tokens
-        .federated(&body.issuer, &body.subject, audience, shared.clock.unix_now());
+    let token = control.federated_token(&body.issuer, &body.subject, body.audience.as_deref());
     Reply::json(StatusCode::OK, &json!({ "token": token }))
 }

@@ -22,7 +22,7 @@ pub use devops::{
 pub use faults::{FaultConfig, FaultRule};
 pub(crate) use rates::Rates;
 pub use responses::{CONTAINER_GROUP_DELETE_STATUSES, ResponsesConfig};
-pub(crate) use seed_sections::SeedSections;
+pub use seed_sections::SeedSections;
 pub use seeds::{
     DEFAULT_FEDERATED_AUDIENCE, FederatedCredentialSeed, IdentityKind, ManagedIdentitySeed, ResourceGroupSeed,
     RoleAssignmentSeed, RoleGrantSeed, RoleName, ServicePrincipalSeed, SubscriptionSeed, TenantSeed,

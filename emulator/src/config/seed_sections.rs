@@ -8,15 +8,23 @@ use super::seeds::{
     ManagedIdentitySeed, ResourceGroupSeed, RoleAssignmentSeed, ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
 };
 
-/// Tenants, principals, identities, subscriptions, resource groups and role assignments to create.
+/// Tenants, principals, identities, subscriptions, resource groups and role assignments to create
+/// ([`crate::Control::seed`]; the body of the admin API's `POST /seed`): the configuration's
+/// sections of the same names.
 #[derive(Deserialize, Clone, Debug, Default)]
 #[serde(default, deny_unknown_fields)]
-pub(crate) struct SeedSections {
+pub struct SeedSections {
+    /// `tenants[]`.
     pub tenants: Vec<TenantSeed>,
+    /// `service_principals[]`.
     pub service_principals: Vec<ServicePrincipalSeed>,
+    /// `managed_identities[]`.
     pub managed_identities: Vec<ManagedIdentitySeed>,
+    /// `subscriptions[]`.
     pub subscriptions: Vec<SubscriptionSeed>,
+    /// `resource_groups[]`.
     pub resource_groups: Vec<ResourceGroupSeed>,
+    /// `role_assignments[]`.
     pub role_assignments: Vec<RoleAssignmentSeed>,
 }
 

@@ -9,7 +9,7 @@ use hyper::{Response, StatusCode};
 use super::{Body, Family, Reply, Request};
 use crate::clock;
 use crate::faults::{Decision, InjectedFault};
-use crate::journal::{Entry, redact_query};
+use crate::journal::{JournalEntry, redact_query};
 use crate::listener_kind::ListenerKind;
 use crate::shared::Shared;
 
@@ -70,7 +70,7 @@ pub(crate) async fn serve<F: Family>(
         "request"
     );
     if F::KIND != ListenerKind::Admin {
-        shared.journal.record(Entry {
+        shared.journal.record(JournalEntry {
             seq: 0,
             time: clock::rfc3339(shared.clock.now()),
             listener: F::KIND,
@@ -79,7 +79,7 @@ pub(crate) async fn serve<F: Family>(
             query: redact_query(&request.raw_query),
             status,
             client_request_id: request.client_request_id().map(str::to_owned),
-            fault: decision.fault.map(InjectedFault::label),
+            fault: decision.fault.map(|f| f.label().to_owned()),
             latency_ms: u64::try_from(decision.latency.as_millis()).unwrap_or(u64::MAX),
             principal: reply.as_ref().and_then(|r| r.principal.clone()),
         });

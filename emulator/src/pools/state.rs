@@ -91,24 +91,38 @@ pub(crate) struct Message {
     pub body: String,
 }
 
-/// What a stand-in listener is told to do before it is given a job.
+/// What a stand-in listener is told to do before it is given a job
+/// ([`crate::JobSpec::directives`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Directive {
+pub enum Directive {
     /// Exit with this code (`EmulatorDirective`).
     Exit(u8),
     /// Pretend to update itself, then exit with this code, 3 or 4 (`AgentRefresh`).
     Update(u8),
 }
 
-/// How a request ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum TaskResult {
+/// How a job request ended (Azure DevOps's `TaskResult`).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TaskResult {
+    /// `succeeded`.
     Succeeded,
+    /// `succeededWithIssues`.
     SucceededWithIssues,
+    /// `failed`.
     Failed,
+    /// `canceled`.
     Canceled,
+    /// `skipped`.
     Skipped,
+    /// `abandoned`: its agent went away (session lost) before it finished.
     Abandoned,
+}
+
+impl std::fmt::Display for TaskResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl TaskResult {
@@ -125,7 +139,7 @@ impl TaskResult {
     }
 
     /// Parses a wire name (case-insensitive).
-    pub fn parse(text: &str) -> Option<TaskResult> {
+    pub(crate) fn parse(text: &str) -> Option<TaskResult> {
         [
             TaskResult::Succeeded,
             TaskResult::SucceededWithIssues,

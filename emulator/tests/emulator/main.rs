@@ -18,6 +18,7 @@ mod azure_identity;
 mod binary;
 mod common;
 mod config;
+mod control;
 mod devops_locations;
 mod devops_packages;
 mod devops_rest;
