@@ -71,6 +71,7 @@ mod model;
 mod packages;
 mod pools;
 mod random;
+pub mod rbac;
 mod redact;
 mod shared;
 pub mod standin;

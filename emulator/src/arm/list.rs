@@ -11,8 +11,8 @@ use super::route::ArmCall;
 use super::skip_token;
 use crate::http::Reply;
 use crate::model::World;
-use crate::model::roles::{Action, is_authorized};
 use crate::model::store;
+use crate::rbac;
 
 /// How a list pages and filters.
 pub(crate) struct ListRules {
@@ -69,10 +69,14 @@ fn top(raw: &str, max: usize) -> Result<usize, ArmError> {
         })
 }
 
-/// Whether the caller may read the resource of store key `key` (its lowercase id).
+/// Whether the caller may read the resource of store key `key` (its lowercase id): RBAC's
+/// `{type}/read` over the resource.
 fn readable(world: &World, call: &ArmCall<'_>, key: &str) -> bool {
-    let target: Vec<&str> = key.split('/').filter(|s| !s.is_empty()).collect();
-    is_authorized(&world.role_assignments, &call.caller.oid, Action::Read, &target)
+    rbac::arm_operation("GET", key).is_some_and(|read| {
+        world
+            .authorizer()
+            .is_action_allowed(&call.caller.oid, &read.action, &read.scope)
+    })
 }
 
 /// The request again, from the page after `last`: its path and query with a new `$skiptoken`.

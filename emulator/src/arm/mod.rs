@@ -26,7 +26,7 @@ use hyper::StatusCode;
 use crate::faults::ErrorFault;
 use crate::http::{Family, Reply, Request};
 use crate::listener_kind::ListenerKind;
-use crate::model::roles::{Action, has_any_access, is_authorized};
+use crate::rbac::{self, Scope};
 use crate::shared::Shared;
 use auth::Caller;
 use error::ArmError;
@@ -150,56 +150,44 @@ impl Arm {
         ))
     }
 
-    /// The role check of the route.
+    /// The role check of the route: Azure RBAC over the action and scope of the request.
     fn check_access(&self, compiled: &CompiledRoute, request: &Request, caller: &Caller) -> Result<(), ArmError> {
-        let method_action = match request.method.as_str() {
-            "GET" | "HEAD" => Action::Read,
-            "DELETE" => Action::Delete,
-            _ => Action::Write,
+        let Some(operation) = rbac::arm_operation(request.method.as_str(), &request.path) else {
+            return Ok(());
         };
-        let (scope_len, action_name, allowed) = {
+        let allowed = {
             let world = self.shared.read();
-            let target = |len: usize| -> Vec<&str> { request.segments.iter().take(len).map(String::as_str).collect() };
-            let authorized =
-                |len: usize, action: Action| is_authorized(&world.role_assignments, &caller.oid, action, &target(len));
+            let authorizer = world.authorizer();
             match compiled.route.access {
-                Access::Filtered => return Ok(()),
-                Access::Related {
-                    scope_len,
-                    resource_type,
-                } => (
-                    scope_len,
-                    format!("{resource_type}/{}", method_action.verb()),
-                    has_any_access(&world.role_assignments, &caller.oid, &target(scope_len)),
-                ),
-                Access::Action {
-                    scope_len,
-                    resource_type,
-                } => (
-                    scope_len,
-                    format!("{resource_type}/{}", method_action.verb()),
-                    authorized(scope_len, method_action),
-                ),
-                Access::Named {
-                    scope_len,
-                    action,
-                    needs,
-                } => (scope_len, action.to_owned(), authorized(scope_len, needs)),
+                Access::Filtered => true,
+                Access::Related { scope_len } => {
+                    let scope = Scope::from_segments(request.segments.iter().take(scope_len).cloned().collect());
+                    authorizer.has_any_assignment_related_to(&caller.oid, &scope)
+                }
+                Access::Rbac => authorizer.is_action_allowed(&caller.oid, &operation.action, &operation.scope),
             }
         };
         if allowed {
             return Ok(());
         }
-        let scope = compiled.scope(&request.segments, scope_len);
-        Err(ArmError::new(
-            StatusCode::FORBIDDEN,
-            "AuthorizationFailed",
-            format!(
-                "The client '{}' with object id '{}' does not have authorization to perform action '{action_name}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
-                caller.appid, caller.oid
-            ),
+        Err(denied(
+            &caller.appid,
+            &caller.oid,
+            &operation.action,
+            operation.scope.as_str(),
         ))
     }
+}
+
+/// ARM's 403 `AuthorizationFailed` naming the action and the scope.
+pub(crate) fn denied(client: &str, object_id: &str, action: &str, scope: &str) -> ArmError {
+    rbac_error(rbac::denial::authorization_failed(client, object_id, action, scope))
+}
+
+/// An RBAC error in ARM's envelope.
+pub(crate) fn rbac_error(error: rbac::RbacError) -> ArmError {
+    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::FORBIDDEN);
+    ArmError::new(status, error.code, error.message)
 }
 
 impl Family for Arm {

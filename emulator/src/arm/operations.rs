@@ -28,28 +28,19 @@ impl ResourceProvider for Provider {
             Route {
                 pattern: "subscriptions/{subscriptionId}/operationresults/{operationId}",
                 methods: &["GET"],
-                access: Access::Related {
-                    scope_len: 2,
-                    resource_type: "Microsoft.Resources/subscriptions/operationresults",
-                },
+                access: Access::Related { scope_len: 2 },
                 handler: subscription_result,
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/providers/{namespace}/locations/{location}/operations/{operationId}",
                 methods: &["GET"],
-                access: Access::Related {
-                    scope_len: 2,
-                    resource_type: "Microsoft.Resources/subscriptions/providers/locations/operations",
-                },
+                access: Access::Related { scope_len: 2 },
                 handler: provider_status,
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/providers/{namespace}/locations/{location}/operationResults/{operationId}",
                 methods: &["GET"],
-                access: Access::Related {
-                    scope_len: 2,
-                    resource_type: "Microsoft.Resources/subscriptions/providers/locations/operationresults",
-                },
+                access: Access::Related { scope_len: 2 },
                 handler: provider_result,
             },
         ]

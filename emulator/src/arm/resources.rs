@@ -53,19 +53,13 @@ impl ResourceProvider for Provider {
             Route {
                 pattern: "subscriptions/{subscriptionId}/resources",
                 methods: &["GET"],
-                access: Access::Related {
-                    scope_len: 2,
-                    resource_type: "Microsoft.Resources/subscriptions/resources",
-                },
+                access: Access::Related { scope_len: 2 },
                 handler: list_subscription,
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/resources",
                 methods: &["GET"],
-                access: Access::Action {
-                    scope_len: 4,
-                    resource_type: "Microsoft.Resources/subscriptions/resourceGroups/resources",
-                },
+                access: Access::Rbac,
                 handler: list_resource_group,
             },
         ]

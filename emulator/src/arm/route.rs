@@ -10,31 +10,19 @@ use crate::http::{Reply, Request};
 use crate::model::World;
 use crate::model::ids;
 use crate::model::resource_groups::ResourceGroup;
-use crate::model::roles::Action;
 use crate::shared::Shared;
 
 /// What the caller needs for the route.
 pub(crate) enum Access {
-    /// Nothing; the handler filters what it returns.
+    /// Nothing at the route: a list across scopes, which shows only what the caller may read.
     Filtered,
-    /// Any role at, above or below the first `scope_len` path segments.
-    Related {
-        scope_len: usize,
-        resource_type: &'static str,
-    },
-    /// A role that permits the method's action (read, write, delete) at the first `scope_len`
-    /// path segments.
-    Action {
-        scope_len: usize,
-        resource_type: &'static str,
-    },
-    /// A role that permits `needs` at the first `scope_len` path segments, for an RBAC action
-    /// with its own name (e.g. `Microsoft.ContainerInstance/containerGroups/stop/action`).
-    Named {
-        scope_len: usize,
-        action: &'static str,
-        needs: Action,
-    },
+    /// Any role assignment at, above or below the first `scope_len` path segments (reading a
+    /// subscription, polling an operation: what ARM checks there is undocumented; emulator
+    /// choice).
+    Related { scope_len: usize },
+    /// Azure RBAC: the action ARM derives from the method and the path
+    /// ([`crate::rbac::arm_operation`]), allowed over its scope by some role assignment.
+    Rbac,
 }
 
 /// A request that reached its handler.
@@ -144,22 +132,6 @@ impl CompiledRoute {
         )
     }
 
-    /// The scope ARM names in errors: the first `len` segments, literals lowercased.
-    pub fn scope(&self, path: &[String], len: usize) -> String {
-        let mut scope = String::new();
-        for (pattern, actual) in self.segments.iter().zip(path).take(len) {
-            scope.push('/');
-            match pattern {
-                Segment::Literal(literal) => scope.push_str(&literal.to_ascii_lowercase()),
-                Segment::Param => scope.push_str(actual),
-            }
-        }
-        if scope.is_empty() {
-            scope.push('/');
-        }
-        scope
-    }
-
     /// The namespace after a literal `providers` segment, if the pattern names one.
     pub fn namespace(&self) -> Option<&'static str> {
         self.segments.windows(2).find_map(|pair| match pair {
@@ -209,8 +181,6 @@ mod tests {
         assert_eq!(rg.matches(&p), Some(vec!["s1", "My-RG"]));
         assert!(rg.matches(&path("/subscriptions/s1/resourceGroups")).is_none());
         assert!(rg.is_in_subscription());
-        assert_eq!(rg.scope(&p, 4), "/subscriptions/s1/resourcegroups/My-RG");
-        assert_eq!(rg.scope(&p, 2), "/subscriptions/s1");
         assert_eq!(rg.namespace(), None);
         let aci =
             route("subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerInstance/containerGroups/{n}");

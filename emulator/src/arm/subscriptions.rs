@@ -8,7 +8,7 @@ use super::error::ArmError;
 use super::provider::ResourceProvider;
 use super::route::{Access, ArmCall, Route};
 use crate::http::Reply;
-use crate::model::roles::has_any_access;
+use crate::rbac::Scope;
 
 /// The subscriptions provider.
 pub(crate) struct Provider;
@@ -29,10 +29,7 @@ impl ResourceProvider for Provider {
             Route {
                 pattern: "subscriptions/{subscriptionId}",
                 methods: &["GET"],
-                access: Access::Related {
-                    scope_len: 2,
-                    resource_type: "Microsoft.Resources/subscriptions",
-                },
+                access: Access::Related { scope_len: 2 },
                 handler: get,
             },
         ]
@@ -46,7 +43,11 @@ fn list(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         .subscriptions
         .iter()
         .filter(|s| s.tenant_id.eq_ignore_ascii_case(&call.caller.tid))
-        .filter(|s| has_any_access(&world.role_assignments, &call.caller.oid, &["subscriptions", &s.id]))
+        .filter(|s| {
+            world
+                .authorizer()
+                .has_any_assignment_related_to(&call.caller.oid, &Scope::parse(&format!("/subscriptions/{}", s.id)))
+        })
         .map(|s| s.to_json())
         .collect();
     let count = value.len();

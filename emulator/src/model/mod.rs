@@ -18,9 +18,10 @@ use container_groups::ContainerGroups;
 use operations::Operations;
 use principals::{ManagedIdentity, ServicePrincipal, Tenant};
 use resource_groups::ResourceGroup;
-use roles::RoleAssignment;
 use store::{Store, Stores};
 use subscriptions::Subscription;
+
+use crate::rbac::{Authorizer, RoleAssignment, RoleDefinition};
 
 /// Everything the emulator knows, behind one lock in [`crate::shared::Shared`].
 #[derive(Clone, Debug, Default)]
@@ -30,7 +31,10 @@ pub(crate) struct World {
     pub identities: Vec<ManagedIdentity>,
     pub subscriptions: Vec<Subscription>,
     pub groups: Store<ResourceGroup>,
+    /// Role assignments at every scope (seeded, or written over ARM).
     pub role_assignments: Vec<RoleAssignment>,
+    /// Custom role definitions (built-in roles are [`crate::rbac::builtin`]'s static data).
+    pub role_definitions: Vec<RoleDefinition>,
     pub operations: Operations,
     /// Container groups: a field of their own because the container runtime drives them.
     pub container_groups: ContainerGroups,
@@ -47,6 +51,11 @@ impl World {
     /// The subscription with this id (case-insensitive).
     pub fn subscription(&self, id: &str) -> Option<&Subscription> {
         self.subscriptions.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The access decision over the current role assignments and custom roles.
+    pub fn authorizer(&self) -> Authorizer<'_> {
+        Authorizer::new(&self.role_assignments, &self.role_definitions)
     }
 
     /// The service principal of `client_id` in `tenant_id`.

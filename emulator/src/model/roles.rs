@@ -1,142 +1,69 @@
-//! Role assignments and the access checks ARM makes with them.
+//! The role assignments seeding creates (configuration file, `POST /seed`): the built-in role a
+//! configuration names (`Owner`, `Contributor`, `Reader`) mapped through
+//! [`crate::rbac::builtin::for_config_role`] to an RBAC assignment under a fresh GUID. Access
+//! decisions are [`crate::rbac`]'s, over [`super::World::role_assignments`].
 
 use serde::Serialize;
 
+use super::World;
 use crate::config::RoleName;
+use crate::random;
+use crate::rbac::{PrincipalType, RoleAssignment, Scope, builtin};
 
-/// Built-in role definition ids, as Azure publishes them.
-pub(crate) fn role_definition_id(role: RoleName) -> &'static str {
-    match role {
-        RoleName::Owner => "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-        RoleName::Contributor => "b24988ac-6180-42a0-ab88-20f7382dd24c",
-        RoleName::Reader => "acdd72a7-3374-4c41-80f2-e1c5c5b7a3ab",
-    }
-}
-
-/// The kind of ARM action a request performs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Action {
-    Read,
-    Write,
-    Delete,
-}
-
-impl Action {
-    /// The suffix of the RBAC action name (`.../read`).
-    pub fn verb(self) -> &'static str {
-        match self {
-            Action::Read => "read",
-            Action::Write => "write",
-            Action::Delete => "delete",
-        }
-    }
-}
-
-/// Whether a built-in role permits an action.
-fn allows(role: RoleName, action: Action) -> bool {
-    match role {
-        RoleName::Owner | RoleName::Contributor => true,
-        RoleName::Reader => action == Action::Read,
-    }
-}
-
-/// A role assignment: `principal_id` has `role` at `scope` and below.
+/// A seeded role assignment as `POST /seed` reports it.
 #[derive(Serialize, Clone, Debug)]
-pub(crate) struct RoleAssignment {
+pub(crate) struct SeededAssignment {
+    /// The assignment's GUID (its ARM `name`).
+    pub name: String,
     pub principal_id: String,
     pub role: RoleName,
+    /// The built-in role's GUID.
     pub role_definition_id: &'static str,
     pub scope: String,
-    #[serde(skip)]
-    scope_segments: Vec<String>,
 }
 
-impl RoleAssignment {
-    pub fn new(principal_id: String, role: RoleName, scope: String) -> Self {
-        let scope_segments = scope
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        RoleAssignment {
-            principal_id,
-            role,
-            role_definition_id: role_definition_id(role),
-            scope,
-            scope_segments,
-        }
+/// Gives `principal_id` the built-in `role` at `scope` in `world`.
+pub(crate) fn assign(world: &mut World, principal_id: &str, role: RoleName, scope: String) -> SeededAssignment {
+    let definition = builtin::for_config_role(role);
+    let name = random::uuid();
+    world.role_assignments.push(RoleAssignment::new(
+        name.clone(),
+        Scope::parse(&scope),
+        definition.name,
+        principal_id,
+        PrincipalType::ServicePrincipal,
+    ));
+    SeededAssignment {
+        name,
+        principal_id: principal_id.to_owned(),
+        role,
+        role_definition_id: definition.name,
+        scope,
     }
-
-    fn is_for(&self, principal_id: &str) -> bool {
-        self.principal_id.eq_ignore_ascii_case(principal_id)
-    }
-
-    /// The assignment's scope is `target` or one of its ancestors (case-insensitive segments).
-    fn covers(&self, target: &[&str]) -> bool {
-        self.scope_segments.len() <= target.len()
-            && self
-                .scope_segments
-                .iter()
-                .zip(target)
-                .all(|(scope, target)| scope.eq_ignore_ascii_case(target))
-    }
-
-    /// The assignment is at `target` or below it.
-    fn is_within(&self, target: &[&str]) -> bool {
-        self.scope_segments.len() >= target.len()
-            && self
-                .scope_segments
-                .iter()
-                .zip(target)
-                .all(|(scope, target)| scope.eq_ignore_ascii_case(target))
-    }
-}
-
-/// Whether `principal_id` may perform `action` on the resource whose id has `target` segments.
-pub(crate) fn is_authorized(
-    assignments: &[RoleAssignment],
-    principal_id: &str,
-    action: Action,
-    target: &[&str],
-) -> bool {
-    assignments
-        .iter()
-        .any(|a| a.is_for(principal_id) && allows(a.role, action) && a.covers(target))
-}
-
-/// Whether `principal_id` has any role at, above or below `target` (what listing a
-/// subscription or reading it requires).
-pub(crate) fn has_any_access(assignments: &[RoleAssignment], principal_id: &str, target: &[&str]) -> bool {
-    assignments
-        .iter()
-        .any(|a| a.is_for(principal_id) && (a.covers(target) || a.is_within(target)))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Action, RoleAssignment, has_any_access, is_authorized};
+    use super::assign;
     use crate::config::RoleName;
+    use crate::model::World;
+    use crate::rbac::Scope;
 
     #[test]
-    fn scope_is_a_case_insensitive_segment_prefix() {
-        let roles = [RoleAssignment::new(
-            "p".into(),
+    fn config_roles_map_to_built_in_roles() {
+        let mut world = World::default();
+        let seeded = assign(
+            &mut world,
+            "p",
             RoleName::Reader,
             "/subscriptions/S1/resourceGroups/RG".into(),
-        )];
-        let inside = ["subscriptions", "s1", "resourcegroups", "rg", "providers", "x"];
-        assert!(is_authorized(&roles, "P", Action::Read, &inside));
-        assert!(!is_authorized(&roles, "p", Action::Write, &inside));
-        let sibling = ["subscriptions", "s1", "resourcegroups", "rg2"];
-        assert!(!is_authorized(&roles, "p", Action::Read, &sibling));
-        assert!(!is_authorized(&roles, "p", Action::Read, &["subscriptions", "s1"]));
-        assert!(has_any_access(&roles, "p", &["subscriptions", "S1"]));
-        assert!(!has_any_access(&roles, "p", &["subscriptions", "s2"]));
-    }
-
-    #[test]
-    fn root_scope_covers_everything() {
-        let roles = [RoleAssignment::new("p".into(), RoleName::Owner, "/".into())];
-        assert!(is_authorized(&roles, "p", Action::Delete, &["subscriptions", "any"]));
+        );
+        assert_eq!(seeded.role_definition_id, "acdd72a7-3385-48ef-bd42-f606fba81ae7");
+        let authorizer = world.authorizer();
+        let inside = Scope::parse("/subscriptions/s1/resourcegroups/rg/providers/X/y/z");
+        assert!(authorizer.is_action_allowed("P", "X/y/read", &inside));
+        assert!(!authorizer.is_action_allowed("p", "X/y/write", &inside));
+        let sibling = Scope::parse("/subscriptions/s1/resourcegroups/rg2");
+        assert!(!authorizer.is_action_allowed("p", "Microsoft.Resources/subscriptions/resourceGroups/read", &sibling));
     }
 }

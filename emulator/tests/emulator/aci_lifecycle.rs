@@ -336,6 +336,7 @@ async fn a_reader_may_read_but_not_delete_stop_or_write() {
         assert!(message.contains(&format!("'{action}'")), "{message}");
         assert!(
             message
+                .to_ascii_lowercase()
                 .contains("/resourcegroups/rg-emulator/providers/microsoft.containerinstance/containergroups/guarded'"),
             "{message}"
         );

@@ -22,7 +22,12 @@ fn container(body: &mut Value) -> &mut Value {
 async fn invalid_definitions_are_refused_with_arm_errors() {
     let h = Harness::with(aci_config()).await;
     let token = h.token().await;
-    let subnet = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/n";
+    // In the caller's subscription, where it holds Owner (joining a subnet is checked on it).
+    let subnet = format!(
+        "/subscriptions/{}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/n",
+        h.info().defaults.subscription_id
+    );
+    let subnet = subnet.as_str();
     let cases: Vec<(&str, Value, u16, &str)> = vec![
         (
             "Bad_Name",

@@ -27,7 +27,6 @@ use crate::http::Reply;
 use crate::model::container_groups::GROUP_TYPE;
 use crate::model::operations::{LocationStyle, NewOperation, Outcome};
 use crate::model::resource_groups::ResourceGroup;
-use crate::model::roles::Action;
 use crate::model::store::Stored;
 use crate::model::{World, ids};
 use crate::random;
@@ -76,19 +75,12 @@ macro_rules! group_path {
     };
 }
 
-/// Path segments of a group's id (the scope of its role checks).
-const GROUP_SCOPE: usize = 8;
-
-/// A POST action on a group, checked as its own RBAC action (which needs write).
-fn action_route(pattern: &'static str, action: &'static str, handler: Handler) -> Route {
+/// A POST action on a group: RBAC checks `{type}/{verb}/action` over the group.
+fn action_route(pattern: &'static str, handler: Handler) -> Route {
     Route {
         pattern,
         methods: &["POST"],
-        access: Access::Named {
-            scope_len: GROUP_SCOPE,
-            action,
-            needs: Action::Write,
-        },
+        access: Access::Rbac,
         handler,
     }
 }
@@ -112,44 +104,22 @@ impl ResourceProvider for Provider {
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerInstance/containerGroups",
                 methods: &["GET"],
-                access: Access::Action {
-                    scope_len: 4,
-                    resource_type: GROUP_TYPE,
-                },
+                access: Access::Rbac,
                 handler: read::list_resource_group,
             },
             Route {
                 pattern: group_path!(""),
                 methods: &["GET", "PUT", "PATCH", "DELETE"],
-                access: Access::Action {
-                    scope_len: GROUP_SCOPE,
-                    resource_type: GROUP_TYPE,
-                },
+                access: Access::Rbac,
                 handler: item,
             },
-            action_route(
-                group_path!("/stop"),
-                "Microsoft.ContainerInstance/containerGroups/stop/action",
-                power::stop,
-            ),
-            action_route(
-                group_path!("/start"),
-                "Microsoft.ContainerInstance/containerGroups/start/action",
-                power::start,
-            ),
-            action_route(
-                group_path!("/restart"),
-                "Microsoft.ContainerInstance/containerGroups/restart/action",
-                power::restart,
-            ),
+            action_route(group_path!("/stop"), power::stop),
+            action_route(group_path!("/start"), power::start),
+            action_route(group_path!("/restart"), power::restart),
             Route {
                 pattern: group_path!("/containers/{containerName}/logs"),
                 methods: &["GET"],
-                access: Access::Named {
-                    scope_len: GROUP_SCOPE,
-                    action: "Microsoft.ContainerInstance/containerGroups/containers/logs/read",
-                    needs: Action::Read,
-                },
+                access: Access::Rbac,
                 handler: logs::get,
             },
         ]

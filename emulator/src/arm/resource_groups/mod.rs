@@ -15,9 +15,6 @@ use super::provider::ResourceProvider;
 use super::route::{Access, ArmCall, Route};
 use crate::http::Reply;
 
-/// The RBAC resource type of resource groups.
-const RESOURCE_TYPE: &str = "Microsoft.Resources/subscriptions/resourcegroups";
-
 /// The resource groups provider.
 pub(crate) struct Provider;
 
@@ -31,19 +28,13 @@ impl ResourceProvider for Provider {
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourcegroups",
                 methods: &["GET"],
-                access: Access::Related {
-                    scope_len: 2,
-                    resource_type: RESOURCE_TYPE,
-                },
+                access: Access::Related { scope_len: 2 },
                 handler: list::list,
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}",
                 methods: &["GET", "HEAD", "PUT", "PATCH", "DELETE"],
-                access: Access::Action {
-                    scope_len: 4,
-                    resource_type: RESOURCE_TYPE,
-                },
+                access: Access::Rbac,
                 handler: item,
             },
         ]

@@ -40,9 +40,6 @@ const API_VERSIONS: &[&str] = &[
     "2026-05-31",
 ];
 
-/// Path segments of an identity's id (the scope of its role checks).
-const IDENTITY_SCOPE: usize = 8;
-
 /// The user-assigned identities provider.
 pub(crate) struct Provider;
 
@@ -62,19 +59,13 @@ impl ResourceProvider for Provider {
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities",
                 methods: &["GET"],
-                access: Access::Action {
-                    scope_len: 4,
-                    resource_type: RESOURCE_TYPE,
-                },
+                access: Access::Rbac,
                 handler: requests::list_resource_group,
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}",
                 methods: &["GET", "PUT", "PATCH", "DELETE"],
-                access: Access::Action {
-                    scope_len: IDENTITY_SCOPE,
-                    resource_type: RESOURCE_TYPE,
-                },
+                access: Access::Rbac,
                 handler: requests::item,
             },
         ]

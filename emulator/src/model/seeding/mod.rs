@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::World;
 use super::principals::{ManagedIdentity, ServicePrincipal, Tenant};
-use super::roles::RoleAssignment;
+use super::roles::{SeededAssignment, assign};
 use super::store::Stored;
 use super::subscriptions::Subscription;
 use crate::config::SeedSections;
@@ -31,7 +31,7 @@ pub(crate) struct Seeded {
     pub managed_identities: Vec<ManagedIdentity>,
     pub subscriptions: Vec<Subscription>,
     pub resource_groups: Vec<SeededGroup>,
-    pub role_assignments: Vec<RoleAssignment>,
+    pub role_assignments: Vec<SeededAssignment>,
 }
 
 /// A created resource group.
@@ -114,9 +114,9 @@ pub(crate) fn apply(
             seed.resource_group.as_deref(),
             &field,
         )?;
-        let assignment = RoleAssignment::new(principal_id, seed.role, scope);
-        world.role_assignments.push(assignment.clone());
-        seeded.role_assignments.push(assignment);
+        seeded
+            .role_assignments
+            .push(assign(world, &principal_id, seed.role, scope));
     }
     Ok(seeded)
 }
@@ -128,7 +128,7 @@ mod tests {
     use super::apply;
     use crate::config::EmulatorConfig;
     use crate::model::World;
-    use crate::model::roles::{Action, is_authorized};
+    use crate::rbac::Scope;
 
     #[test]
     fn default_config_gives_owner_and_contributor() {
@@ -145,12 +145,20 @@ mod tests {
                 "/subscriptions/{sub}/resourceGroups/rg-emulator/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-emulator"
             )
         );
-        let rg = ["subscriptions", sub.as_str(), "resourcegroups", "rg-emulator"];
-        let other = ["subscriptions", sub.as_str(), "resourcegroups", "other"];
-        let roles = &world.role_assignments;
-        assert!(is_authorized(roles, &sp.object_id, Action::Delete, &other));
-        assert!(is_authorized(roles, &mi.principal_id, Action::Write, &rg));
-        assert!(!is_authorized(roles, &mi.principal_id, Action::Read, &other));
+        let rg = Scope::parse(&format!("/subscriptions/{sub}/resourcegroups/rg-emulator"));
+        let other = Scope::parse(&format!("/subscriptions/{sub}/resourcegroups/other"));
+        let (write, delete) = (
+            "Microsoft.Resources/subscriptions/resourceGroups/write",
+            "Microsoft.Resources/subscriptions/resourceGroups/delete",
+        );
+        let authorizer = world.authorizer();
+        assert!(authorizer.is_action_allowed(&sp.object_id, delete, &other));
+        assert!(authorizer.is_action_allowed(&mi.principal_id, write, &rg));
+        assert!(!authorizer.is_action_allowed(
+            &mi.principal_id,
+            "Microsoft.Resources/subscriptions/resourceGroups/read",
+            &other
+        ));
     }
 
     #[test]

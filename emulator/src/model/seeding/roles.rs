@@ -4,7 +4,7 @@ use super::references::subscription_ref;
 use crate::config::RoleGrantSeed;
 use crate::error::Error;
 use crate::model::World;
-use crate::model::roles::RoleAssignment;
+use crate::model::roles::{SeededAssignment, assign};
 
 pub(super) fn grant_role(
     world: &mut World,
@@ -12,7 +12,7 @@ pub(super) fn grant_role(
     grant: &RoleGrantSeed,
     field: &str,
     index: usize,
-) -> Result<RoleAssignment, Error> {
+) -> Result<SeededAssignment, Error> {
     let scope = scope(
         world,
         grant.scope.as_deref(),
@@ -20,9 +20,7 @@ pub(super) fn grant_role(
         grant.resource_group.as_deref(),
         &format!("{field}.roles[{index}]"),
     )?;
-    let assignment = RoleAssignment::new(principal_id.to_owned(), grant.role, scope);
-    world.role_assignments.push(assignment.clone());
-    Ok(assignment)
+    Ok(assign(world, principal_id, grant.role, scope))
 }
 
 pub(super) fn scope(
