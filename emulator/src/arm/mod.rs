@@ -53,6 +53,8 @@ providers! {
     operations,
     container_groups,
     user_assigned_identities,
+    role_assignments,
+    role_definitions,
 }
 
 /// Azure Resource Manager.
@@ -87,10 +89,16 @@ impl Arm {
     /// Everything after authentication.
     fn dispatch(&self, request: &Request, caller: &Caller) -> Result<Reply, ArmError> {
         let api_version = request.query("api-version").ok_or_else(api_version::missing)?;
-        let (compiled, params) = self
-            .routes
-            .iter()
-            .find_map(|r| r.matches(&request.segments).map(|params| (r, params)))
+        // The route of the path and the method; else the path's first route (405).
+        let method = request.method.as_str();
+        let matching = || {
+            self.routes
+                .iter()
+                .filter_map(|r| r.matches(&request.segments).map(|params| (r, params)))
+        };
+        let (compiled, params) = matching()
+            .find(|(r, _)| r.route.methods.contains(&method))
+            .or_else(|| matching().next())
             .ok_or_else(|| not_found::unknown_route(&request.segments, api_version, &self.namespaces))?;
         let route = &compiled.route;
         if !route.methods.contains(&request.method.as_str()) {

@@ -36,6 +36,13 @@ pub(crate) struct ArmCall<'a> {
 }
 
 impl ArmCall<'_> {
+    /// The `{*scope}` of the route: the request's segments before the pattern's other
+    /// `suffix_len` segments, in the caller's casing.
+    pub fn scope(&self, suffix_len: usize) -> crate::rbac::Scope {
+        let segments = &self.request.segments;
+        crate::rbac::Scope::from_segments(segments[..segments.len().saturating_sub(suffix_len)].to_vec())
+    }
+
     /// The emulator's ARM base URL.
     pub fn arm(&self) -> &str {
         &self.shared.endpoints.arm
@@ -77,6 +84,9 @@ pub(crate) struct Route {
 pub(crate) enum Segment {
     Literal(&'static str),
     Param,
+    /// `{*scope}`, first in a pattern: any number of segments (none included), left out of the
+    /// params (the handler reads them from the request, see [`ArmCall::scope`]).
+    Scope,
 }
 
 /// A route with its pattern split into segments, and the provider it belongs to.
@@ -94,7 +104,9 @@ impl CompiledRoute {
             .split('/')
             .filter(|s| !s.is_empty())
             .map(|s| {
-                if s.starts_with('{') {
+                if s.starts_with("{*") {
+                    Segment::Scope
+                } else if s.starts_with('{') {
                     Segment::Param
                 } else {
                     Segment::Literal(s)
@@ -110,15 +122,21 @@ impl CompiledRoute {
 
     /// The parameter values if `path` matches.
     pub fn matches<'a>(&self, path: &'a [String]) -> Option<Vec<&'a str>> {
-        if path.len() != self.segments.len() {
+        let (segments, path) = match self.segments.split_first() {
+            Some((Segment::Scope, rest)) if path.len() >= rest.len() => (rest, &path[path.len() - rest.len()..]),
+            Some((Segment::Scope, _)) => return None,
+            _ => (self.segments.as_slice(), path),
+        };
+        if path.len() != segments.len() {
             return None;
         }
         let mut params = Vec::new();
-        for (pattern, actual) in self.segments.iter().zip(path) {
+        for (pattern, actual) in segments.iter().zip(path) {
             match pattern {
                 Segment::Literal(literal) if literal.eq_ignore_ascii_case(actual) => {}
                 Segment::Literal(_) => return None,
                 Segment::Param => params.push(actual.as_str()),
+                Segment::Scope => return None,
             }
         }
         Some(params)

@@ -28,4 +28,5 @@ mod entra;
 mod faults;
 mod journal;
 mod managed_identity;
+mod rbac;
 mod readme;
