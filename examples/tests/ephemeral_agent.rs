@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 #[path = "ephemeral_agent/hostile_job.rs"]
 mod hostile_job;
+#[path = "ephemeral_agent/rbac_roles.rs"]
+mod rbac_roles;
 #[path = "ephemeral_agent/spawn_reap.rs"]
 mod spawn_reap;
 #[path = "ephemeral_agent/stop_budget.rs"]
@@ -100,6 +102,9 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
         }),
         ("spawn_and_reap_check_their_configuration", || {
             Box::pin(spawn_reap::spawn_and_reap_check_their_configuration())
+        }),
+        ("spawn_and_reap_with_the_readme_custom_roles", || {
+            Box::pin(rbac_roles::readme_custom_roles_are_enough_and_needed())
         }),
         ("the_demo_tells_the_whole_story", || {
             Box::pin(spawn_reap::the_demo_tells_the_whole_story())
