@@ -23,7 +23,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const RG: &str = "rg-emulator";
-const SUBNET: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/agents";
+/// A subnet in the emulator's subscription, where its service principal is Owner (ARM checks
+/// `subnets/join/action` on the subnet of a container group).
+fn subnet(info: &StartupInfo) -> String {
+    format!(
+        "/subscriptions/{}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/agents",
+        info.defaults.subscription_id
+    )
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -107,7 +114,7 @@ async fn lifecycle_of_a_group_in_a_subnet() {
     let groups = groups(emulator.info());
     let mut definition = group("contoso.azurecr.io/agent:1");
     definition.properties.ip_address = Some(IpAddress::private([]));
-    definition.properties.subnet_ids = Some(vec![ContainerGroupSubnetId::new(SUBNET)]);
+    definition.properties.subnet_ids = Some(vec![ContainerGroupSubnetId::new(subnet(emulator.info()))]);
     definition.properties.containers[0].properties.environment_variables = Some(vec![EnvironmentVariable::secure(
         "AZP_TOKEN",
         arm_core::azure_core::credentials::Secret::new("pat-secret"),
