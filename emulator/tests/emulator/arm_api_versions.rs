@@ -222,3 +222,57 @@ async fn microsoft_resources_accept_every_published_version() {
         check_versions(&h, &token, &path, &versions).await;
     }
 }
+
+/// `Microsoft.Authorization/roleAssignments`: the versions of `authorization-RoleAssignmentsCalls.json`
+/// and those real ARM's `InvalidApiVersionParameter` listed in 2021.
+const ROLE_ASSIGNMENTS: &[&str] = &[
+    "2014-04-01-preview",
+    "2014-07-01-preview",
+    "2014-10-01-preview",
+    "2015-05-01-preview",
+    "2015-06-01",
+    "2015-07-01",
+    "2016-07-01",
+    "2017-05-01",
+    "2017-09-01",
+    "2017-10-01-preview",
+    "2018-01-01-preview",
+    "2018-07-01",
+    "2018-09-01-preview",
+    "2018-12-01-preview",
+    "2019-04-01-preview",
+    "2020-03-01-preview",
+    "2020-04-01-preview",
+    "2020-08-01-preview",
+    "2020-10-01-preview",
+    "2021-04-01-preview",
+    "2022-01-01-preview",
+    "2022-04-01",
+];
+
+/// `Microsoft.Authorization/roleDefinitions` (`authorization-RoleDefinitionsCalls.json`).
+const ROLE_DEFINITIONS: &[&str] = &["2015-07-01", "2018-01-01-preview", "2022-04-01", "2022-05-01-preview"];
+
+#[tokio::test]
+async fn authorization_accepts_every_published_version() {
+    let h = Harness::start().await;
+    let token = h.token().await;
+    let sub = &h.info().defaults.subscription_id;
+    let assignments = ROLE_ASSIGNMENTS.iter().copied().collect();
+    for path in [
+        format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments?api-version={{v}}"),
+        format!(
+            "/subscriptions/{sub}/resourceGroups/rg-emulator/providers/Microsoft.Authorization/roleAssignments?api-version={{v}}"
+        ),
+    ] {
+        check_versions(&h, &token, &path, &assignments).await;
+    }
+    let definitions = ROLE_DEFINITIONS.iter().copied().collect();
+    for path in [
+        format!("/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions?api-version={{v}}"),
+        "/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7?api-version={v}"
+            .to_owned(),
+    ] {
+        check_versions(&h, &token, &path, &definitions).await;
+    }
+}
