@@ -8,7 +8,9 @@ use crate::platform::Platform;
 use crate::response::{check, error_from};
 use arm_core::azure_core::http::response::AsyncResponseBody;
 use arm_core::azure_core::http::{ClientOptions, Method, Url};
-use arm_core::{ArmRequest, ArmResponse, Clock, RetryOptions, ServicePipeline, TokioClock, url_without_query};
+use arm_core::{
+    ArmRequest, ArmResponse, Clock, RequestOptions, RetryOptions, ServicePipeline, TokioClock, url_without_query,
+};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -50,6 +52,8 @@ pub struct ListAgentsOptions {
     pub include_assigned_request: bool,
     /// Include each agent's last completed request.
     pub include_last_completed_request: bool,
+    /// Options of the request (a deadline).
+    pub request: RequestOptions,
 }
 
 /// Options of [`DevOpsClient::list_job_requests`].
@@ -59,6 +63,8 @@ pub struct ListJobRequestsOptions {
     pub top: Option<u32>,
     /// Only requests that have not finished (`completedRequestCount=0`).
     pub unfinished_only: bool,
+    /// Options of the request (a deadline).
+    pub request: RequestOptions,
 }
 
 /// What [`DevOpsClient::delete_agent`] found.
@@ -91,7 +97,7 @@ pub struct PackageDownload {
 /// # async fn run() -> Result<(), azp_agent::Error> {
 /// let org = OrganizationUrl::parse("https://dev.azure.com/contoso")?;
 /// let client = DevOpsClient::new(org, DevOpsCredential::pat("...")?, None)?;
-/// let pool = client.pool_by_name("Default").await?;
+/// let pool = client.pool_by_name("Default", None).await?;
 /// for agent in client.list_agents(pool.id.unwrap_or_default(), None).await? {
 ///     println!("{} {:?}", agent.name(), agent.reference.status);
 /// }
@@ -163,22 +169,23 @@ impl DevOpsClient {
         url
     }
 
-    async fn send(&self, method: Method, url: Url) -> Result<ArmResponse, Error> {
-        check(self.inner.service.send(ArmRequest::new(method, url)).await?)
+    async fn send(&self, method: Method, url: Url, options: &RequestOptions) -> Result<ArmResponse, Error> {
+        let request = options.apply(ArmRequest::new(method, url));
+        check(self.inner.service.send(request).await?)
     }
 
-    async fn get<T: DeserializeOwned>(&self, url: Url) -> Result<T, Error> {
-        Ok(self.send(Method::Get, url).await?.json()?)
+    async fn get<T: DeserializeOwned>(&self, url: Url, options: &RequestOptions) -> Result<T, Error> {
+        Ok(self.send(Method::Get, url, options).await?.json()?)
     }
 
     /// The pool named `name` (case-insensitive). [`Error::NotFound`] if there is none.
-    pub async fn pool_by_name(&self, name: &str) -> Result<TaskAgentPool, Error> {
+    pub async fn pool_by_name(&self, name: &str, options: Option<RequestOptions>) -> Result<TaskAgentPool, Error> {
         if name.trim().is_empty() {
             return Err(Error::invalid_input("pool", "is empty; expected an agent pool name"));
         }
         let mut url = self.url("_apis/distributedtask/pools", true);
         url.query_pairs_mut().append_pair("poolName", name);
-        let pools: List<TaskAgentPool> = self.get(url).await?;
+        let pools: List<TaskAgentPool> = self.get(url, &options.unwrap_or_default()).await?;
         pools
             .value
             .into_iter()
@@ -205,17 +212,23 @@ impl DevOpsClient {
                 query.append_pair("includeLastCompletedRequest", "true");
             }
         }
-        let agents: List<TaskAgent> = self.get(url).await?;
+        let agents: List<TaskAgent> = self.get(url, &options.request).await?;
         Ok(agents.value)
     }
 
     /// The agent named `name` in pool `pool_id` (case-insensitive), with its assigned and last
     /// completed requests, if there is one.
-    pub async fn find_agent(&self, pool_id: i32, name: &str) -> Result<Option<TaskAgent>, Error> {
+    pub async fn find_agent(
+        &self,
+        pool_id: i32,
+        name: &str,
+        options: Option<RequestOptions>,
+    ) -> Result<Option<TaskAgent>, Error> {
         let options = ListAgentsOptions {
             agent_name: Some(name.to_owned()),
             include_assigned_request: true,
             include_last_completed_request: true,
+            request: options.unwrap_or_default(),
         };
         Ok(self
             .list_agents(pool_id, Some(options))
@@ -225,7 +238,12 @@ impl DevOpsClient {
     }
 
     /// Agent `agent_id` of pool `pool_id`, with its assigned and last completed requests.
-    pub async fn get_agent(&self, pool_id: i32, agent_id: i32) -> Result<TaskAgent, Error> {
+    pub async fn get_agent(
+        &self,
+        pool_id: i32,
+        agent_id: i32,
+        options: Option<RequestOptions>,
+    ) -> Result<TaskAgent, Error> {
         let mut url = self.url(
             &format!("_apis/distributedtask/pools/{pool_id}/agents/{agent_id}"),
             true,
@@ -233,16 +251,21 @@ impl DevOpsClient {
         url.query_pairs_mut()
             .append_pair("includeAssignedRequest", "true")
             .append_pair("includeLastCompletedRequest", "true");
-        self.get(url).await
+        self.get(url, &options.unwrap_or_default()).await
     }
 
     /// Deletes agent `agent_id` from pool `pool_id`; an agent already gone (404) is not an error.
-    pub async fn delete_agent(&self, pool_id: i32, agent_id: i32) -> Result<AgentDeletion, Error> {
+    pub async fn delete_agent(
+        &self,
+        pool_id: i32,
+        agent_id: i32,
+        options: Option<RequestOptions>,
+    ) -> Result<AgentDeletion, Error> {
         let url = self.url(
             &format!("_apis/distributedtask/pools/{pool_id}/agents/{agent_id}"),
             true,
         );
-        match self.send(Method::Delete, url).await {
+        match self.send(Method::Delete, url, &options.unwrap_or_default()).await {
             Ok(_) => Ok(AgentDeletion::Deleted),
             Err(e) if e.is_not_found() => Ok(AgentDeletion::AlreadyGone),
             Err(e) => Err(e),
@@ -264,17 +287,21 @@ impl DevOpsClient {
         if options.unfinished_only {
             url.query_pairs_mut().append_pair("completedRequestCount", "0");
         }
-        let requests: List<TaskAgentJobRequest> = self.get(url).await?;
+        let requests: List<TaskAgentJobRequest> = self.get(url, &options.request).await?;
         Ok(requests.value)
     }
 
     /// The latest agent package for `platform`. [`Error::NotFound`] if Azure DevOps offers none.
-    pub async fn latest_package(&self, platform: Platform) -> Result<PackageMetadata, Error> {
+    pub async fn latest_package(
+        &self,
+        platform: Platform,
+        options: Option<RequestOptions>,
+    ) -> Result<PackageMetadata, Error> {
         let mut url = self.url("_apis/distributedtask/packages/agent", true);
         url.query_pairs_mut()
             .append_pair("platform", platform.as_str())
             .append_pair("$top", "1");
-        let packages: List<PackageMetadata> = self.get(url).await?;
+        let packages: List<PackageMetadata> = self.get(url, &options.unwrap_or_default()).await?;
         packages.value.into_iter().next().ok_or_else(|| Error::NotFound {
             what: format!("an agent package for {platform} in {}", self.inner.organization),
             message: None,
@@ -283,7 +310,11 @@ impl DevOpsClient {
 
     /// Starts downloading `package` (from its `downloadUrl`, which must be https; no credential
     /// is sent there). Check the bytes against `hashValue`: [`crate::install`] does.
-    pub async fn download_package(&self, package: &PackageMetadata) -> Result<PackageDownload, Error> {
+    pub async fn download_package(
+        &self,
+        package: &PackageMetadata,
+        options: Option<RequestOptions>,
+    ) -> Result<PackageDownload, Error> {
         let link = package
             .download_url
             .as_deref()
@@ -297,7 +328,10 @@ impl DevOpsClient {
             ));
         }
         let downloads = &self.inner.downloads;
-        let response = downloads.stream(ArmRequest::new(Method::Get, url.clone())).await?;
+        let request = options
+            .unwrap_or_default()
+            .apply(ArmRequest::new(Method::Get, url.clone()));
+        let response = downloads.stream(request).await?;
         if !response.status().is_success() || u16::from(response.status()) == 203 {
             let (status, headers, body) = response.deconstruct();
             let body = body

@@ -73,7 +73,7 @@ async fn pool_by_name_with_a_pat() {
         .expect(1)
         .mount(&server)
         .await;
-    let pool = client(&server, pat()).pool_by_name("private vnet").await.unwrap();
+    let pool = client(&server, pat()).pool_by_name("private vnet", None).await.unwrap();
     assert_eq!(pool.id, Some(12));
 }
 
@@ -99,7 +99,7 @@ async fn entra_tokens_go_as_bearer_for_the_devops_scope() {
         .await;
     let credential = StaticTokenCredential::new("test-token");
     let client = client(&server, DevOpsCredential::Entra(credential));
-    let agent = client.find_agent(12, "ACI-1").await.unwrap().unwrap();
+    let agent = client.find_agent(12, "ACI-1", None).await.unwrap().unwrap();
     assert_eq!(agent.id(), 7);
     assert!(agent.is_online());
     assert_eq!(agent.last_completed_request.unwrap().result, Some(TaskResult::Failed));
@@ -136,9 +136,12 @@ async fn get_and_delete_agent() {
         .mount(&server)
         .await;
     let client = client(&server, pat());
-    assert_eq!(client.get_agent(12, 7).await.unwrap().name(), "aci-1");
-    assert_eq!(client.delete_agent(12, 7).await.unwrap(), AgentDeletion::Deleted);
-    assert_eq!(client.delete_agent(12, 8).await.unwrap(), AgentDeletion::AlreadyGone);
+    assert_eq!(client.get_agent(12, 7, None).await.unwrap().name(), "aci-1");
+    assert_eq!(client.delete_agent(12, 7, None).await.unwrap(), AgentDeletion::Deleted);
+    assert_eq!(
+        client.delete_agent(12, 8, None).await.unwrap(),
+        AgentDeletion::AlreadyGone
+    );
 }
 
 #[tokio::test]
@@ -167,6 +170,7 @@ async fn job_requests_use_the_keda_route_without_api_version() {
             Some(ListJobRequestsOptions {
                 top: Some(50),
                 unfinished_only: true,
+                ..Default::default()
             }),
         )
         .await
@@ -208,9 +212,9 @@ async fn package_metadata_then_download_without_credentials() {
         .mount(&server)
         .await;
     let client = client(&server, pat());
-    let package = client.latest_package(Platform::LinuxMuslX64).await.unwrap();
+    let package = client.latest_package(Platform::LinuxMuslX64, None).await.unwrap();
     assert_eq!(package.version.unwrap().to_string(), "4.258.1");
-    let download = client.download_package(&package).await.unwrap();
+    let download = client.download_package(&package, None).await.unwrap();
     assert_eq!(download.total, Some(100_000));
     let chunks: Vec<_> = download.body.try_collect().await.unwrap();
     assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), 100_000);
@@ -251,10 +255,13 @@ async fn a_download_streams_instead_of_being_read_whole() {
     }))
     .unwrap();
     let client = client_at(&format!("http://{addr}"), pat());
-    let download = tokio::time::timeout(std::time::Duration::from_secs(20), client.download_package(&package))
-        .await
-        .expect("download_package waited for the whole body")
-        .unwrap();
+    let download = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        client.download_package(&package, None),
+    )
+    .await
+    .expect("download_package waited for the whole body")
+    .unwrap();
     assert_eq!(download.total, Some(20));
     release.send(()).unwrap();
     let body: Vec<u8> = download.body.try_collect::<Vec<_>>().await.unwrap().concat();
@@ -270,7 +277,7 @@ async fn no_package_for_a_platform_is_not_found() {
         .mount(&server)
         .await;
     let error = client(&server, pat())
-        .latest_package(Platform::WinArm64)
+        .latest_package(Platform::WinArm64, None)
         .await
         .unwrap_err();
     assert!(error.is_not_found());
@@ -324,20 +331,20 @@ async fn auth_failures_are_mapped() {
         .await;
     let client = client(&server, pat());
 
-    let signin = client.pool_by_name("signin").await.unwrap_err();
+    let signin = client.pool_by_name("signin", None).await.unwrap_err();
     assert!(matches!(signin, Error::Unauthorized { status: 203, .. }), "{signin:?}");
     assert!(
         signin.to_string().ends_with("the token is invalid or expired"),
         "{signin}"
     );
 
-    let expired = client.pool_by_name("expired").await.unwrap_err();
+    let expired = client.pool_by_name("expired", None).await.unwrap_err();
     assert!(
         matches!(expired, Error::Unauthorized { status: 401, .. }),
         "{expired:?}"
     );
 
-    let forbidden = client.delete_agent(1, 2).await.unwrap_err();
+    let forbidden = client.delete_agent(1, 2, None).await.unwrap_err();
     assert!(matches!(forbidden, Error::Forbidden { .. }), "{forbidden:?}");
     let text = forbidden.to_string();
     assert!(
@@ -345,14 +352,14 @@ async fn auth_failures_are_mapped() {
         "{text}"
     );
 
-    let missing = client.get_agent(1, 3).await.unwrap_err();
+    let missing = client.get_agent(1, 3, None).await.unwrap_err();
     assert!(missing.is_not_found());
     assert!(
         missing.to_string().ends_with("No agent found in pool 1 with id 3."),
         "{missing}"
     );
 
-    let failed = client.get_agent(1, 4).await.unwrap_err();
+    let failed = client.get_agent(1, 4, None).await.unwrap_err();
     match &failed {
         Error::Service {
             status,
@@ -399,5 +406,5 @@ async fn api_version_can_be_overridden_for_azure_devops_server() {
     };
     let org = OrganizationUrl::parse("https://tfs.contoso.com/tfs/DefaultCollection/").unwrap();
     let client = DevOpsClient::new(org, pat(), Some(options)).unwrap();
-    assert_eq!(client.pool_by_name("Default").await.unwrap().id, Some(1));
+    assert_eq!(client.pool_by_name("Default", None).await.unwrap().id, Some(1));
 }

@@ -9,7 +9,9 @@
 use arm_core::HttpTransport;
 use arm_core::azure_core::credentials::Secret;
 use arm_core::azure_core::http::ClientOptions;
-use az_emulator::{Emulator, EmulatorConfig};
+use az_emulator::{
+    Directive, Emulator, EmulatorConfig, FaultConfig, FaultRule, JobSpec, ListenerKind, TaskResult as JobResult,
+};
 use azp_agent::configure::ConfigureOptions;
 use azp_agent::models::TaskResult;
 use azp_agent::supervise::{
@@ -17,7 +19,6 @@ use azp_agent::supervise::{
     TeardownHook,
 };
 use azp_agent::{DevOpsClient, DevOpsClientOptions, DevOpsCredential, OrganizationUrl, Platform};
-use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -121,7 +122,6 @@ struct World {
     dir: TempDir,
     client: DevOpsClient,
     org: OrganizationUrl,
-    http: reqwest::Client,
 }
 
 impl World {
@@ -141,7 +141,6 @@ impl World {
             dir,
             client,
             org,
-            http: arm_core::test_support::reqwest_client_trusting(""),
         }
     }
 
@@ -153,30 +152,16 @@ impl World {
         self.emulator.lay_out_agent(&self.agent_root()).unwrap();
     }
 
-    fn admin(&self, path: &str) -> String {
-        format!("{}{path}", self.emulator.info().endpoints.admin)
-    }
-
-    async fn queue_job(&self, job: Value) -> i64 {
-        let org = self.org.name().to_owned();
+    /// Queues `job` in the default pool (through the emulator's control API); its request id.
+    fn queue_job(&self, job: JobSpec) -> i64 {
         let pool = &self.emulator.info().defaults.devops_pool;
-        let url = self.admin(&format!("/devops/{org}/pools/{pool}/jobs"));
-        let token = self.emulator.admin_token();
-        let response = admin_call(&self.http, token, reqwest::Method::POST, &url, Some(&job)).await;
-        response["requestId"].as_i64().unwrap()
+        let control = self.emulator.control();
+        control.queue_job(self.org.name(), pool, &job).unwrap().request_id
     }
 
-    async fn job(&self, id: i64) -> Value {
-        let org = self.org.name().to_owned();
-        let url = self.admin(&format!("/devops/{org}/jobs/{id}"));
-        admin_call(
-            &self.http,
-            self.emulator.admin_token(),
-            reqwest::Method::GET,
-            &url,
-            None,
-        )
-        .await
+    /// How job request `id` ended, if it has.
+    fn job_result(&self, id: i64) -> Option<JobResult> {
+        self.emulator.control().job(self.org.name(), id).unwrap().result
     }
 
     fn configure(&self, agent_name: &str) -> ConfigureOptions {
@@ -189,7 +174,7 @@ impl World {
 
     async fn pool_id(&self) -> i32 {
         let pool = self.emulator.info().defaults.devops_pool.clone();
-        self.client.pool_by_name(&pool).await.unwrap().id.unwrap()
+        self.client.pool_by_name(&pool, None).await.unwrap().id.unwrap()
     }
 
     fn run_once(&self, agent_name: &str) -> RunOnce {
@@ -200,7 +185,7 @@ impl World {
     async fn assert_clean(&self) {
         let pool = self
             .client
-            .pool_by_name(&self.emulator.info().defaults.devops_pool)
+            .pool_by_name(&self.emulator.info().defaults.devops_pool, None)
             .await
             .unwrap();
         let agents = self.client.list_agents(pool.id.unwrap(), None).await.unwrap();
@@ -214,36 +199,6 @@ impl World {
             assert!(Instant::now() < deadline, "processes left: {left:?}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-    }
-}
-
-/// A call to the emulator's admin API; its JSON answer (null when empty).
-/// A request to the emulator's admin API, with its admin token.
-async fn admin_call(
-    http: &reqwest::Client,
-    admin_token: &str,
-    method: reqwest::Method,
-    url: &str,
-    body: Option<&Value>,
-) -> Value {
-    let mut request = http.request(method, url).bearer_auth(admin_token);
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(body).unwrap());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let bytes = response.bytes().await.unwrap();
-    assert!(
-        status.is_success(),
-        "{url}: {status} {}",
-        String::from_utf8_lossy(&bytes)
-    );
-    if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap()
     }
 }
 
@@ -311,7 +266,7 @@ impl TeardownHook for Recorder {
         *self.0.lock().unwrap() += 1;
         let watched = self.1.lock().unwrap().clone();
         if let Some((client, pool)) = watched {
-            let pool = client.pool_by_name(&pool).await?.id.unwrap_or_default();
+            let pool = client.pool_by_name(&pool, None).await?.id.unwrap_or_default();
             *self.2.lock().unwrap() = Some(client.list_agents(pool, None).await?.len());
         }
         Ok(())
@@ -322,9 +277,7 @@ async fn success() {
     let world = World::start("success", "").await;
     world.lay_out_agent();
     let marker = world.dir.0.join("ran");
-    let job = world
-        .queue_job(json!({"command": format!("echo hello > {}", marker.display())}))
-        .await;
+    let job = world.queue_job(JobSpec::new(format!("echo hello > {}", marker.display())));
     let pool = world.emulator.info().defaults.devops_pool.clone();
     let hook = Arc::new(Recorder::watching(world.client.clone(), &pool));
     let (_stop, signals) = StopSignals::channel();
@@ -352,14 +305,14 @@ async fn success() {
     assert_eq!(step("config.sh remove"), None, "{outcome:#?}");
     assert_eq!(*hook.0.lock().unwrap(), 1);
     assert_eq!(std::fs::read_to_string(marker).unwrap().trim(), "hello");
-    assert_eq!(world.job(job).await["result"], "succeeded");
+    assert_eq!(world.job_result(job), Some(JobResult::Succeeded));
     world.assert_clean().await;
 }
 
 async fn job_failure() {
     let world = World::start("jobfail", "").await;
     world.lay_out_agent();
-    let job = world.queue_job(json!({"command": "exit 7"})).await;
+    let job = world.queue_job(JobSpec::new("exit 7"));
     let (_stop, signals) = StopSignals::channel();
     let outcome = world.run_once("e2e-jobfail").run(signals).await;
     assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
@@ -370,34 +323,36 @@ async fn job_failure() {
         "the job's result is reported, not the exit code"
     );
     assert_removed(&outcome);
-    assert_eq!(world.job(job).await["result"], "failed");
+    assert_eq!(world.job_result(job), Some(JobResult::Failed));
     world.assert_clean().await;
 }
 
 async fn retryable_exit_then_success() {
     let world = World::start("retry", "").await;
     world.lay_out_agent();
-    let job = world
-        .queue_job(
-            json!({"command": "true", "directives": [{"action": "exit", "code": 2}, {"action": "exit", "code": 2}]}),
-        )
-        .await;
+    let job = world.queue_job(
+        JobSpec::new("true")
+            .with_directive(Directive::Exit(2))
+            .with_directive(Directive::Exit(2)),
+    );
     let (_stop, signals) = StopSignals::channel();
     let outcome = world.run_once("e2e-retry").run(signals).await;
     assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
     assert_eq!(outcome.retries, 2);
     assert_eq!(outcome.job_result, Some(TaskResult::Succeeded));
     assert_removed(&outcome);
-    assert_eq!(world.job(job).await["result"], "succeeded");
+    assert_eq!(world.job_result(job), Some(JobResult::Succeeded));
     world.assert_clean().await;
 }
 
 async fn updates_then_the_job() {
     let world = World::start("update", "").await;
     world.lay_out_agent();
-    let job = world
-        .queue_job(json!({"command": "true", "directives": [{"action": "update", "code": 3}, {"action": "update", "code": 4}]}))
-        .await;
+    let job = world.queue_job(
+        JobSpec::new("true")
+            .with_directive(Directive::Update(3))
+            .with_directive(Directive::Update(4)),
+    );
     let (_stop, signals) = StopSignals::channel();
     let outcome = world.run_once("e2e-update").run(signals).await;
     assert_eq!(outcome.end, RunEnd::Completed, "{outcome:#?}");
@@ -413,14 +368,14 @@ async fn updates_then_the_job() {
     assert!(root.join("externals.bak.4.258.1").is_dir(), "the updater did not run");
     assert!(!root.join("bin.4.259.0").exists(), "the updater did not finish");
     assert_removed(&outcome);
-    assert_eq!(world.job(job).await["result"], "succeeded");
+    assert_eq!(world.job_result(job), Some(JobResult::Succeeded));
     world.assert_clean().await;
 }
 
 async fn listener_crash() {
     let world = World::start("crash", "").await;
     world.lay_out_agent();
-    world.queue_job(json!({"command": "sleep 30", "crash": true})).await;
+    world.queue_job(JobSpec::new("sleep 30").crashing());
     let (_stop, signals) = StopSignals::channel();
     let outcome = world.run_once("e2e-crash").run(signals).await;
     assert!(
@@ -448,9 +403,9 @@ async fn stop_while_waiting_for_a_job() {
             let client = client.clone();
             let pool = pool.clone();
             async move {
-                let pool = client.pool_by_name(&pool).await.unwrap();
+                let pool = client.pool_by_name(&pool, None).await.unwrap();
                 client
-                    .find_agent(pool.id.unwrap(), "e2e-idle")
+                    .find_agent(pool.id.unwrap(), "e2e-idle", None)
                     .await
                     .unwrap()
                     .is_some_and(|a| a.is_online())
@@ -471,9 +426,7 @@ async fn stop_mid_job() {
     let world = World::start("midjob", "").await;
     world.lay_out_agent();
     let started_file = world.dir.0.join("started");
-    let job = world
-        .queue_job(json!({"command": format!("touch {}; sleep 60", started_file.display())}))
-        .await;
+    let job = world.queue_job(JobSpec::new(format!("touch {}; sleep 60", started_file.display())));
     let (stop, signals) = StopSignals::channel();
     let marker = started_file.clone();
     let trigger = stop_after(stop, StopRequest::Terminate, async move {
@@ -487,7 +440,7 @@ async fn stop_mid_job() {
     assert_eq!(outcome.end, RunEnd::Stopped(StopRequest::Terminate), "{outcome:#?}");
     assert_eq!(outcome.job_result, Some(TaskResult::Canceled), "{outcome:#?}");
     assert_removed(&outcome);
-    assert_eq!(world.job(job).await["result"], "canceled");
+    assert_eq!(world.job_result(job), Some(JobResult::Canceled));
     world.assert_clean().await;
 }
 
@@ -495,9 +448,7 @@ async fn listener_ignoring_sigint_is_killed() {
     let world = World::start("ignore", "").await;
     world.lay_out_agent();
     let started_file = world.dir.0.join("started");
-    world
-        .queue_job(json!({"command": format!("touch {}; sleep 60", started_file.display()), "ignoreSigint": true}))
-        .await;
+    world.queue_job(JobSpec::new(format!("touch {}; sleep 60", started_file.display())).ignoring_sigint());
     let (stop, signals) = StopSignals::channel();
     let marker = started_file.clone();
     let trigger = stop_after(stop, StopRequest::Terminate, async move {
@@ -531,7 +482,7 @@ async fn register_bystander(world: &World, folder: &str, name: &str) -> (PathBuf
         .await
         .unwrap();
     let pool = world.pool_id().await;
-    let id = world.client.find_agent(pool, name).await.unwrap().unwrap().id();
+    let id = world.client.find_agent(pool, name, None).await.unwrap().unwrap().id();
     (root, id)
 }
 
@@ -542,10 +493,10 @@ async fn a_rewritten_agent_file_cannot_redirect_the_cleanup() {
     world.lay_out_agent();
     let (other, bystander) = register_bystander(&world, "other", "e2e-bystander").await;
     let command = format!("cp {:?} {:?}", other.join(".agent"), world.agent_root().join(".agent"));
-    let job = world.queue_job(json!({ "command": command })).await;
+    let job = world.queue_job(JobSpec::new(command));
     let (_stop, signals) = StopSignals::channel();
     let outcome = world.run_once("e2e-rewritten").run(signals).await;
-    assert_eq!(world.job(job).await["result"], "succeeded");
+    assert_eq!(world.job_result(job), Some(JobResult::Succeeded));
     assert_removed(&outcome);
     let pool = world.pool_id().await;
     let left: Vec<String> = world
@@ -557,7 +508,7 @@ async fn a_rewritten_agent_file_cannot_redirect_the_cleanup() {
         .map(|a| a.name().to_owned())
         .collect();
     assert_eq!(left, ["e2e-bystander"], "{outcome:#?}");
-    world.client.delete_agent(pool, bystander).await.unwrap();
+    world.client.delete_agent(pool, bystander, None).await.unwrap();
     world.assert_clean().await;
 }
 
@@ -569,14 +520,14 @@ async fn a_same_named_agent_of_another_run_survives_the_cleanup() {
     let started = world.dir.0.join("started");
     let go = world.dir.0.join("go");
     let command = format!("touch {started:?}; while [ ! -e {go:?} ]; do sleep 0.1; done");
-    world.queue_job(json!({ "command": command })).await;
+    world.queue_job(JobSpec::new(command));
     let (_stop, signals) = StopSignals::channel();
     let name = "e2e-samename";
     let meanwhile = async {
         wait_for("the job to start", || async { started.exists() }).await;
         let pool = world.pool_id().await;
-        let ours = world.client.find_agent(pool, name).await.unwrap().unwrap().id();
-        world.client.delete_agent(pool, ours).await.unwrap();
+        let ours = world.client.find_agent(pool, name, None).await.unwrap().unwrap().id();
+        world.client.delete_agent(pool, ours, None).await.unwrap();
         let (_, theirs) = register_bystander(&world, "theirs", name).await;
         assert_ne!(ours, theirs);
         std::fs::write(&go, "").unwrap();
@@ -585,15 +536,15 @@ async fn a_same_named_agent_of_another_run_survives_the_cleanup() {
     let (outcome, theirs) = tokio::join!(world.run_once(name).run(signals), meanwhile);
     assert!(outcome.cleanup.agent_removed, "{outcome:#?}");
     let pool = world.pool_id().await;
-    let left = world.client.find_agent(pool, name).await.unwrap();
+    let left = world.client.find_agent(pool, name, None).await.unwrap();
     assert_eq!(left.map(|a| a.id()), Some(theirs), "{outcome:#?}");
-    world.client.delete_agent(pool, theirs).await.unwrap();
+    world.client.delete_agent(pool, theirs, None).await.unwrap();
     world.assert_clean().await;
 }
 
 async fn download_install_and_run() {
     let world = World::start("download", "").await;
-    world.queue_job(json!({"command": "true"})).await;
+    world.queue_job(JobSpec::new("true"));
     let progress = Arc::new(Mutex::new(Vec::new()));
     let seen = progress.clone();
     let install = azp_agent::install::InstallOptions::default().with_progress(move |p| seen.lock().unwrap().push(p));
@@ -643,19 +594,19 @@ async fn stop_while_configuring() {
     // The emulator answers slowly, so config.sh is still running when the stop comes.
     let world = World::start("stopcfg", "").await;
     world.lay_out_agent();
-    let http = world.http.clone();
-    let faults = world.admin("/faults");
     // config.sh's first call (the pool by name) hangs, so the stop comes before it registers.
-    let rules =
-        json!({"routes": [{"listener": "devops", "method": "GET", "path_contains": "/pools", "latency_ms": 1500}]});
-    admin_call(
-        &http,
-        world.emulator.admin_token(),
-        reqwest::Method::PUT,
-        &faults,
-        Some(&rules),
-    )
-    .await;
+    let slow_pools = FaultRule {
+        listener: Some(ListenerKind::Devops),
+        method: Some("GET".to_owned()),
+        path_contains: Some("/pools".to_owned()),
+        latency_ms: 1500,
+        ..FaultRule::default()
+    };
+    let faults = FaultConfig {
+        routes: vec![slow_pools],
+        ..FaultConfig::default()
+    };
+    world.emulator.control().set_faults(&faults).unwrap();
     let (stop, signals) = StopSignals::channel();
     let trigger = stop_after(
         stop,
@@ -722,32 +673,21 @@ async fn expired_entra_token_before_cleanup() {
     let client = devops_client(&world.emulator, world.org.clone(), DevOpsCredential::Entra(credential));
     let started = world.dir.0.join("started");
     let go = world.dir.0.join("go");
-    world
-        .queue_job(json!({"command": format!(
-            "touch {}; while [ ! -e {} ]; do sleep 0.05; done",
-            started.display(),
-            go.display()
-        )}))
-        .await;
+    world.queue_job(JobSpec::new(format!(
+        "touch {}; while [ ! -e {} ]; do sleep 0.05; done",
+        started.display(),
+        go.display()
+    )));
     // While the job runs, the emulator's clock moves two hours on: every token issued so far
     // (registration's included) has expired when cleanup runs.
-    let http = world.http.clone();
-    let advance = format!("{}/clock/advance", info.endpoints.admin);
-    let admin_token = info.admin_token.clone();
+    let control = world.emulator.control();
     let driver = async move {
         wait_for("the job to start", || {
             let started = started.clone();
             async move { started.exists() }
         })
         .await;
-        admin_call(
-            &http,
-            &admin_token,
-            reqwest::Method::POST,
-            &advance,
-            Some(&json!({"seconds": 7200})),
-        )
-        .await;
+        control.advance_clock(Duration::from_secs(7200)).unwrap();
         std::fs::write(&go, "").unwrap();
     };
     let (_stop, signals) = StopSignals::channel();
@@ -771,7 +711,7 @@ async fn secrets_appear_nowhere(logs: LogBuffer) {
         d = dump.display(),
         a = world.agent_root().display()
     );
-    world.queue_job(json!({"command": command})).await;
+    world.queue_job(JobSpec::new(command));
     logs.clear();
     let (_stop, signals) = StopSignals::channel();
     let outcome = world

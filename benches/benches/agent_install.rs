@@ -53,7 +53,7 @@ fn agent_install(c: &mut Criterion) {
             Some(options),
         )
         .unwrap();
-        let package = client.latest_package(Platform::LinuxX64).await.unwrap();
+        let package = client.latest_package(Platform::LinuxX64, None).await.unwrap();
         package.download_url.unwrap()
     });
     let next = Mutex::new(0usize);

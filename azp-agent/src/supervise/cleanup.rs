@@ -148,7 +148,7 @@ async fn look_up(plan: &CleanupPlan<'_>, agent: RegisteredAgent, steps: &mut Vec
         return None;
     }
     let found = bounded(plan, async {
-        match plan.client.get_agent(agent.pool_id, agent.agent_id).await {
+        match plan.client.get_agent(agent.pool_id, agent.agent_id, None).await {
             Ok(found) => Ok(Some(found)),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e.to_string()),
@@ -177,7 +177,7 @@ async fn delete(plan: &CleanupPlan<'_>, agent: RegisteredAgent, steps: &mut Vec<
     let started = Instant::now();
     let deleted = bounded(plan, async {
         plan.client
-            .delete_agent(agent.pool_id, agent.agent_id)
+            .delete_agent(agent.pool_id, agent.agent_id, None)
             .await
             .map_err(|e| e.to_string())
     })
@@ -207,14 +207,14 @@ async fn delete_unrecorded(plan: &CleanupPlan<'_>, since: OffsetDateTime, steps:
     let result = bounded(plan, async {
         let pool_id = plan
             .client
-            .pool_by_name(plan.pool)
+            .pool_by_name(plan.pool, None)
             .await
             .map_err(|e| e.to_string())?
             .id
             .unwrap_or_default();
         let Some(agent) = plan
             .client
-            .find_agent(pool_id, plan.agent_name)
+            .find_agent(pool_id, plan.agent_name, None)
             .await
             .map_err(|e| e.to_string())?
         else {
@@ -229,7 +229,7 @@ async fn delete_unrecorded(plan: &CleanupPlan<'_>, since: OffsetDateTime, steps:
         }
         match plan
             .client
-            .delete_agent(pool_id, agent.id())
+            .delete_agent(pool_id, agent.id(), None)
             .await
             .map_err(|e| e.to_string())?
         {

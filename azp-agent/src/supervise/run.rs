@@ -349,14 +349,14 @@ impl RunOnce {
                 format!("{} holds no agent", self.agent_dir.display()),
             )
         })?;
-        let package = self.client.latest_package(platform).await?;
+        let package = self.client.latest_package(platform, None).await?;
         let hash = package.hash_value.clone().unwrap_or_default();
         tracing::info!(
             version = %package.version.unwrap_or_default(),
             platform = %platform,
             "downloading the agent"
         );
-        let download = self.client.download_package(&package).await?;
+        let download = self.client.download_package(&package, None).await?;
         let mut options = self.install.clone();
         options.total = options.total.or(download.total);
         Ok(install::install_stream(download.body, &hash, &self.agent_dir, &options).await?)

@@ -70,10 +70,13 @@ fn client() -> Result<DevOpsClient, String> {
 async fn install(dest: &Path) -> Result<ExitCode, String> {
     let client = client()?;
     let package = client
-        .latest_package(Platform::LinuxX64)
+        .latest_package(Platform::LinuxX64, None)
         .await
         .map_err(|e| e.to_string())?;
-    let download = client.download_package(&package).await.map_err(|e| e.to_string())?;
+    let download = client
+        .download_package(&package, None)
+        .await
+        .map_err(|e| e.to_string())?;
     let total = download.total;
     install_stream(
         download.body,

@@ -142,7 +142,7 @@ async fn reap_agents(
     let pool = &config.access.pool;
     let listed = async {
         let pool_id = devops
-            .pool_by_name(pool)
+            .pool_by_name(pool, None)
             .await
             .map_err(|e| e.to_string())?
             .id
@@ -185,7 +185,7 @@ async fn reap_agents(
         let row = match verdict {
             Verdict::Keep(reason) => Row::new("agent", label, Action::Kept, reason),
             Verdict::Delete(reason) if dry_run => Row::new("agent", label, Action::WouldDelete, reason),
-            Verdict::Delete(reason) => match devops.delete_agent(pool_id, id).await {
+            Verdict::Delete(reason) => match devops.delete_agent(pool_id, id, None).await {
                 Ok(_) => Row::new("agent", label, Action::Deleted, reason),
                 Err(error) => Row::new(
                     "agent",

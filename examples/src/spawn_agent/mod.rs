@@ -141,7 +141,7 @@ async fn spawn(config: &Config, clients: &Clients, stage: &Cell<Stage>) -> Resul
     let name = &config.agent_name;
     let pool = clients
         .devops
-        .pool_by_name(&config.access.pool)
+        .pool_by_name(&config.access.pool, None)
         .await
         .map_err(|e| Failure::before(format!("cannot find agent pool '{}': {e}", config.access.pool)))?;
     let pool_id = pool.id.ok_or_else(|| Failure::before("the agent pool has no id"))?;
@@ -160,7 +160,7 @@ async fn spawn(config: &Config, clients: &Clients, stage: &Cell<Stage>) -> Resul
     }
     if let Some(existing) = clients
         .devops
-        .find_agent(pool_id, name)
+        .find_agent(pool_id, name, None)
         .await
         .map_err(|e| Failure::before(format!("cannot list the agents of pool '{}': {e}", config.access.pool)))?
     {
@@ -221,11 +221,11 @@ async fn clean_up(config: &Config, clients: &Clients, pool_id: i32) -> Vec<Strin
         Ok(_accepted) => tracing::info!(group = %name, "container group deletion accepted"),
         Err(error) => left.push(format!("container group {rg}/{name} ({error})")),
     }
-    match clients.devops.find_agent(pool_id, name).await {
+    match clients.devops.find_agent(pool_id, name, None).await {
         Ok(None) => {}
         Ok(Some(agent)) => {
             let id = agent.reference.id.unwrap_or_default();
-            match clients.devops.delete_agent(pool_id, id).await {
+            match clients.devops.delete_agent(pool_id, id, None).await {
                 Ok(_) => tracing::info!(agent = %name, id, "agent deleted"),
                 Err(error) => left.push(format!(
                     "agent {name} (id {id}) in pool '{}' ({error})",

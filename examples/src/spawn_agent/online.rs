@@ -102,7 +102,7 @@ async fn look(
 ) -> Result<Look, Failure> {
     let (rg, name) = (&config.resource_group, &config.agent_name);
     let agent = devops
-        .find_agent(pool_id, name)
+        .find_agent(pool_id, name, None)
         .await
         .map_err(|e| Failure::Azure(format!("cannot list the pool's agents: {e}")))?;
     let last_seen = match &agent {
