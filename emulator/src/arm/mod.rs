@@ -112,8 +112,8 @@ impl Arm {
             ));
         }
         api_version::check(api_version, &compiled.provider.api_versions())?;
-        if compiled.is_in_subscription() {
-            self.check_subscription(params[0], caller)?;
+        if let Some(subscription) = compiled.subscription(&request.segments) {
+            self.check_subscription(subscription, caller)?;
         }
         self.check_access(compiled, request, caller)?;
         compiled.provider.catch_up(&self.shared);

@@ -142,12 +142,17 @@ impl CompiledRoute {
         Some(params)
     }
 
-    /// Whether the pattern starts with `subscriptions/{id}`.
-    pub fn is_in_subscription(&self) -> bool {
-        matches!(
+    /// The subscription of a request to this route: the pattern's `subscriptions/{id}`, or for
+    /// a `{*scope}` pattern a scope that starts with `/subscriptions/{id}`.
+    pub fn subscription<'a>(&self, path: &'a [String]) -> Option<&'a str> {
+        let starts_with_subscription = matches!(
             self.segments.as_slice(),
             [Segment::Literal(first), Segment::Param, ..] if first.eq_ignore_ascii_case("subscriptions")
-        )
+        );
+        let scoped = matches!(self.segments.first(), Some(Segment::Scope))
+            && path.len() > self.segments.len()
+            && path[0].eq_ignore_ascii_case("subscriptions");
+        (starts_with_subscription || scoped).then(|| path[1].as_str())
     }
 
     /// The namespace after a literal `providers` segment, if the pattern names one.
@@ -198,10 +203,36 @@ mod tests {
         let p = path("/SUBSCRIPTIONS/s1/resourceGroups/My-RG");
         assert_eq!(rg.matches(&p), Some(vec!["s1", "My-RG"]));
         assert!(rg.matches(&path("/subscriptions/s1/resourceGroups")).is_none());
-        assert!(rg.is_in_subscription());
+        assert_eq!(rg.subscription(&p), Some("s1"));
         assert_eq!(rg.namespace(), None);
         let aci =
             route("subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerInstance/containerGroups/{n}");
         assert_eq!(aci.namespace(), Some("Microsoft.ContainerInstance"));
+    }
+
+    #[test]
+    fn a_scope_pattern_matches_any_prefix() {
+        let list = route("{*scope}/providers/Microsoft.Authorization/roleAssignments");
+        let at_root = path("/providers/Microsoft.Authorization/roleAssignments");
+        assert_eq!(list.matches(&at_root), Some(vec![]));
+        assert_eq!(list.subscription(&at_root), None);
+        let at_group = path("/subscriptions/s1/resourceGroups/rg/providers/microsoft.authorization/roleassignments");
+        assert_eq!(list.matches(&at_group), Some(vec![]));
+        assert_eq!(list.subscription(&at_group), Some("s1"));
+        assert!(list.matches(&path("/providers/Microsoft.Authorization")).is_none());
+        assert!(
+            list.matches(&path(
+                "/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions"
+            ))
+            .is_none()
+        );
+        let item = route("{*scope}/providers/Microsoft.Authorization/roleAssignments/{name}");
+        assert_eq!(
+            item.matches(&path(
+                "/subscriptions/s1/providers/Microsoft.Authorization/roleAssignments/a"
+            )),
+            Some(vec!["a"])
+        );
+        assert_eq!(item.namespace(), Some("Microsoft.Authorization"));
     }
 }

@@ -313,6 +313,18 @@ async fn role_assignments_crud_with_azure_errors() {
         (absent_group.status, absent_group.arm_code()),
         (404, "ResourceGroupNotFound")
     );
+    let absent_subscription = h
+        .arm(
+            Method::GET,
+            &assignment_path("/subscriptions/00000000-0000-4000-8000-0000000000ff", name),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (absent_subscription.status, absent_subscription.arm_code()),
+        (404, "SubscriptionNotFound")
+    );
     let version = h
         .arm(
             Method::GET,
