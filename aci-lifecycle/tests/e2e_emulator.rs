@@ -14,9 +14,9 @@ use aci_lifecycle::self_delete::{SelfDelete, SelfDeleteOutcome, self_delete_from
 use aci_lifecycle::{
     ContainerGroupsClient, Error, ListLogsOptions, ReapOptions, ReapScope, SpawnOptions, WaiterOptions,
 };
-use arm_core::test_support::{emulator_arm_client, emulator_journal};
+use arm_core::test_support::emulator_arm_client;
 use arm_core::{ArmClientOptions, Cloud, HttpTransport, PollOptions};
-use az_emulator::{Emulator, EmulatorConfig, StartupInfo};
+use az_emulator::{Emulator, EmulatorConfig, JournalEntry, ListenerKind, StartupInfo};
 use futures::TryStreamExt;
 use std::collections::{BTreeMap, HashMap};
 use std::process::ExitCode;
@@ -98,8 +98,8 @@ fn waiting() -> Option<WaiterOptions> {
     })
 }
 
-async fn journal(info: &StartupInfo) -> Vec<serde_json::Value> {
-    emulator_journal(&info.endpoints.admin, &info.admin_token).await
+fn journal(emulator: &Emulator) -> Vec<JournalEntry> {
+    emulator.control().journal()
 }
 
 /// Reads the group until it is gone, for a deletion another process started.
@@ -153,10 +153,9 @@ async fn lifecycle_of_a_group_in_a_subnet() {
     );
     groups.begin_delete(RG, "agent-1", None).await.unwrap().await.unwrap();
     assert!(
-        journal(emulator.info())
-            .await
+        journal(&emulator)
             .iter()
-            .all(|e| !e.to_string().contains("pat-secret"))
+            .all(|e| !format!("{e:?}").contains("pat-secret"))
     );
     emulator.shutdown().await;
     println!("test lifecycle_of_a_group_in_a_subnet ... ok");
@@ -235,17 +234,21 @@ async fn a_container_deletes_its_own_group_as_a_managed_identity() {
         .await
         .unwrap();
     until_gone(&groups, "agent-self").await;
-    let entries = journal(&info).await;
+    let entries = journal(&emulator);
     let delete = entries
         .iter()
-        .find(|e| e["method"] == "DELETE" && e["path"].as_str().unwrap().ends_with("/agent-self"))
+        .find(|e| e.method == "DELETE" && e.path.ends_with("/agent-self"))
         .unwrap();
     assert_eq!(
-        delete["principal"],
-        info.defaults.identity_principal_id.as_str(),
+        delete.principal.as_deref(),
+        Some(info.defaults.identity_principal_id.as_str()),
         "deleted by the managed identity"
     );
-    assert!(entries.iter().any(|e| e["listener"] == "imds" && e["status"] == 200));
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.listener == ListenerKind::Imds && e.status == Some(200))
+    );
     emulator.shutdown().await;
     println!("test a_container_deletes_its_own_group_as_a_managed_identity ... ok");
 }
@@ -325,13 +328,13 @@ async fn a_container_deletes_its_own_group_through_the_app_service_identity_endp
         .await
         .unwrap();
     until_gone(&groups, "agent-app-service").await;
-    let entries = journal(&info).await;
+    let entries = journal(&emulator);
     assert!(
-        entries.iter().any(|e| e["path"] == "/msi/token" && e["status"] == 200),
+        entries.iter().any(|e| e.path == "/msi/token" && e.status == Some(200)),
         "the App Service endpoint was used"
     );
     assert!(
-        !entries.iter().any(|e| e["path"] == "/metadata/identity/oauth2/token"),
+        !entries.iter().any(|e| e.path == "/metadata/identity/oauth2/token"),
         "IMDS was not used"
     );
     emulator.shutdown().await;
@@ -343,7 +346,7 @@ async fn a_container_deletes_its_own_group_through_the_app_service_identity_endp
 async fn self_delete_in_every_cloud(
     label: &str,
     env_for: fn(&StartupInfo, &str, &str) -> HashMap<String, String>,
-    check: fn(&Cloud, &[serde_json::Value]) -> bool,
+    check: fn(&Cloud, &[JournalEntry]) -> bool,
 ) {
     let emulator = Emulator::start(config("")).await.unwrap();
     let info = emulator.info().clone();
@@ -363,7 +366,7 @@ async fn self_delete_in_every_cloud(
             .run()
             .await
             .unwrap_or_else(|e| panic!("{cloud}: {e}"));
-        let entries = journal(&info).await;
+        let entries = journal(&emulator);
         assert_eq!(outcome, drawn_outcome(&entries, &name), "{cloud}");
         assert!(check(&cloud, &entries), "{label} in {cloud}");
         until_gone(&groups, &name).await;
@@ -374,16 +377,14 @@ async fn self_delete_in_every_cloud(
 
 /// The outcome a self-deletion reports for the answer the emulator drew (200, 202 or 204, at
 /// random) for the last DELETE of group `name` that no fault ended: 204 says the group is gone.
-fn drawn_outcome(journal: &[serde_json::Value], name: &str) -> SelfDeleteOutcome {
+fn drawn_outcome(journal: &[JournalEntry], name: &str) -> SelfDeleteOutcome {
     let suffix = format!("/{name}");
     let answered = journal
         .iter()
         .rev()
-        .find(|e| {
-            e["method"] == "DELETE" && e["fault"].is_null() && e["path"].as_str().is_some_and(|p| p.ends_with(&suffix))
-        })
+        .find(|e| e.method == "DELETE" && e.fault.is_none() && e.path.ends_with(&suffix))
         .unwrap_or_else(|| panic!("the DELETE of {name} is journaled"));
-    match answered["status"].as_u64() {
+    match answered.status {
         Some(204) => SelfDeleteOutcome::AlreadyGone,
         Some(200 | 202) => SelfDeleteOutcome::Accepted,
         other => panic!("DELETE of {name} answered {other:?}"),
@@ -391,16 +392,18 @@ fn drawn_outcome(journal: &[serde_json::Value], name: &str) -> SelfDeleteOutcome
 }
 
 /// The managed identity's token was asked for the cloud's ARM resource.
-fn imds_asked_for_the_cloud(cloud: &Cloud, journal: &[serde_json::Value]) -> bool {
+fn imds_asked_for_the_cloud(cloud: &Cloud, journal: &[JournalEntry]) -> bool {
     let resource = url_encoded(cloud.arm_scope().trim_end_matches("/.default"));
     journal
         .iter()
-        .any(|e| e["listener"] == "imds" && e["query"].as_str().is_some_and(|q| q.contains(&resource)))
+        .any(|e| e.listener == ListenerKind::Imds && e.query.contains(&resource))
 }
 
 /// The service principal signed in at the emulator's Entra ID endpoint.
-fn entra_was_used(_cloud: &Cloud, journal: &[serde_json::Value]) -> bool {
-    journal.iter().any(|e| e["listener"] == "login" && e["status"] == 200)
+fn entra_was_used(_cloud: &Cloud, journal: &[JournalEntry]) -> bool {
+    journal
+        .iter()
+        .any(|e| e.listener == ListenerKind::Login && e.status == Some(200))
 }
 
 async fn self_delete_under_injected_failures() {
@@ -433,10 +436,10 @@ rate_500 = 0.15
             .run()
             .await
             .unwrap();
-        assert_eq!(outcome, drawn_outcome(&journal(&info).await, &name));
+        assert_eq!(outcome, drawn_outcome(&journal(&emulator), &name));
     }
-    let entries = journal(&info).await;
-    assert!(entries.iter().any(|e| e["fault"].is_string()), "faults were injected");
+    let entries = journal(&emulator);
+    assert!(entries.iter().any(|e| e.fault.is_some()), "faults were injected");
     emulator.shutdown().await;
     println!("test self_delete_under_injected_failures ... ok");
 }
@@ -518,7 +521,7 @@ async fn bad_input_sends_nothing() {
     let info = emulator.info().clone();
     let groups = groups(&info);
     groups.get(RG, "warm-up", None).await.unwrap_err();
-    let before = journal(&info).await.len();
+    let before = journal(&emulator).len();
     let mut invalid = Vec::new();
     invalid.push(groups.get(RG, "Bad_Name", None).await.unwrap_err());
     invalid.push(groups.get("rg.", "agent", None).await.unwrap_err());
@@ -602,7 +605,7 @@ async fn bad_input_sends_nothing() {
         assert!(!error.to_string().contains('\n'), "one line: {error}");
     }
     assert_eq!(
-        journal(&info).await.len(),
+        journal(&emulator).len(),
         before,
         "no invalid input reached the emulator"
     );

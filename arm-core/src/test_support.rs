@@ -215,29 +215,6 @@ pub fn arm_error(status: u16, code: &str, message: &str) -> wiremock::ResponseTe
         .set_body_json(serde_json::json!({"error": {"code": code, "message": message}}))
 }
 
-/// The request journal of an az-emulator (`GET {admin}/journal`): one JSON object per request,
-/// oldest first. `admin` is the emulator's `endpoints.admin`, `admin_token` its `admin_token`
-/// (sent as `Authorization: Bearer <admin_token>`, which the admin API requires).
-///
-/// # Panics
-/// When the admin endpoint does not answer 200 with a JSON array.
-pub async fn emulator_journal(admin: &str, admin_token: &str) -> Vec<serde_json::Value> {
-    let response = reqwest_client_trusting("")
-        .get(format!("{admin}/journal"))
-        .bearer_auth(admin_token)
-        .send()
-        .await
-        .expect("the admin endpoint answers");
-    let status = response.status();
-    let body = response.bytes().await.expect("the journal body");
-    assert!(
-        status.is_success(),
-        "GET {admin}/journal: {status} {}",
-        String::from_utf8_lossy(&body)
-    );
-    serde_json::from_slice(&body).expect("the journal is a JSON array")
-}
-
 /// Live (not zombie) processes whose command line mentions `dir` or whose working directory is
 /// under it, as `(pid, command line)`: what a test of child processes expects to find empty once
 /// everything it started in `dir` has ended. Linux only (reads `/proc`).

@@ -13,7 +13,7 @@ mod support;
 use az_emulator::Emulator;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
-use support::{config, env_with, groups, journal};
+use support::{config, env_with, groups};
 
 const CHILD_ENV: &str = "ARM_CORE_E2E_CHILD_ENV";
 const CHILD_RG: &str = "ARM_CORE_E2E_CHILD_RG";
@@ -55,13 +55,13 @@ async fn parent() {
         stdout.contains("app service identity read"),
         "the child ran the check: {stdout}"
     );
-    let entries = journal(&info).await;
+    let entries = emulator.control().journal();
     assert!(
-        entries.iter().any(|e| e["path"] == "/msi/token" && e["status"] == 200),
+        entries.iter().any(|e| e.path == "/msi/token" && e.status == Some(200)),
         "{entries:?}"
     );
     assert!(
-        !entries.iter().any(|e| e["path"] == "/metadata/identity/oauth2/token"),
+        !entries.iter().any(|e| e.path == "/metadata/identity/oauth2/token"),
         "IMDS was not used"
     );
     emulator.shutdown().await;

@@ -5,9 +5,8 @@
 mod support;
 
 use arm_core::resource_groups::ResourceGroup;
-use arm_core::test_support::reqwest_client_trusting;
 use arm_core::{ArmClient, ArmClientOptions, ArmEnvironment, LroStatus, RetryOptions};
-use az_emulator::Emulator;
+use az_emulator::{Emulator, ListenerKind};
 use futures::TryStreamExt;
 use std::time::Duration;
 use support::*;
@@ -60,13 +59,17 @@ async fn service_principal_creates_lists_and_deletes_a_resource_group() {
     assert_eq!(err.code(), Some("ResourceGroupNotFound"));
     assert!(err.as_service().unwrap().request_id.is_some());
 
-    let entries = journal(&info).await;
-    let arm: Vec<_> = entries.iter().filter(|e| e["listener"] == "arm").collect();
+    let entries = emulator.control().journal();
+    let arm: Vec<_> = entries.iter().filter(|e| e.listener == ListenerKind::Arm).collect();
     assert!(
-        arm.iter().all(|e| e["client_request_id"].is_string()),
+        arm.iter().all(|e| e.client_request_id.is_some()),
         "every ARM request carries x-ms-client-request-id"
     );
-    assert!(entries.iter().any(|e| e["listener"] == "login" && e["status"] == 200));
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.listener == ListenerKind::Login && e.status == Some(200))
+    );
     emulator.shutdown().await;
 }
 
@@ -136,12 +139,12 @@ async fn managed_identity_through_imds_by_every_kind_of_id() {
             "Contributor on one group only: {selector:?}"
         );
     }
-    let entries = journal(&info).await;
-    let imds: Vec<_> = entries.iter().filter(|e| e["listener"] == "imds").collect();
+    let entries = emulator.control().journal();
+    let imds: Vec<_> = entries.iter().filter(|e| e.listener == ListenerKind::Imds).collect();
     assert_eq!(imds.len(), 4, "one token per credential, through IMDS: {imds:?}");
     assert!(
         imds.iter()
-            .all(|e| e["path"] == "/metadata/identity/oauth2/token" && e["status"] == 200)
+            .all(|e| e.path == "/metadata/identity/oauth2/token" && e.status == Some(200))
     );
     emulator.shutdown().await;
 }
@@ -150,17 +153,9 @@ async fn managed_identity_through_imds_by_every_kind_of_id() {
 async fn workload_identity_with_a_federated_token_file() {
     let emulator = Emulator::start(config("")).await.unwrap();
     let info = emulator.info().clone();
-    let minted = reqwest_client_trusting("")
-        .post(format!("{}/federated-token", info.endpoints.admin))
-        .bearer_auth(&info.admin_token)
-        .body(serde_json::json!({"issuer": ISSUER, "subject": SUBJECT}).to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(minted.status(), 200);
-    let minted: serde_json::Value = serde_json::from_slice(&minted.bytes().await.unwrap()).unwrap();
+    let minted = emulator.control().federated_token(ISSUER, SUBJECT, None);
     let file = std::env::temp_dir().join(format!("arm-core-e2e-federated-{}", std::process::id()));
-    std::fs::write(&file, minted["token"].as_str().unwrap()).unwrap();
+    std::fs::write(&file, minted).unwrap();
     let env = env_with(
         &info,
         &[
@@ -212,10 +207,10 @@ rate_drop = 0.1
         groups.begin_delete(&name, None).await.unwrap().await.unwrap();
         assert!(!groups.exists(&name, None).await.unwrap());
     }
-    let entries = journal(&info).await;
+    let entries = emulator.control().journal();
     for fault in ["429", "500", "drop"] {
         assert!(
-            entries.iter().any(|e| e["fault"] == fault),
+            entries.iter().any(|e| e.fault.as_deref() == Some(fault)),
             "no {fault} was injected: the test proves nothing"
         );
     }

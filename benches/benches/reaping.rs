@@ -8,7 +8,7 @@
 
 use aci_lifecycle::models::{Container, ContainerGroup, OsType};
 use aci_lifecycle::{ContainerGroupsClient, EPHEMERAL_TAG, ReapOptions, ReapScope};
-use arm_core::test_support::{emulator_arm_client, emulator_journal, reqwest_client_trusting};
+use arm_core::test_support::emulator_arm_client;
 use az_emulator::{Emulator, EmulatorConfig};
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::StreamExt;
@@ -29,7 +29,7 @@ fn reaping(c: &mut Criterion) {
     let arm = emulator_arm_client(&info.env, None).unwrap();
     let groups = ContainerGroupsClient::from_arm(arm, &info.defaults.subscription_id).unwrap();
     let rg = info.defaults.resource_group.clone();
-    let admin = reqwest_client_trusting("");
+    let control = emulator.control();
     let mut definition = ContainerGroup::new("eastus");
     definition.properties.os_type = Some(OsType::Linux);
     definition.tags = Some([(EPHEMERAL_TAG.to_owned(), "true".to_owned())].into());
@@ -40,16 +40,12 @@ fn reaping(c: &mut Criterion) {
     let next = AtomicUsize::new(0);
 
     let advance = |seconds: u64| {
-        let request = admin
-            .post(format!("{}/clock/advance", info.endpoints.admin))
-            .bearer_auth(&info.admin_token)
-            .body(format!(r#"{{"seconds": {seconds}}}"#));
-        async move { request.send().await.unwrap().error_for_status().unwrap() }
+        control.advance_clock(Duration::from_secs(seconds)).unwrap();
     };
     // 1,000 stopped ephemeral groups (untimed); earlier deletions are finished first.
     let prepare = || {
         runtime.block_on(async {
-            advance(5).await;
+            advance(5);
             let names: Vec<String> = (0..GROUPS)
                 .map(|_| format!("reap-{}", next.fetch_add(1, Ordering::SeqCst)))
                 .collect();
@@ -61,18 +57,11 @@ fn reaping(c: &mut Criterion) {
                         .unwrap();
                 })
                 .await;
-            advance(5).await;
+            advance(5);
             futures::stream::iter(&names)
                 .for_each_concurrent(32, |name| async { groups.stop(&rg, name, None).await.unwrap() })
                 .await;
-            admin
-                .delete(format!("{}/journal", info.endpoints.admin))
-                .bearer_auth(&info.admin_token)
-                .send()
-                .await
-                .unwrap()
-                .error_for_status()
-                .unwrap();
+            control.clear_journal();
         })
     };
     let reap = |concurrency: usize| {
@@ -87,14 +76,10 @@ fn reaping(c: &mut Criterion) {
             let report = groups.reap(Some(options)).await.unwrap();
             let took = started.elapsed();
             assert_eq!(report.deleted.len(), GROUPS, "{:?}", report.failed.first());
-            let journal = emulator_journal(&info.endpoints.admin, &info.admin_token).await;
-            let first_pages = journal
+            let first_pages = control
+                .journal()
                 .iter()
-                .filter(|e| {
-                    e["method"] == "GET"
-                        && e["path"].as_str().unwrap().ends_with("/containerGroups")
-                        && !e["query"].as_str().unwrap_or("").contains("skiptoken")
-                })
+                .filter(|e| e.method == "GET" && e.path.ends_with("/containerGroups") && !e.query.contains("skiptoken"))
                 .count();
             assert_eq!(first_pages, 1, "one list pass per resource group");
             took

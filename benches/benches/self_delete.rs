@@ -8,7 +8,7 @@
 
 use aci_lifecycle::ContainerGroupsClient;
 use aci_lifecycle::models::{Container, ContainerGroup, OsType};
-use arm_core::test_support::{emulator_arm_client, reqwest_client_trusting};
+use arm_core::test_support::emulator_arm_client;
 use az_emulator::{Emulator, EmulatorConfig};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::process::Command;
@@ -25,6 +25,7 @@ fn self_delete(c: &mut Criterion) {
         .unwrap();
     let emulator = runtime.block_on(Emulator::start(EmulatorConfig::default())).unwrap();
     let info = emulator.info().clone();
+    let control = emulator.control();
     let arm = emulator_arm_client(&info.env, None).unwrap();
     let groups = ContainerGroupsClient::from_arm(arm, &info.defaults.subscription_id).unwrap();
     let rg = info.defaults.resource_group.clone();
@@ -53,15 +54,7 @@ fn self_delete(c: &mut Criterion) {
                     .unwrap();
                 names.push(name);
             }
-            reqwest_client_trusting("")
-                .post(format!("{}/clock/advance", info.endpoints.admin))
-                .bearer_auth(&info.admin_token)
-                .body(r#"{"seconds": 60}"#)
-                .send()
-                .await
-                .unwrap()
-                .error_for_status()
-                .unwrap();
+            control.advance_clock(Duration::from_secs(60)).unwrap();
             names
         })
     };

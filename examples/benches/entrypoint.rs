@@ -12,7 +12,7 @@
 //!   every millisecond) over whole runs that each take one queued job and exit 0. Goal: at most
 //!   25 MB. Ten runs under `cargo bench`, one under `cargo test --benches`.
 
-use az_emulator::{Emulator, EmulatorConfig, StartupInfo};
+use az_emulator::{Emulator, EmulatorConfig, JobSpec, StartupInfo};
 use criterion::Criterion;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
@@ -56,7 +56,7 @@ fn main() -> ExitCode {
     // As criterion decides: benchmarking under `cargo bench`, testing under `cargo test`.
     let args: Vec<String> = std::env::args().collect();
     let benchmarking = args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test");
-    peak_rss_whole_run(&runtime, emulator.info(), &env, if benchmarking { 10 } else { 1 });
+    peak_rss_whole_run(&emulator, &env, if benchmarking { 10 } else { 1 });
 
     runtime.block_on(emulator.shutdown());
     let _ = std::fs::remove_dir_all(&scratch);
@@ -173,29 +173,18 @@ fn vm_hwm_kb(pid: u32) -> Option<u64> {
     value.trim().trim_end_matches("kB").trim().parse().ok()
 }
 
-fn peak_rss_whole_run(
-    runtime: &tokio::runtime::Runtime,
-    info: &StartupInfo,
-    env: &BTreeMap<String, String>,
-    runs: usize,
-) {
-    let http = arm_core::test_support::reqwest_client_trusting("");
-    let jobs = format!(
-        "{}/devops/{}/pools/{}/jobs",
-        info.endpoints.admin, info.defaults.devops_organization, info.defaults.devops_pool
-    );
+fn peak_rss_whole_run(emulator: &Emulator, env: &BTreeMap<String, String>, runs: usize) {
+    let defaults = &emulator.info().defaults;
+    let control = emulator.control();
     let mut peaks: Vec<u64> = (0..runs)
         .map(|_| {
-            let queued = runtime
-                .block_on(
-                    http.post(&jobs)
-                        .bearer_auth(&info.admin_token)
-                        .header("content-type", "application/json")
-                        .body(r#"{"command": "true"}"#)
-                        .send(),
+            control
+                .queue_job(
+                    &defaults.devops_organization,
+                    &defaults.devops_pool,
+                    &JobSpec::new("true"),
                 )
-                .unwrap();
-            assert!(queued.status().is_success(), "queueing a job: {}", queued.status());
+                .expect("queueing a job");
             let mut child = spawn(env);
             let mut stdout = child.stdout.take().unwrap();
             let output = std::thread::spawn(move || {

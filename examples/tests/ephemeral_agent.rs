@@ -7,8 +7,9 @@
 
 use aci_lifecycle::ContainerGroupsClient;
 use aci_lifecycle::models::{Container, ContainerGroup, OsType};
-use az_emulator::{Emulator, EmulatorConfig};
-use serde_json::{Value, json};
+use az_emulator::{
+    Control, Directive, Emulator, EmulatorConfig, FaultConfig, FaultRule, JobSpec, ListenerKind, TaskResult,
+};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -115,8 +116,9 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
 /// A started emulator whose stand-in agent is this binary, and a scratch directory.
 struct World {
     emulator: Emulator,
+    /// The emulator's typed control API.
+    control: Control,
     dir: PathBuf,
-    http: reqwest::Client,
 }
 
 impl World {
@@ -135,9 +137,9 @@ impl World {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         World {
+            control: emulator.control(),
             emulator,
             dir,
-            http: arm_core::test_support::reqwest_client_trusting(""),
         }
     }
 
@@ -186,63 +188,42 @@ impl World {
         env
     }
 
-    fn admin(&self, path: &str) -> String {
-        format!("{}{path}", self.emulator.info().endpoints.admin)
-    }
-
-    fn pool_path(&self) -> String {
+    /// The emulator's organization and pool.
+    fn org_pool(&self) -> (&str, &str) {
         let defaults = &self.emulator.info().defaults;
-        format!(
-            "/devops/{}/pools/{}",
-            defaults.devops_organization, defaults.devops_pool
-        )
+        (&defaults.devops_organization, &defaults.devops_pool)
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self
-            .http
-            .request(method, self.admin(path))
-            .bearer_auth(self.emulator.admin_token());
-        if let Some(body) = body {
-            request = request
-                .header("content-type", "application/json")
-                .body(serde_json::to_vec(&body).unwrap());
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let bytes = response.bytes().await.unwrap();
-        assert!(
-            status.is_success(),
-            "{path}: {status} {}",
-            String::from_utf8_lossy(&bytes)
-        );
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+    /// Queues `job` in the pool; its request id.
+    fn queue_job(&self, job: JobSpec) -> i64 {
+        let (org, pool) = self.org_pool();
+        self.control.queue_job(org, pool, &job).unwrap().request_id
     }
 
-    async fn queue_job(&self, job: Value) -> i64 {
-        let queued = self
-            .call(reqwest::Method::POST, &format!("{}/jobs", self.pool_path()), Some(job))
-            .await;
-        queued["requestId"].as_i64().unwrap()
+    /// How job request `id` ended, if it has.
+    fn job_result(&self, id: i64) -> Option<TaskResult> {
+        self.control.job(self.org_pool().0, id).unwrap().result
     }
 
-    async fn job_result(&self, id: i64) -> Value {
-        let org = &self.emulator.info().defaults.devops_organization;
-        self.call(reqwest::Method::GET, &format!("/devops/{org}/jobs/{id}"), None)
-            .await["result"]
-            .clone()
+    /// Replaces the fault rules.
+    fn set_faults(&self, routes: Vec<FaultRule>) {
+        let faults = FaultConfig {
+            routes,
+            ..FaultConfig::default()
+        };
+        self.control.set_faults(&faults).unwrap();
     }
 
-    async fn set_faults(&self, rules: Value) {
-        self.call(reqwest::Method::PUT, "/faults", Some(rules)).await;
+    /// Moves the emulator's clock forward.
+    fn advance_clock(&self, seconds: u64) {
+        self.control.advance_clock(Duration::from_secs(seconds)).unwrap();
     }
 
     /// The pool is empty and no process runs from the scratch directory.
     async fn assert_clean(&self) {
-        let agents = self
-            .call(reqwest::Method::GET, &format!("{}/agents", self.pool_path()), None)
-            .await;
-        assert_eq!(agents["count"], 0, "agents left in the pool: {agents}");
+        let (org, pool) = self.org_pool();
+        let agents = self.control.agents(org, pool).unwrap();
+        assert!(agents.is_empty(), "agents left in the pool: {agents:?}");
         wait_until("no process left", || {
             arm_core::test_support::processes_under(&self.dir).is_empty()
         })
@@ -264,16 +245,23 @@ impl World {
             .begin_create_or_update(&info.defaults.resource_group, name, &definition, None)
             .await
             .unwrap();
-        self.call(reqwest::Method::POST, "/clock/advance", Some(json!({"seconds": 60})))
-            .await;
+        self.advance_clock(60);
         groups
     }
 
-    async fn journal_len(&self) -> usize {
-        let info = self.emulator.info();
-        arm_core::test_support::emulator_journal(&info.endpoints.admin, &info.admin_token)
-            .await
-            .len()
+    fn journal_len(&self) -> usize {
+        self.control.journal().len()
+    }
+}
+
+/// A fault rule that delays the matching requests by `latency_ms`.
+fn latency_rule(listener: ListenerKind, method: &str, path_contains: &str, latency_ms: u64) -> FaultRule {
+    FaultRule {
+        listener: Some(listener),
+        method: Some(method.to_owned()),
+        path_contains: Some(path_contains.to_owned()),
+        latency_ms,
+        ..FaultRule::default()
     }
 }
 
@@ -390,11 +378,11 @@ async fn pat_job_cannot_read_the_token() {
          find {:?} -type f -exec cat {{}} + >> {dump:?} 2>/dev/null; echo dumped",
         world.agent_dir()
     );
-    let job = world.queue_job(json!({"command": command})).await;
+    let job = world.queue_job(JobSpec::new(command));
     let env = world.env("e2e-pat");
     let (code, output) = Entrypoint::start(&env).exit_code().await;
     assert_eq!(code, 0, "{output}");
-    assert_eq!(world.job_result(job).await, "succeeded");
+    assert_eq!(world.job_result(job), Some(TaskResult::Succeeded));
     let dump = std::fs::read(&dump).unwrap();
     assert!(dump.len() > 1000, "the job dumped too little");
     let token = &env["AZP_TOKEN"];
@@ -408,11 +396,11 @@ async fn pat_job_cannot_read_the_token() {
 
 async fn download_then_failed_job_exits_1() {
     let world = World::start("download").await;
-    let job = world.queue_job(json!({"command": "echo failing; exit 3"})).await;
+    let job = world.queue_job(JobSpec::new("echo failing; exit 3"));
     let (code, output) = Entrypoint::start(&world.env("e2e-download")).exit_code().await;
     assert_eq!(code, 1, "{output}");
     assert!(output.contains("downloading the agent"), "{output}");
-    assert_eq!(world.job_result(job).await, "failed");
+    assert_eq!(world.job_result(job), Some(TaskResult::Failed));
     world.assert_clean().await;
 }
 
@@ -420,12 +408,10 @@ async fn download_then_failed_job_exits_1() {
 async fn once_survives_an_agent_update() {
     let world = World::start("update").await;
     world.lay_out_agent();
-    let job = world
-        .queue_job(json!({"command": "echo after the update", "directives": [{"action": "update", "code": 3}]}))
-        .await;
+    let job = world.queue_job(JobSpec::new("echo after the update").with_directive(Directive::Update(3)));
     let (code, output) = Entrypoint::start(&world.env("e2e-update")).exit_code().await;
     assert_eq!(code, 0, "{output}");
-    assert_eq!(world.job_result(job).await, "succeeded");
+    assert_eq!(world.job_result(job), Some(TaskResult::Succeeded));
     world.assert_clean().await;
 }
 
@@ -433,7 +419,7 @@ async fn service_principal_registration_and_self_delete() {
     let world = World::start("sp").await;
     world.lay_out_agent();
     let groups = world.container_group("agent-sp").await;
-    let job = world.queue_job(json!({"command": "echo sp"})).await;
+    let job = world.queue_job(JobSpec::new("echo sp"));
     let info = world.emulator.info().clone();
     let mut env = world.env("e2e-sp");
     env.remove("AZP_TOKEN");
@@ -456,7 +442,7 @@ async fn service_principal_registration_and_self_delete() {
         !output.contains(&info.defaults.client_secret),
         "the secret is in the log"
     );
-    assert_eq!(world.job_result(job).await, "succeeded");
+    assert_eq!(world.job_result(job), Some(TaskResult::Succeeded));
     assert_group_gone(&world, &groups, "agent-sp").await;
     world.assert_clean().await;
 }
@@ -465,7 +451,7 @@ async fn managed_identity_registration_and_self_delete() {
     let world = World::start("mi").await;
     world.lay_out_agent();
     let groups = world.container_group("agent-mi").await;
-    let job = world.queue_job(json!({"command": "echo mi"})).await;
+    let job = world.queue_job(JobSpec::new("echo mi"));
     let info = world.emulator.info().clone();
     let mut env = world.env("e2e-mi");
     env.remove("AZP_TOKEN");
@@ -480,16 +466,14 @@ async fn managed_identity_registration_and_self_delete() {
     }
     let (code, output) = Entrypoint::start(&env).exit_code().await;
     assert_eq!(code, 0, "{output}");
-    assert_eq!(world.job_result(job).await, "succeeded");
+    assert_eq!(world.job_result(job), Some(TaskResult::Succeeded));
     assert_group_gone(&world, &groups, "agent-mi").await;
     world.assert_clean().await;
 }
 
 async fn assert_group_gone(world: &World, groups: &ContainerGroupsClient, name: &str) {
     let rg = &world.emulator.info().defaults.resource_group;
-    world
-        .call(reqwest::Method::POST, "/clock/advance", Some(json!({"seconds": 120})))
-        .await;
+    world.advance_clock(120);
     let error = groups.get(rg, name, None).await.unwrap_err();
     assert!(
         error.to_string().contains("404") || error.to_string().contains("not found"),
@@ -509,24 +493,16 @@ async fn sigterm_in_every_phase() {
         }
         let started = world.dir.join("job-started");
         let job = match phase {
-            "mid-job" => Some(
-                world
-                    .queue_job(json!({"command": format!("touch {started:?}; sleep 60")}))
-                    .await,
-            ),
+            "mid-job" => Some(world.queue_job(JobSpec::new(format!("touch {started:?}; sleep 60")))),
             _ => None,
         };
         let slow = match phase {
-            "downloading" => {
-                Some(json!({"listener": "devops", "method": "GET", "path_contains": "/_packages/", "latency_ms": 3000}))
-            }
-            "configuring" => {
-                Some(json!({"listener": "devops", "method": "GET", "path_contains": "/pools", "latency_ms": 1500}))
-            }
+            "downloading" => Some(latency_rule(ListenerKind::Devops, "GET", "/_packages/", 3000)),
+            "configuring" => Some(latency_rule(ListenerKind::Devops, "GET", "/pools", 1500)),
             _ => None,
         };
         if let Some(rule) = slow {
-            world.set_faults(json!({"routes": [rule]})).await;
+            world.set_faults(vec![rule]);
         }
         let env = world.env(&format!("e2e-sigterm-{}", phase.replace('-', "")));
         // As a process, and as PID 1 of its own PID namespace (as in a container).
@@ -541,12 +517,12 @@ async fn sigterm_in_every_phase() {
             "waiting" => entrypoint.wait_for_line("listener started").await,
             _ => wait_until("the job to start", || started.exists()).await,
         }
-        world.set_faults(json!({"routes": []})).await;
+        world.set_faults(Vec::new());
         entrypoint.terminate();
         let (code, output) = entrypoint.exit_code().await;
         assert_eq!(code, 143, "{phase} (PID 1: {pid1}): {output}");
         if let Some(job) = job {
-            assert_eq!(world.job_result(job).await, "canceled", "{output}");
+            assert_eq!(world.job_result(job), Some(TaskResult::Canceled), "{output}");
         }
         world.assert_clean().await;
     }
@@ -559,7 +535,7 @@ async fn pid1_reaps_orphans_and_stops_on_sigterm() {
     world.lay_out_agent();
     let started = world.dir.join("job-started");
     let command = format!("(sleep 0.2 &); (sleep 600 &); touch {started:?}; sleep 60");
-    let job = world.queue_job(json!({"command": command})).await;
+    let job = world.queue_job(JobSpec::new(command));
     let entrypoint = Entrypoint::start_as_pid1(&world.env("e2e-pid1"));
     wait_until("the job to start", || started.exists()).await;
     let pid = entrypoint.entrypoint_pid();
@@ -582,7 +558,7 @@ async fn pid1_reaps_orphans_and_stops_on_sigterm() {
     entrypoint.terminate();
     let (code, output) = entrypoint.exit_code().await;
     assert_eq!(code, 143, "{output}");
-    assert_eq!(world.job_result(job).await, "canceled");
+    assert_eq!(world.job_result(job), Some(TaskResult::Canceled));
     world.assert_clean().await;
 }
 
@@ -604,7 +580,7 @@ async fn check_accepts_a_good_configuration() {
     assert!(stdout.contains("download the latest"), "{stdout}");
     assert!(stdout.contains("token from AZP_TOKEN (***)"), "{stdout}");
     assert!(!stdout.contains(&env["AZP_TOKEN"]), "{stdout}");
-    assert_eq!(world.journal_len().await, 0, "--check sent requests");
+    assert_eq!(world.journal_len(), 0, "--check sent requests");
 }
 
 /// Each bad configuration is refused by `--check` and at start, with exit code 2 and one line
@@ -754,5 +730,5 @@ async fn invalid_configurations_are_rejected_before_any_request() {
             }
         }
     }
-    assert_eq!(world.journal_len().await, 0, "requests were sent");
+    assert_eq!(world.journal_len(), 0, "requests were sent");
 }

@@ -1,8 +1,9 @@
 //! Helpers of the end-to-end tests: an emulator configuration with principals of every kind,
-//! and clients built from the environment the emulator prints.
+//! and clients built from the environment the emulator prints (the journal, faults and tokens
+//! come from the emulator's typed control API, `Emulator::control`).
 
 use arm_core::resource_groups::ResourceGroupsClient;
-use arm_core::test_support::{emulator_arm_client, emulator_journal};
+use arm_core::test_support::emulator_arm_client;
 use arm_core::{ArmClientOptions, RetryOptions};
 use az_emulator::{EmulatorConfig, StartupInfo};
 use std::collections::BTreeMap;
@@ -76,9 +77,4 @@ pub fn groups(env: &BTreeMap<String, String>, retry: Option<RetryOptions>) -> Re
     };
     let arm = emulator_arm_client(env, Some(options)).unwrap();
     ResourceGroupsClient::from_arm(arm, &env["AZ_SUBSCRIPTION_ID"]).unwrap()
-}
-
-/// The emulator's request journal.
-pub async fn journal(info: &StartupInfo) -> Vec<serde_json::Value> {
-    emulator_journal(&info.endpoints.admin, &info.admin_token).await
 }

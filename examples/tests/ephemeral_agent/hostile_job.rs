@@ -5,7 +5,7 @@
 //! run, nothing they recorded holds a secret, and none of them is left.
 
 use super::{Entrypoint, World};
-use serde_json::json;
+use az_emulator::{JobSpec, TaskResult};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -106,7 +106,7 @@ pub(super) async fn a_hostile_job_steals_no_secret() {
         let world = World::start(&label).await;
         world.lay_out_agent();
         std::fs::write(world.dir.join("spy.sh"), SPY).unwrap();
-        let job = world.queue_job(json!({ "command": job_command(&world.dir) })).await;
+        let job = world.queue_job(JobSpec::new(job_command(&world.dir)));
         let (env, secrets) = case_env(&world, kind, &format!("e2e-{label}"));
         let entrypoint = if pid1 {
             Entrypoint::start_as_pid1(&env)
@@ -116,7 +116,7 @@ pub(super) async fn a_hostile_job_steals_no_secret() {
         let (code, output) = entrypoint.exit_code().await;
         let what = format!("{kind:?} (PID 1: {pid1})");
         assert_eq!(code, 0, "{what}: {output}");
-        assert_eq!(world.job_result(job).await, "succeeded", "{what}: {output}");
+        assert_eq!(world.job_result(job), Some(TaskResult::Succeeded), "{what}: {output}");
         // The spies are gone with the run: nothing is left under the scratch directory.
         world.assert_clean().await;
 

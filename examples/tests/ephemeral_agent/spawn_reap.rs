@@ -4,7 +4,7 @@
 use super::{Entrypoint, World};
 use aci_lifecycle::ContainerGroupsClient;
 use aci_lifecycle::models::{Container, ContainerGroup, OsType};
-use serde_json::json;
+use az_emulator::{AgentStatus, JobSpec, PatSeed, SCOPE_AGENT_POOLS_READ, TaskResult};
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -102,23 +102,13 @@ impl World {
     }
 
     /// The pool's agents: name → (status, busy).
-    async fn agents(&self) -> BTreeMap<String, (String, bool)> {
-        let agents = self
-            .call(reqwest::Method::GET, &format!("{}/agents", self.pool_path()), None)
-            .await;
-        agents["value"]
-            .as_array()
+    fn agents(&self) -> BTreeMap<String, (AgentStatus, bool)> {
+        let (org, pool) = self.org_pool();
+        self.control
+            .agents(org, pool)
             .unwrap()
-            .iter()
-            .map(|a| {
-                (
-                    a["name"].as_str().unwrap().to_owned(),
-                    (
-                        a["status"].as_str().unwrap_or_default().to_owned(),
-                        !a["assignedRequest"].is_null(),
-                    ),
-                )
-            })
+            .into_iter()
+            .map(|a| (a.name, (a.status, a.assigned_request.is_some())))
             .collect()
     }
 
@@ -157,7 +147,7 @@ pub(super) async fn spawn_agent_brings_an_agent_online() {
         !out.contains(&world.emulator.info().defaults.devops_pat),
         "token in the log: {out}"
     );
-    assert_eq!(world.agents().await.get(&name).map(|a| a.0.as_str()), Some("online"));
+    assert_eq!(world.agents().get(&name).map(|a| a.0), Some(AgentStatus::Online));
     let group = world
         .groups()
         .get(&world.emulator.info().defaults.resource_group, &name, None)
@@ -173,9 +163,9 @@ pub(super) async fn spawn_agent_brings_an_agent_online() {
     let token = env.iter().flatten().find(|v| v.name == "AZP_TOKEN").unwrap();
     assert!(token.value.is_none(), "the token must be a secure value");
 
-    let job = world.queue_job(json!({ "command": "echo deploying" })).await;
+    let job = world.queue_job(JobSpec::new("echo deploying"));
     wait_until_async("the job to succeed", || async {
-        world.job_result(job).await == "succeeded"
+        world.job_result(job) == Some(TaskResult::Succeeded)
     })
     .await;
     world.wait_for_group_gone(&name).await;
@@ -204,10 +194,7 @@ pub(super) async fn spawn_agent_timeout_deletes_group_and_agent() {
     env.insert("SPAWN_TIMEOUT".to_owned(), "6s".to_owned());
     let spawned = run(SPAWN_BIN, &[], &env);
     let name = name_of(3);
-    wait_until_async("the agent to register", || async {
-        world.agents().await.contains_key(&name)
-    })
-    .await;
+    wait_until_async("the agent to register", || async { world.agents().contains_key(&name) }).await;
     let (code, out) = spawned.exit_code().await;
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("did not come online within 6 s"), "{out}");
@@ -221,10 +208,7 @@ pub(super) async fn spawn_agent_sigterm_cleans_up() {
     let world = start("spawn-term").await;
     let spawned = run(SPAWN_BIN, &[], &world.spawn_env(4, REGISTERS_ONLY_IMAGE));
     let name = name_of(4);
-    wait_until_async("the agent to register", || async {
-        world.agents().await.contains_key(&name)
-    })
-    .await;
+    wait_until_async("the agent to register", || async { world.agents().contains_key(&name) }).await;
     let signalled = Instant::now();
     spawned.terminate();
     let (code, out) = spawned.exit_code().await;
@@ -250,14 +234,13 @@ pub(super) async fn reap_deletes_only_what_it_should() {
     let (code, out) = run(SPAWN_BIN, &[], &world.spawn_env(11, AGENT_IMAGE)).exit_code().await;
     assert_eq!(code, 0, "{out}");
     let (online, killed) = (name_of(10), name_of(11));
-    let job = world.queue_job(json!({ "command": "sleep 600" })).await;
+    let job = world.queue_job(JobSpec::new("sleep 600"));
     wait_until_async("an agent to be busy", || async {
-        world.agents().await.values().any(|(_, busy)| *busy)
+        world.agents().values().any(|(_, busy)| *busy)
     })
     .await;
     let busy: Vec<String> = world
         .agents()
-        .await
         .into_iter()
         .filter(|(_, (_, busy))| *busy)
         .map(|(name, _)| name)
@@ -298,10 +281,10 @@ pub(super) async fn reap_deletes_only_what_it_should() {
         .unwrap();
     // The killed agent goes offline once its listener has been silent for the session timeout.
     wait_until_async("the killed agent to go offline", || async {
-        world.agents().await[&killed].0 == "offline"
+        world.agents()[&killed].0 == AgentStatus::Offline
     })
     .await;
-    assert_eq!(world.job_result(job).await, "abandoned");
+    assert_eq!(world.job_result(job), Some(TaskResult::Abandoned));
     tokio::time::sleep(Duration::from_millis(1100)).await;
 
     let (code, dry) = run(REAP_BIN, &["--dry-run"], &world.reap_env("1s")).exit_code().await;
@@ -319,30 +302,25 @@ pub(super) async fn reap_deletes_only_what_it_should() {
         !dry.contains("static-agent") && !dry.contains("ephemeral-manual"),
         "{dry}"
     );
-    assert_eq!(world.agents().await.len(), 4, "a dry run deletes nothing");
+    assert_eq!(world.agents().len(), 4, "a dry run deletes nothing");
 
     // A long minimum age keeps the young orphan and the young stopped group, not the agent of
     // a stopped group.
     let (code, out) = run(REAP_BIN, &[], &world.reap_env("1h")).exit_code().await;
     assert_eq!(code, 0, "{out}");
-    let agents = world.agents().await;
+    let agents = world.agents();
     assert!(!agents.contains_key(&killed), "{out}");
     assert!(agents.contains_key("ephemeral-orphan"), "{out}");
     assert!(world.group_exists(&killed).await, "{out}");
 
     // A failed deletion (a PAT that may only read the pool) is reported and makes the exit
     // code 1; the rest goes on.
-    let org = world.emulator.info().defaults.devops_organization.clone();
-    let read_only = world
-        .call(
-            reqwest::Method::POST,
-            &format!("/devops/{org}/pats"),
-            Some(json!({ "scopes": ["vso.agentpools"], "name": "read-only" })),
-        )
-        .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let read_only = PatSeed {
+        scopes: vec![SCOPE_AGENT_POOLS_READ.to_owned()],
+        name: Some("read-only".to_owned()),
+        ..PatSeed::default()
+    };
+    let read_only = world.control.add_pat(world.org_pool().0, &read_only).unwrap();
     let mut env = world.reap_env("1s");
     env.insert("AZP_TOKEN".to_owned(), read_only);
     let (code, out) = run(REAP_BIN, &[], &env).exit_code().await;
@@ -359,7 +337,7 @@ pub(super) async fn reap_deletes_only_what_it_should() {
         world.group_exists("ephemeral-manual").await,
         "an untagged group is never deleted"
     );
-    let agents = world.agents().await;
+    let agents = world.agents();
     assert_eq!(
         agents.keys().cloned().collect::<Vec<_>>(),
         [online.clone(), "static-agent".to_owned()],
@@ -367,9 +345,9 @@ pub(super) async fn reap_deletes_only_what_it_should() {
     );
 
     // What is left goes the normal way: the online agent runs a job and deletes its group.
-    let job = world.queue_job(json!({ "command": "true" })).await;
+    let job = world.queue_job(JobSpec::new("true"));
     wait_until_async("the job to succeed", || async {
-        world.job_result(job).await == "succeeded"
+        world.job_result(job) == Some(TaskResult::Succeeded)
     })
     .await;
     world.wait_for_group_gone(&online).await;
@@ -399,7 +377,7 @@ async fn remove_static_agent(world: &World) {
 /// exit 2, no request).
 pub(super) async fn spawn_and_reap_check_their_configuration() {
     let world = start("spawn-check").await;
-    let before = world.journal_len().await;
+    let before = world.journal_len();
     let env = world.spawn_env(20, AGENT_IMAGE);
     let (code, out) = run(SPAWN_BIN, &["--check"], &env).exit_code().await;
     assert_eq!(code, 0, "{out}");
@@ -481,7 +459,7 @@ pub(super) async fn spawn_and_reap_check_their_configuration() {
     for listed in ["--dry-run", "REAP_MIN_AGE", "[default: 15m]", "AZP_AGENT_PREFIX"] {
         assert!(help.contains(listed), "reap --help lacks {listed}: {help}");
     }
-    assert_eq!(world.journal_len().await, before, "no request may be sent");
+    assert_eq!(world.journal_len(), before, "no request may be sent");
 }
 
 async fn wait_until_async<F: std::future::Future<Output = bool>>(what: &str, mut check: impl FnMut() -> F) {

@@ -2,8 +2,8 @@
 //! period and the cleanup included; unregistration and self-deletion run concurrently; a second
 //! signal goes straight to the cleanup.
 
-use super::{Entrypoint, World, wait_until};
-use serde_json::json;
+use super::{Entrypoint, World, latency_rule, wait_until};
+use az_emulator::{JobSpec, ListenerKind, TaskResult};
 use std::time::{Duration, Instant};
 
 /// A job that ignores SIGINT (it must be killed at the end of its grace period), an agent and
@@ -15,9 +15,7 @@ async fn stop_with(label: &str, latency_ms: u64, signals: u32) -> (Duration, Str
     let group = format!("agent-{label}");
     let groups = world.container_group(&group).await;
     let started = world.dir.join("job-started");
-    let job = world
-        .queue_job(json!({"command": format!("touch {started:?}; sleep 60"), "ignoreSigint": true}))
-        .await;
+    let job = world.queue_job(JobSpec::new(format!("touch {started:?}; sleep 60")).ignoring_sigint());
     let info = world.emulator.info().clone();
     let mut env = world.env(&format!("e2e-{label}"));
     for (name, value) in [
@@ -34,12 +32,10 @@ async fn stop_with(label: &str, latency_ms: u64, signals: u32) -> (Duration, Str
     env.remove("AZP_GRACE_PERIOD");
     let entrypoint = Entrypoint::start(&env);
     wait_until("the job to start", || started.exists()).await;
-    world
-        .set_faults(json!({"routes": [
-            {"listener": "devops", "method": "DELETE", "path_contains": "/agents/", "latency_ms": latency_ms},
-            {"listener": "arm", "method": "DELETE", "path_contains": "/containerGroups/", "latency_ms": latency_ms},
-        ]}))
-        .await;
+    world.set_faults(vec![
+        latency_rule(ListenerKind::Devops, "DELETE", "/agents/", latency_ms),
+        latency_rule(ListenerKind::Arm, "DELETE", "/containerGroups/", latency_ms),
+    ]);
     let signalled = Instant::now();
     entrypoint.terminate();
     for _ in 1..signals {
@@ -49,8 +45,8 @@ async fn stop_with(label: &str, latency_ms: u64, signals: u32) -> (Duration, Str
     let (code, output) = entrypoint.exit_code().await;
     let elapsed = signalled.elapsed();
     assert_eq!(code, 143, "{label}: {output}");
-    assert_ne!(world.job_result(job).await, "succeeded", "{label}: {output}");
-    world.set_faults(json!({"routes": []})).await;
+    assert_ne!(world.job_result(job), Some(TaskResult::Succeeded), "{label}: {output}");
+    world.set_faults(Vec::new());
     super::assert_group_gone(&world, &groups, &group).await;
     world.assert_clean().await;
     (elapsed, output)

@@ -12,7 +12,6 @@
 //! and the emulator's stand-in Azure Pipelines agent, so that `cargo run` builds everything the
 //! story needs.
 
-mod admin;
 mod story;
 
 use std::process::ExitCode;

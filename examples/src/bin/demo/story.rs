@@ -1,11 +1,10 @@
 //! The demo's story, step by step, with the real binaries as processes.
 
-use crate::admin::Admin;
 use aci_lifecycle::ContainerGroupsClient;
 use arm_core::ArmEnvironment;
 use arm_core::azure_core::credentials::TokenRequestOptions;
 use arm_core::credentials::CredentialSource;
-use az_emulator::{Emulator, EmulatorConfig, StartupInfo};
+use az_emulator::{Agent, AgentStatus, Control, Emulator, EmulatorConfig, Job, JobSpec, JobState, StartupInfo};
 use futures::TryStreamExt;
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -33,7 +32,9 @@ struct Demo {
     me: PathBuf,
     scratch: PathBuf,
     info: StartupInfo,
-    admin: Admin,
+    /// The emulator's typed control API, for what a pipeline would do in Azure DevOps: queue a
+    /// job, read its result, list the pool's agents.
+    control: Control,
     containers: ContainerGroupsClient,
     started: Instant,
 }
@@ -58,12 +59,7 @@ pub async fn run() -> Result<()> {
 
     let env = ArmEnvironment::from_env(&info.env)?;
     let demo = Demo {
-        admin: Admin::new(
-            &info.endpoints.admin,
-            &info.admin_token,
-            &info.defaults.devops_organization,
-            &info.defaults.devops_pool,
-        ),
+        control: emulator.control(),
         containers: ContainerGroupsClient::from_arm(env.arm_client()?, env.require_subscription_id()?)?,
         me,
         scratch,
@@ -108,25 +104,22 @@ impl Demo {
         let agent = self.spawn_agent(101).await?;
 
         self.step(4, &format!("job 'deploy' demands {agent}: queued; the agent runs it"));
-        let job = self
-            .admin
-            .queue_job("echo deploying into the private network; echo done")
-            .await?;
+        let job = self.queue_job("echo deploying into the private network; echo done")?;
         let finished = self
             .wait("the job to finish", || async {
-                let job = self.admin.job(job).await?;
-                Ok((job["state"] == "completed").then_some(job))
+                let job = self.job(job)?;
+                Ok((job.state == JobState::Completed).then_some(job))
             })
             .await?;
         println!(
             "          job {job}: {} on {}",
-            finished["result"].as_str().unwrap_or("?"),
-            finished["agentName"].as_str().unwrap_or("?")
+            result(&finished),
+            finished.agent_name.as_deref().unwrap_or("?")
         );
 
         self.step(5, "the agent unregistered and its container group deleted itself");
         self.wait("the agent and its group to be gone", || async {
-            let in_pool = self.agent_named(&agent).await?.is_some();
+            let in_pool = self.agent_named(&agent)?.is_some();
             Ok((!in_pool && !self.group_exists(&agent).await?).then_some(()))
         })
         .await?;
@@ -137,9 +130,9 @@ impl Demo {
             "run 102: a second agent; its container is killed in the middle of a job",
         );
         let killed = self.spawn_agent(102).await?;
-        let job = self.admin.queue_job("echo a long deployment; sleep 600").await?;
+        let job = self.queue_job("echo a long deployment; sleep 600")?;
         self.wait("the job to start", || async {
-            Ok((self.admin.job(job).await?["agentName"] == killed.as_str()).then_some(()))
+            Ok((self.job(job)?.agent_name.as_deref() == Some(killed.as_str())).then_some(()))
         })
         .await?;
         let rg = &self.info.defaults.resource_group;
@@ -147,15 +140,14 @@ impl Demo {
         println!("          container group {killed} stopped: every process in it killed, no cleanup ran");
         let offline = self
             .wait("Azure DevOps to notice the agent is gone", || async {
-                let agent = self.agent_named(&killed).await?;
-                Ok(agent.filter(|a| a["status"] == "offline"))
+                let agent = self.agent_named(&killed)?;
+                Ok(agent.filter(|a| a.status == AgentStatus::Offline))
             })
             .await?;
         println!(
-            "          left behind: agent {} ({}), container group {killed} (Stopped); job {job}: {}",
-            offline["name"].as_str().unwrap_or("?"),
-            offline["status"].as_str().unwrap_or("?"),
-            self.admin.job(job).await?["result"].as_str().unwrap_or("?")
+            "          left behind: agent {} (offline), container group {killed} (Stopped); job {job}: {}",
+            offline.name,
+            result(&self.job(job)?)
         );
 
         self.step(7, "the nightly reap, first as a dry run");
@@ -170,7 +162,7 @@ impl Demo {
             Ok(groups.is_empty().then_some(()))
         })
         .await?;
-        let agents = self.admin.agents().await?;
+        let agents = self.agents()?;
         println!(
             "          agents in pool {}: {}",
             self.info.defaults.devops_pool,
@@ -272,8 +264,29 @@ impl Demo {
         env
     }
 
-    async fn agent_named(&self, name: &str) -> Result<Option<serde_json::Value>> {
-        Ok(self.admin.agents().await?.into_iter().find(|a| a["name"] == name))
+    /// Queues a job named `deploy` running `command` in the pool; its request id.
+    fn queue_job(&self, command: &str) -> Result<i64> {
+        let d = &self.info.defaults;
+        let job = JobSpec::new(command).with_name("deploy");
+        Ok(self
+            .control
+            .queue_job(&d.devops_organization, &d.devops_pool, &job)?
+            .request_id)
+    }
+
+    /// Job request `id`.
+    fn job(&self, id: i64) -> Result<Job> {
+        Ok(self.control.job(&self.info.defaults.devops_organization, id)?)
+    }
+
+    /// The pool's agents.
+    fn agents(&self) -> Result<Vec<Agent>> {
+        let d = &self.info.defaults;
+        Ok(self.control.agents(&d.devops_organization, &d.devops_pool)?)
+    }
+
+    fn agent_named(&self, name: &str) -> Result<Option<Agent>> {
+        Ok(self.agents()?.into_iter().find(|a| a.name == name))
     }
 
     async fn group_exists(&self, name: &str) -> Result<bool> {
@@ -305,6 +318,11 @@ impl Demo {
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
     }
+}
+
+/// How a job ended, as Azure DevOps names it (`?` while it runs).
+fn result(job: &Job) -> String {
+    job.result.map_or_else(|| "?".to_owned(), |r| r.to_string())
 }
 
 /// A child's output stream read into a buffer by a task, until the end of the stream or until
