@@ -194,23 +194,24 @@ impl Harness {
         self.send(method, &url, headers, body.map(|b| b.to_string())).await
     }
 
-    /// Moves the emulator's clock forward (`POST /clock/advance`).
+    /// Moves the emulator's clock forward (the typed control API; the admin route
+    /// `POST /clock/advance` has its own tests).
     pub async fn advance_clock(&self, seconds: u64) {
-        let reply = self
-            .admin(
-                Method::POST,
-                "/clock/advance",
-                Some(serde_json::json!({ "seconds": seconds })),
-            )
-            .await;
-        assert_eq!(reply.status, 200, "{}", reply.text);
+        self.emulator
+            .control()
+            .advance_clock(std::time::Duration::from_secs(seconds))
+            .expect("the clock moves");
     }
 
-    /// The journal's entries (`GET /journal`).
+    /// The journal's entries as the admin API's JSON shows them (from the typed control API;
+    /// `GET /journal` has its own tests).
     pub async fn journal(&self) -> Vec<Value> {
-        let reply = self.admin(Method::GET, "/journal", None).await;
-        assert_eq!(reply.status, 200, "{}", reply.text);
-        reply.json.as_array().expect("an array").clone()
+        let entries = self.emulator.control().journal();
+        serde_json::to_value(entries)
+            .expect("entries serialize")
+            .as_array()
+            .expect("an array")
+            .clone()
     }
 
     /// `/subscriptions/{default}/resourcegroups/{name}?api-version=...`

@@ -1,5 +1,6 @@
 //! The Azure DevOps REST API: authentication, pools, agents, job requests, api-versions, errors.
 
+use az_emulator::JobSpec;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use reqwest::Method;
@@ -318,9 +319,9 @@ fn agent_auth(id: i64, key: &[u8]) -> String {
 async fn job_requests_are_listed_dispatched_through_sessions_and_finished() {
     let h = Harness::with(devops_config()).await;
     let auth = h.pat_auth();
-    let first = h.queue_job(json!({ "command": "true", "name": "first" })).await;
-    let second = h.queue_job(json!({ "command": "true" })).await;
-    let third = h.queue_job(json!({ "command": "true" })).await;
+    let first = h.queue_job(JobSpec::new("true").with_name("first"));
+    let second = h.queue_job(JobSpec::new("true"));
+    let third = h.queue_job(JobSpec::new("true"));
 
     let listed = h.devops(Method::GET, "pools/1/jobrequests", Some(&auth), None).await;
     assert_eq!(listed.json["count"], 3, "{}", listed.text);
@@ -516,7 +517,7 @@ async fn a_long_poll_answers_204_after_the_wait_and_wakes_for_a_queued_job() {
     let started = std::time::Instant::now();
     let (message, _) = tokio::join!(h.devops(Method::GET, &path, Some(&me), None), async {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        h.queue_job(json!({ "command": "true" })).await
+        h.queue_job(JobSpec::new("true"))
     });
     assert_eq!(message.status, 200, "{}", message.text);
     assert!(
@@ -571,7 +572,7 @@ async fn a_silent_listener_goes_offline_and_abandons_its_job_while_a_polling_one
     let silent = register(&h, "silent", &silent_key).await;
     let silent_auth = agent_auth(silent, &silent_key);
     let silent_session = open_session(&h, silent, &silent_auth).await;
-    let job = h.queue_job(json!({ "command": "sleep 600" })).await;
+    let job = h.queue_job(JobSpec::new("sleep 600"));
     let message = h
         .devops(
             Method::GET,

@@ -6,8 +6,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::ExitStatusExt;
 use std::time::{Duration, Instant};
 
+use az_emulator::{Directive, JobSpec};
 use reqwest::Method;
-use serde_json::json;
 
 use crate::common::Harness;
 use crate::devops_support::{
@@ -81,12 +81,10 @@ async fn the_package_installs_configures_runs_one_job_and_removes() {
     assert_eq!(agents[0]["name"], "a1");
     assert_eq!(agents[0]["status"], "offline");
 
-    let request = h
-        .queue_job(json!({
-            "command": "echo hi > file; echo \"agent=$AGENT_NAME token=${VSTS_AGENT_INPUT_TOKEN:-none} job=$SYSTEM_JOBID\" > env.txt; \
-                        echo \"$AGENT_HOMEDIRECTORY $AGENT_WORKFOLDER $AGENT_TEMPDIRECTORY $BUILD_SOURCESDIRECTORY $(pwd)\" > dirs.txt"
-        }))
-        .await;
+    let request = h.queue_job(JobSpec::new(
+        "echo hi > file; echo \"agent=$AGENT_NAME token=${VSTS_AGENT_INPUT_TOKEN:-none} job=$SYSTEM_JOBID\" > env.txt; \
+         echo \"$AGENT_HOMEDIRECTORY $AGENT_WORKFOLDER $AGENT_TEMPDIRECTORY $BUILD_SOURCESDIRECTORY $(pwd)\" > dirs.txt",
+    ));
     let ran = run_agent(
         dir.path(),
         LISTENER,
@@ -148,12 +146,11 @@ async fn the_package_installs_configures_runs_one_job_and_removes() {
 async fn directives_exit_and_update_come_before_the_job() {
     let h = Harness::with(devops_config()).await;
     let dir = h.configured_agent("directed").await;
-    let request = h
-        .queue_job(json!({
-            "command": "true",
-            "directives": [ { "action": "exit", "code": 2 }, { "action": "update", "code": 3 } ]
-        }))
-        .await;
+    let request = h.queue_job(
+        JobSpec::new("true")
+            .with_directive(Directive::Exit(2))
+            .with_directive(Directive::Update(3)),
+    );
 
     let first = run_agent(dir.path(), LISTENER, &["run", "--once"], &[]).await;
     assert_eq!(first.code(), Some(2), "{first:?}");
@@ -191,7 +188,7 @@ async fn directives_exit_and_update_come_before_the_job() {
 async fn sigint_cancels_a_running_job_and_the_listener_exits_0() {
     let h = Harness::with(devops_config()).await;
     let dir = h.configured_agent("interrupted").await;
-    let request = h.queue_job(json!({ "command": "sleep 30" })).await;
+    let request = h.queue_job(JobSpec::new("sleep 30"));
     let child = agent_command(dir.path(), LISTENER, &["run", "--once"], &[])
         .spawn()
         .unwrap();
@@ -212,9 +209,7 @@ async fn sigint_cancels_a_running_job_and_the_listener_exits_0() {
 async fn sigint_is_ignored_while_a_job_that_asks_so_runs() {
     let h = Harness::with(devops_config()).await;
     let dir = h.configured_agent("stubborn").await;
-    let request = h
-        .queue_job(json!({ "command": "sleep 1; echo done > done.txt", "ignoreSigint": true }))
-        .await;
+    let request = h.queue_job(JobSpec::new("sleep 1; echo done > done.txt").ignoring_sigint());
     let child = agent_command(dir.path(), LISTENER, &["run", "--once"], &[])
         .spawn()
         .unwrap();
@@ -414,7 +409,7 @@ async fn service_principal_auth_and_a_deleted_agent_ends_its_listener() {
 async fn a_crashing_listener_aborts_and_deleting_its_agent_abandons_the_job() {
     let h = Harness::with(devops_config()).await;
     let dir = h.configured_agent("crasher").await;
-    let request = h.queue_job(json!({ "command": "sleep 30", "crash": true })).await;
+    let request = h.queue_job(JobSpec::new("sleep 30").crashing());
     let ran = run_agent(dir.path(), LISTENER, &["run", "--once"], &[]).await;
     assert_eq!(ran.status.signal(), Some(6), "aborted: {ran:?}");
     assert_eq!(h.job(request).await["state"], "assigned");
@@ -435,9 +430,7 @@ async fn a_crashing_listener_aborts_and_deleting_its_agent_abandons_the_job() {
 async fn run_sh_runs_the_updated_listener_once_more_after_exit_code_4() {
     let h = Harness::with(devops_config()).await;
     let dir = h.configured_agent("run-sh").await;
-    let request = h
-        .queue_job(json!({ "command": "echo ran > ran.txt", "directives": [ { "action": "update", "code": 4 } ] }))
-        .await;
+    let request = h.queue_job(JobSpec::new("echo ran > ran.txt").with_directive(Directive::Update(4)));
     let ran = run_agent(dir.path(), "run.sh", &["--once"], &[]).await;
     assert_eq!(ran.code(), Some(0), "{ran:?}");
     assert_eq!(h.job(request).await["result"], "succeeded");

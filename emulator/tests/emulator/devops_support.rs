@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use az_emulator::{DevopsConfig, EmulatorConfig};
+use az_emulator::{DevopsConfig, EmulatorConfig, JobSpec, PatSeed};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::common::{Harness, Reply, quick_config};
 
@@ -79,16 +79,16 @@ impl Harness {
         basic(&self.info().defaults.devops_pat)
     }
 
-    /// Queues a job in the default pool through the admin API; its request id.
-    pub async fn queue_job(&self, body: Value) -> i64 {
+    /// Queues a job in the default pool (typed control API); its request id.
+    pub fn queue_job(&self, job: JobSpec) -> i64 {
         let d = &self.info().defaults;
-        let path = format!("/devops/{}/pools/{}/jobs", d.devops_organization, d.devops_pool);
-        let reply = self.admin(Method::POST, &path, Some(body)).await;
-        assert_eq!(reply.status, 200, "{}", reply.text);
-        reply.json["requestId"].as_i64().expect("requestId")
+        let control = self.emulator.control();
+        let queued = control.queue_job(&d.devops_organization, &d.devops_pool, &job);
+        queued.expect("the job is queued").request_id
     }
 
-    /// A job request as the admin API shows it (with `state` and `agentName`).
+    /// A job request as the admin API shows it: Azure DevOps's `TaskAgentJobRequest` plus `state`
+    /// and `agentName` (over HTTP: the tests check the wire fields the typed `Job` leaves out).
     pub async fn job(&self, request_id: i64) -> Value {
         let d = &self.info().defaults;
         let reply = self
@@ -127,18 +127,16 @@ impl Harness {
         reply.json["value"].as_array().expect("value").clone()
     }
 
-    /// Seeds a PAT with these scopes in the default organization; the token.
+    /// Seeds a PAT named `seeded` with these scopes in the default organization (typed control
+    /// API); the token.
     pub async fn seed_pat(&self, scopes: &[&str]) -> String {
-        let d = &self.info().defaults;
-        let reply = self
-            .admin(
-                Method::POST,
-                &format!("/devops/{}/pats", d.devops_organization),
-                Some(json!({ "scopes": scopes, "name": "seeded" })),
-            )
-            .await;
-        assert_eq!(reply.status, 200, "{}", reply.text);
-        reply.json["token"].as_str().expect("token").to_owned()
+        let seed = PatSeed {
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            name: Some("seeded".to_owned()),
+            ..PatSeed::default()
+        };
+        let org = &self.info().defaults.devops_organization;
+        self.emulator.control().add_pat(org, &seed).expect("the PAT is added")
     }
 }
 
