@@ -7,6 +7,7 @@ use arm_core::azure_core::credentials::TokenCredential;
 use arm_core::azure_core::http::Method;
 use arm_core::{
     ArmClient, ArmClientOptions, ArmRequest, Cloud, LroPoller, Pager, PollOptions, RequestOptions, ResourceId,
+    SubscriptionScope,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -77,9 +78,7 @@ pub struct ListLogsOptions {
 /// ```
 #[derive(Clone, Debug)]
 pub struct ContainerGroupsClient {
-    arm: ArmClient,
-    subscription_id: String,
-    api_version: String,
+    scope: SubscriptionScope,
 }
 
 #[derive(Serialize)]
@@ -108,29 +107,26 @@ impl ContainerGroupsClient {
 
     /// Creates a client that shares an existing [`ArmClient`], with [`DEFAULT_API_VERSION`].
     pub fn from_arm(arm: ArmClient, subscription_id: &str) -> Result<Self, Error> {
-        validation::subscription_id(subscription_id)?;
-        Ok(Self {
-            arm,
-            subscription_id: subscription_id.to_owned(),
-            api_version: DEFAULT_API_VERSION.to_owned(),
-        })
+        let scope = SubscriptionScope::new(arm, subscription_id, DEFAULT_API_VERSION)?;
+        Ok(Self { scope })
     }
 
     /// This client with another api-version for every request (what
     /// [`ContainerGroupsClientOptions::api_version`] sets for [`ContainerGroupsClient::new`]).
-    pub fn with_api_version(mut self, api_version: impl Into<String>) -> Self {
-        self.api_version = api_version.into();
-        self
+    pub fn with_api_version(self, api_version: impl Into<String>) -> Self {
+        Self {
+            scope: self.scope.with_api_version(api_version),
+        }
     }
 
     /// The api-version of this client's requests.
     pub fn api_version(&self) -> &str {
-        &self.api_version
+        self.scope.api_version()
     }
 
     /// The ARM client underneath.
     pub fn arm(&self) -> &ArmClient {
-        &self.arm
+        self.scope.arm()
     }
 
     /// The id of a container group of this subscription.
@@ -138,7 +134,7 @@ impl ContainerGroupsClient {
         validation::resource_group_name(resource_group)?;
         validation::group_name(name)?;
         Ok(ResourceId::resource(
-            &self.subscription_id,
+            self.scope.subscription_id(),
             resource_group,
             PROVIDER,
             TYPE,
@@ -154,7 +150,7 @@ impl ContainerGroupsClient {
         suffix: &str,
     ) -> Result<ArmRequest, Error> {
         let path = format!("{}{suffix}", self.group_id(resource_group, name)?);
-        Ok(self.arm.request(method, &path, &self.api_version)?)
+        Ok(self.scope.request(method, &path)?)
     }
 
     /// Creates or replaces a container group (`PUT`, long-running).
@@ -167,7 +163,11 @@ impl ContainerGroupsClient {
     ) -> Result<LroPoller<ContainerGroup>, Error> {
         validation::container_group(group)?;
         let request = self.request(Method::Put, resource_group, name, "")?.json(group)?;
-        Ok(self.arm.begin(request, Some(options.unwrap_or_default().poll)).await?)
+        Ok(self
+            .scope
+            .arm()
+            .begin(request, Some(options.unwrap_or_default().poll))
+            .await?)
     }
 
     /// Gets a container group with its instance view.
@@ -178,7 +178,11 @@ impl ContainerGroupsClient {
         options: Option<RequestOptions>,
     ) -> Result<ContainerGroup, Error> {
         let request = self.request(Method::Get, resource_group, name, "")?;
-        Ok(self.arm.send_json(options.unwrap_or_default().apply(request)).await?)
+        Ok(self
+            .scope
+            .arm()
+            .send_json(options.unwrap_or_default().apply(request))
+            .await?)
     }
 
     /// Lists the container groups of a resource group; `options` apply to each page's request.
@@ -188,22 +192,23 @@ impl ContainerGroupsClient {
         options: Option<RequestOptions>,
     ) -> Result<Pager<ContainerGroup>, Error> {
         validation::resource_group_name(resource_group)?;
-        let scope = ResourceId::resource_group_id(&self.subscription_id, resource_group);
+        let scope = ResourceId::resource_group_id(self.scope.subscription_id(), resource_group);
         self.list_in(&scope.to_string(), options)
     }
 
     /// Lists the container groups of the subscription; `options` apply to each page's request.
     pub fn list(&self, options: Option<RequestOptions>) -> Result<Pager<ContainerGroup>, Error> {
-        self.list_in(&ResourceId::subscription(&self.subscription_id).to_string(), options)
+        self.list_in(
+            &ResourceId::subscription(self.scope.subscription_id()).to_string(),
+            options,
+        )
     }
 
     fn list_in(&self, scope: &str, options: Option<RequestOptions>) -> Result<Pager<ContainerGroup>, Error> {
-        let request = self.arm.request(
-            Method::Get,
-            &format!("{scope}/providers/{PROVIDER}/{TYPE}"),
-            &self.api_version,
-        )?;
-        Ok(self.arm.pager(options.unwrap_or_default().apply(request)))
+        let request = self
+            .scope
+            .request(Method::Get, &format!("{scope}/providers/{PROVIDER}/{TYPE}"))?;
+        Ok(self.scope.arm().pager(options.unwrap_or_default().apply(request)))
     }
 
     /// Replaces the tags of a container group (`PATCH`).
@@ -218,7 +223,11 @@ impl ContainerGroupsClient {
             .request(Method::Patch, resource_group, name, "")?
             .json(&TagsPatch { tags })?
             .idempotent(true);
-        Ok(self.arm.send_json(options.unwrap_or_default().apply(request)).await?)
+        Ok(self
+            .scope
+            .arm()
+            .send_json(options.unwrap_or_default().apply(request))
+            .await?)
     }
 
     /// Deletes a container group (`DELETE`, long-running). A group that is already gone (204 or
@@ -231,7 +240,7 @@ impl ContainerGroupsClient {
     ) -> Result<LroPoller<()>, Error> {
         let request = self.delete_request(resource_group, name)?;
         Ok(self
-            .arm
+            .arm()
             .begin_delete(request, Some(options.unwrap_or_default().poll))
             .await?)
     }
@@ -241,7 +250,10 @@ impl ContainerGroupsClient {
         let request = self
             .request(Method::Post, resource_group, name, "/stop")?
             .idempotent(true);
-        self.arm.send(options.unwrap_or_default().apply(request)).await?;
+        self.scope
+            .arm()
+            .send(options.unwrap_or_default().apply(request))
+            .await?;
         Ok(())
     }
 
@@ -255,7 +267,11 @@ impl ContainerGroupsClient {
         let request = self
             .request(Method::Post, resource_group, name, "/start")?
             .idempotent(true);
-        Ok(self.arm.begin(request, Some(options.unwrap_or_default().poll)).await?)
+        Ok(self
+            .scope
+            .arm()
+            .begin(request, Some(options.unwrap_or_default().poll))
+            .await?)
     }
 
     /// Restarts every container of a group in place (`POST .../restart`, long-running).
@@ -266,7 +282,11 @@ impl ContainerGroupsClient {
         options: Option<BeginOptions>,
     ) -> Result<LroPoller<()>, Error> {
         let request = self.request(Method::Post, resource_group, name, "/restart")?;
-        Ok(self.arm.begin(request, Some(options.unwrap_or_default().poll)).await?)
+        Ok(self
+            .scope
+            .arm()
+            .begin(request, Some(options.unwrap_or_default().poll))
+            .await?)
     }
 
     /// Reads the log of one container (`GET .../containers/{container}/logs`).
@@ -291,6 +311,6 @@ impl ContainerGroupsClient {
         if let Some(timestamps) = options.timestamps {
             request = request.query("timestamps", if timestamps { "true" } else { "false" });
         }
-        Ok(self.arm.send_json(options.request.apply(request)).await?)
+        Ok(self.scope.arm().send_json(options.request.apply(request)).await?)
     }
 }

@@ -54,6 +54,7 @@ mod resource_id;
 mod retry;
 mod service;
 mod string_enum;
+mod subscription_scope;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod transport;
@@ -78,6 +79,7 @@ pub use pipeline::pipeline;
 pub use resource_id::{ResourceId, ResourceIdError};
 pub use retry::{Deadline, Idempotent, RetryOptions, RetryPolicy};
 pub use service::ServicePipeline;
+pub use subscription_scope::SubscriptionScope;
 pub use transport::{
     AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, DEFAULT_READ_TIMEOUT, HttpTransport, HttpTransportBuilder,
 };

@@ -6,6 +6,7 @@ use crate::cloud::Cloud;
 use crate::error::Error;
 use crate::lro::{LroPoller, PollOptions};
 use crate::pager::Pager;
+use crate::subscription_scope::SubscriptionScope;
 use azure_core::credentials::TokenCredential;
 use azure_core::http::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -114,9 +115,7 @@ pub struct DeleteOptions {
 /// ```
 #[derive(Clone, Debug)]
 pub struct ResourceGroupsClient {
-    arm: ArmClient,
-    subscription_id: String,
-    api_version: String,
+    scope: SubscriptionScope,
 }
 
 impl ResourceGroupsClient {
@@ -136,28 +135,25 @@ impl ResourceGroupsClient {
 
     /// Creates a client that shares an existing [`ArmClient`], with [`DEFAULT_API_VERSION`].
     pub fn from_arm(arm: ArmClient, subscription_id: &str) -> Result<Self, Error> {
-        validate_subscription_id(subscription_id)?;
-        Ok(Self {
-            arm,
-            subscription_id: subscription_id.to_owned(),
-            api_version: DEFAULT_API_VERSION.to_owned(),
-        })
+        let scope = SubscriptionScope::new(arm, subscription_id, DEFAULT_API_VERSION)?;
+        Ok(Self { scope })
     }
 
     /// This client with another api-version for every request (what
     /// [`ResourceGroupsClientOptions::api_version`] sets for [`ResourceGroupsClient::new`]).
-    pub fn with_api_version(mut self, api_version: impl Into<String>) -> Self {
-        self.api_version = api_version.into();
-        self
+    pub fn with_api_version(self, api_version: impl Into<String>) -> Self {
+        Self {
+            scope: self.scope.with_api_version(api_version),
+        }
     }
 
     /// The api-version of this client's requests.
     pub fn api_version(&self) -> &str {
-        &self.api_version
+        self.scope.api_version()
     }
 
     fn request(&self, method: Method, path: &str, options: Option<RequestOptions>) -> Result<ArmRequest, Error> {
-        let request = self.arm.request(method, path, &self.api_version)?;
+        let request = self.scope.request(method, path)?;
         Ok(options.unwrap_or_default().apply(request))
     }
 
@@ -165,7 +161,7 @@ impl ResourceGroupsClient {
         validate_name(name)?;
         Ok(format!(
             "/subscriptions/{}/resourcegroups/{}",
-            self.subscription_id,
+            self.scope.subscription_id(),
             encode_segment(name)
         ))
     }
@@ -184,12 +180,13 @@ impl ResourceGroupsClient {
             ));
         }
         let request = self.request(Method::Put, &self.path(name)?, options)?.json(group)?;
-        self.arm.send_json(request).await
+        self.scope.arm().send_json(request).await
     }
 
     /// Gets a resource group.
     pub async fn get(&self, name: &str, options: Option<RequestOptions>) -> Result<ResourceGroup, Error> {
-        self.arm
+        self.scope
+            .arm()
             .send_json(self.request(Method::Get, &self.path(name)?, options)?)
             .await
     }
@@ -197,7 +194,8 @@ impl ResourceGroupsClient {
     /// Tells whether a resource group exists (HEAD).
     pub async fn exists(&self, name: &str, options: Option<RequestOptions>) -> Result<bool, Error> {
         let response = self
-            .arm
+            .scope
+            .arm()
             .send_raw(self.request(Method::Head, &self.path(name)?, options)?)
             .await?;
         match response.status() {
@@ -210,7 +208,7 @@ impl ResourceGroupsClient {
     /// Lists the resource groups of the subscription.
     pub fn list(&self, options: Option<ListOptions>) -> Result<Pager<ResourceGroup>, Error> {
         let options = options.unwrap_or_default();
-        let path = format!("/subscriptions/{}/resourcegroups", self.subscription_id);
+        let path = format!("/subscriptions/{}/resourcegroups", self.scope.subscription_id());
         let mut request = self.request(Method::Get, &path, Some(options.request.clone()))?;
         if let Some(filter) = &options.filter {
             request = request.query("$filter", filter);
@@ -218,13 +216,16 @@ impl ResourceGroupsClient {
         if let Some(top) = options.top {
             request = request.query("$top", &top.to_string());
         }
-        Ok(self.arm.pager(request))
+        Ok(self.scope.arm().pager(request))
     }
 
     /// Starts deleting a resource group and everything in it.
     pub async fn begin_delete(&self, name: &str, options: Option<DeleteOptions>) -> Result<LroPoller<()>, Error> {
         let request = self.request(Method::Delete, &self.path(name)?, None)?;
-        self.arm.begin(request, Some(options.unwrap_or_default().poll)).await
+        self.scope
+            .arm()
+            .begin(request, Some(options.unwrap_or_default().poll))
+            .await
     }
 }
 
