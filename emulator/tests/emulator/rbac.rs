@@ -542,3 +542,46 @@ async fn attaching_an_identity_needs_assign_on_it() {
     let reply = put(&h, &token, &group_path(&h, "linked"), group).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
 }
+
+#[tokio::test]
+async fn seeded_roles_are_role_assignments_over_arm() {
+    let h = Harness::start().await;
+    let owner = h.token().await;
+    let d = h.info().defaults.clone();
+    let list = h
+        .arm(
+            Method::GET,
+            &format!(
+                "{}/providers/Microsoft.Authorization/roleAssignments?api-version={AUTH_API}",
+                rg(&h, "rg-emulator")
+            ),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let grants: Vec<(String, String, String)> = list.json["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let p = &a["properties"];
+            (
+                p["principalId"].as_str().unwrap().to_owned(),
+                p["roleDefinitionId"].as_str().unwrap().to_owned(),
+                p["scope"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let owner_id = role_id(&h, "8e3af657-a8ff-443c-a75c-2fe8c4bcb635");
+    let oid = crate::common::claims(&owner)["oid"].as_str().unwrap().to_owned();
+    assert!(grants.contains(&(oid, owner_id, sub(&h))), "{grants:?}");
+    assert!(
+        grants.contains(&(
+            d.identity_principal_id.clone(),
+            role_id(&h, CONTRIBUTOR),
+            rg(&h, "rg-emulator")
+        )),
+        "{grants:?}"
+    );
+}
