@@ -1,5 +1,5 @@
 //! The request journal: a bounded ring of what each listener was asked and answered.
-//! It never holds headers (so no `Authorization`), secrets or bodies.
+//! It never holds headers (so no `Authorization`), secrets or bodies: of a body, only its size.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -47,6 +47,10 @@ pub struct JournalEntry {
     /// Object id of the authenticated or token-receiving principal (on `devops`: `pat:{name}`,
     /// an Entra object id or `agent:{id}`).
     pub principal: Option<String>,
+    /// Bytes of the request body the emulator read (its size, whatever it is: the content is
+    /// never kept).
+    #[serde(default)]
+    pub request_bytes: u64,
 }
 
 impl JournalEntry {
@@ -163,6 +167,7 @@ mod tests {
             fault: None,
             latency_ms: 0,
             principal: None,
+            request_bytes: 0,
         }
     }
 

@@ -1,22 +1,24 @@
 //! The admin listener (plain HTTP): journal, faults, seeding, federated tokens, operations,
-//! the emulator's clock, Azure DevOps pools, PATs and jobs. Every request must carry the
-//! emulator's admin token (`Authorization: Bearer <admin_token>`): the admin API queues jobs that
-//! run shell commands and mints credentials, so it is not open to every local user.
+//! the emulator's clock, Azure DevOps pools, PATs and jobs, and a sink that streams a body of
+//! any size (`PUT /sink`). Every request must carry the emulator's admin token
+//! (`Authorization: Bearer <admin_token>`): the admin API queues jobs that run shell commands and
+//! mints credentials, so it is not open to every local user.
 
 mod clock;
 mod devops;
 mod operations;
 mod seed;
+mod sink;
 
 use std::sync::Arc;
 
-use hyper::StatusCode;
+use hyper::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::config::FaultConfig;
 use crate::control::{Control, ControlError};
-use crate::http::{Family, Reply, Request};
+use crate::http::{BodyPolicy, Family, Reply, Request};
 use crate::listener_kind::ListenerKind;
 use crate::shared::Shared;
 
@@ -101,6 +103,22 @@ fn parse<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, BadBody
 impl Family for Admin {
     const KIND: ListenerKind = ListenerKind::Admin;
 
+    /// `PUT /sink` streams its body; every other route reads a JSON body of at most 4 MiB.
+    fn body_policy(&self, method: &Method, path: &str) -> BodyPolicy {
+        if sink::is_sink(method, path) {
+            BodyPolicy::Stream
+        } else {
+            BodyPolicy::default()
+        }
+    }
+
+    async fn respond<'a>(&'a self, request: &'a Request) -> Reply {
+        if request.method == Method::PUT && request.path_is(&["sink"]) && self.authorized(request) {
+            return sink::handle(request).await;
+        }
+        self.handle(request)
+    }
+
     fn handle(&self, request: &Request) -> Reply {
         if !self.authorized(request) {
             return unauthorized();
@@ -121,7 +139,7 @@ impl Family for Admin {
             ("GET", ["clock"]) => clock::show(shared),
             ("POST", ["clock", "advance"]) => clock::advance(shared, control, request),
             (_, ["devops", rest @ ..]) => devops::handle(shared, control, request, rest),
-            (_, ["health" | "journal" | "faults" | "seed" | "federated-token" | "operations" | "clock"])
+            (_, ["health" | "journal" | "faults" | "seed" | "federated-token" | "operations" | "clock" | "sink"])
             | (_, ["clock", "advance"]) => error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed"),
             _ => error(StatusCode::NOT_FOUND, "no such admin endpoint"),
         }

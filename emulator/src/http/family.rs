@@ -1,9 +1,9 @@
 //! What an endpoint family (one listener) implements.
 
-use hyper::StatusCode;
+use hyper::{Method, StatusCode};
 use serde_json::json;
 
-use super::{Reply, Request};
+use super::{BodyPolicy, Reply, Request};
 use crate::faults::ErrorFault;
 use crate::listener_kind::ListenerKind;
 
@@ -14,6 +14,13 @@ use crate::listener_kind::ListenerKind;
 pub(crate) trait Family: Send + Sync + 'static {
     /// Which listener this is (journal, fault rules).
     const KIND: ListenerKind;
+
+    /// How this family wants the body of a request to `path` with `method`: read whole with a
+    /// limit before the handler runs (the default: at most 4 MiB, answered 413 beyond), or
+    /// left as a stream for the handler ([`Request::take_body`]).
+    fn body_policy(&self, _method: &Method, _path: &str) -> BodyPolicy {
+        BodyPolicy::default()
+    }
 
     /// Answers a request.
     fn handle(&self, request: &Request) -> Reply;

@@ -1,20 +1,19 @@
-//! Per-request handling common to every listener: body, faults, journal, logging.
+//! Per-request handling common to every listener: body (read whole or streamed, as the family
+//! asks), faults, journal, logging.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use http_body_util::{BodyExt, Limited};
+use bytes::Bytes;
 use hyper::body::Incoming;
 use hyper::{Response, StatusCode};
 
-use super::{Body, Family, Reply, Request};
+use super::{Body, BodyError, BodyPolicy, Family, Reply, Request, RequestBody};
 use crate::clock;
 use crate::faults::{Decision, InjectedFault};
 use crate::journal::{JournalEntry, redact_query};
 use crate::listener_kind::ListenerKind;
 use crate::shared::Shared;
-
-/// Largest request body accepted.
-const MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// Returned to hyper to close the connection without a response (injected drop, broken body).
 #[derive(Debug)]
@@ -34,17 +33,23 @@ pub(crate) async fn serve<F: Family>(
     shared: Arc<Shared>,
     request: hyper::Request<Incoming>,
 ) -> Result<Response<Body>, ConnectionDropped> {
-    let (parts, body) = request.into_parts();
+    let (parts, incoming) = request.into_parts();
     let path = parts.uri.path();
     let raw_query = parts.uri.query().unwrap_or("");
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            return Ok(Reply::empty(StatusCode::PAYLOAD_TOO_LARGE).response);
+    // Bytes of the body read, by this layer or by the handler: the journal records the size,
+    // never the content.
+    let received = Arc::new(AtomicU64::new(0));
+    let body = RequestBody::new(incoming, Arc::clone(&received));
+    let request = match family.body_policy(&parts.method, path) {
+        BodyPolicy::Buffer { limit } => match body.read_limited(limit).await {
+            Ok(bytes) => Request::new(parts.method, path, raw_query, parts.headers, bytes),
+            Err(BodyError::TooLarge) => return Ok(Reply::empty(StatusCode::PAYLOAD_TOO_LARGE).response),
+            Err(_) => return Err(ConnectionDropped),
+        },
+        BodyPolicy::Stream => {
+            Request::new(parts.method, path, raw_query, parts.headers, Bytes::new()).with_stream(body)
         }
-        Err(_) => return Err(ConnectionDropped),
     };
-    let request = Request::new(parts.method, path, raw_query, parts.headers, body);
 
     let decision = if F::KIND == ListenerKind::Admin {
         Decision::default()
@@ -82,6 +87,7 @@ pub(crate) async fn serve<F: Family>(
             fault: decision.fault.map(|f| f.label().to_owned()),
             latency_ms: u64::try_from(decision.latency.as_millis()).unwrap_or(u64::MAX),
             principal: reply.as_ref().and_then(|r| r.principal.clone()),
+            request_bytes: received.load(Ordering::Relaxed),
         });
     }
     reply.map(|r| r.response).ok_or(ConnectionDropped)

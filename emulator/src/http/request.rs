@@ -1,9 +1,15 @@
-//! A request as handlers see it: method, decoded path segments, query pairs, headers, body.
+//! A request as handlers see it: method, decoded path segments, query pairs, headers, and the
+//! body: read whole, or left as a stream for the handler, as its family asked
+//! ([`super::Family::body_policy`]).
+
+use std::sync::{Mutex, PoisonError};
 
 use bytes::Bytes;
 use hyper::{HeaderMap, Method};
 
-/// A fully received request.
+use super::RequestBody;
+
+/// A request.
 pub(crate) struct Request {
     pub method: Method,
     /// The path as sent (still percent-encoded).
@@ -15,7 +21,11 @@ pub(crate) struct Request {
     /// Decoded query pairs in order.
     pub query: Vec<(String, String)>,
     pub headers: HeaderMap,
+    /// The whole body, when the family asked for it read ([`super::BodyPolicy::Buffer`]);
+    /// empty when it asked for a stream.
     pub body: Bytes,
+    /// The unread body, when the family asked for a stream ([`super::BodyPolicy::Stream`]).
+    stream: Mutex<Option<RequestBody>>,
 }
 
 impl Request {
@@ -35,7 +45,19 @@ impl Request {
             query,
             headers,
             body,
+            stream: Mutex::new(None),
         }
+    }
+
+    /// The same request with its body left unread, for the handler to take.
+    pub fn with_stream(self, body: RequestBody) -> Self {
+        *self.stream.lock().unwrap_or_else(PoisonError::into_inner) = Some(body);
+        self
+    }
+
+    /// The unread body, once (`None` when the body was read whole, or already taken).
+    pub fn take_body(&self) -> Option<RequestBody> {
+        self.stream.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 
     /// The first value of a query parameter (exact name).

@@ -16,6 +16,7 @@ mod arm_resources;
 mod azure_cli;
 mod azure_identity;
 mod binary;
+mod bodies;
 mod common;
 mod config;
 mod control;
