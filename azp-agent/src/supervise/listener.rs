@@ -7,9 +7,11 @@ use super::stop::StopSignals;
 use crate::child_env::ChildEnv;
 use crate::install::AgentDir;
 use crate::process::{self, ExitKind, Process};
+use arm_core::{Acceptance, TokioClock, Waiter, WaiterOptions};
 use nix::sys::signal::Signal;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -217,19 +219,30 @@ fn backoff(options: &SuperviseOptions, retry: u32) -> Duration {
 
 /// Waits until the listener is an executable file again (after a self-update).
 async fn wait_executable(agent: &AgentDir, wait: Duration) -> bool {
-    let deadline = checked_add(Instant::now(), wait);
-    loop {
+    let options = WaiterOptions {
+        min_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(500),
+        max_wait: wait,
+        jitter: false,
+    };
+    let executable = || {
         let ready = std::fs::metadata(agent.listener())
             .map(|m| m.is_file() && m.permissions().mode() & 0o100 != 0)
             .unwrap_or(false);
-        if ready {
-            // An updater may still be writing: a short settle before exec.
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        std::future::ready(Ok::<bool, std::convert::Infallible>(ready))
+    };
+    let accept = |ready: Result<&bool, &std::convert::Infallible>| match ready {
+        Ok(true) => Acceptance::Success(()),
+        _ => Acceptance::Retry,
+    };
+    if Waiter::new(options, Arc::new(TokioClock))
+        .wait(executable, accept)
+        .await
+        .is_err()
+    {
+        return false;
     }
+    // An updater may still be writing: a short settle before exec.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    true
 }
