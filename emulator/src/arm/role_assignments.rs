@@ -209,7 +209,7 @@ struct AssignmentFilter {
     principal_id: Option<String>,
 }
 
-/// Parses `atScope()`, `principalId eq '{id}'` and both joined by `and`; anything else is 400
+/// Parses `atScope()`, `principalId eq '{id}'` or `assignedTo('{id}')`, joined by `and`; anything else is 400
 /// `InvalidFilterInQueryString`.
 fn parse_filter(raw: &str) -> Result<AssignmentFilter, ArmError> {
     let invalid = || {
@@ -225,12 +225,25 @@ fn parse_filter(raw: &str) -> Result<AssignmentFilter, ArmError> {
             filter.at_scope = true;
             continue;
         }
-        let value = quoted_eq(clause, "principalId").ok_or_else(invalid)?;
+        let value = quoted_eq(clause, "principalId")
+            .or_else(|| assigned_to(clause))
+            .ok_or_else(invalid)?;
         if filter.principal_id.replace(value).is_some() {
             return Err(invalid());
         }
     }
     Ok(filter)
+}
+
+/// The principal of `assignedTo('{id}')`: the assignments of a principal, directly or through
+/// its groups (the emulator has no groups, so it is `principalId eq`).
+fn assigned_to(clause: &str) -> Option<String> {
+    let (name, rest) = clause.split_once('(')?;
+    if !name.trim().eq_ignore_ascii_case("assignedTo") {
+        return None;
+    }
+    let inner = rest.trim().strip_suffix(')')?.trim();
+    Some(inner.strip_prefix('\'')?.strip_suffix('\'')?.replace("''", "'"))
 }
 
 /// The clauses of a filter joined by ` and ` (any case).
@@ -303,6 +316,9 @@ mod tests {
         assert!(both.at_scope);
         assert_eq!(both.principal_id.as_deref(), Some("p"));
         assert!(parse_filter("principalId ne 'p'").is_err());
+        let assigned = parse_filter("atScope() and assignedTo('q')").unwrap();
+        assert_eq!(assigned.principal_id.as_deref(), Some("q"));
+        assert!(parse_filter("assignedTo('q') and principalId eq 'p'").is_err());
         assert!(parse_filter("atScope() and atScope()").is_err());
     }
 }

@@ -296,6 +296,15 @@ async fn role_assignments_crud_with_azure_errors() {
         )
         .await;
     assert_eq!(names(&of_principal), [name]);
+    let assigned_to = h
+        .arm(
+            Method::GET,
+            &list(&format!("&$filter=assignedTo('{oid}')")),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(names(&assigned_to), [name]);
     let bad = h
         .arm(Method::GET, &list("&$filter=roleName%20eq%20'x'"), &owner, None)
         .await;
