@@ -1,7 +1,8 @@
 //! The README's custom roles, end to end: `ephemeral-spawner` and `ephemeral-reaper` created
 //! through ARM (`Microsoft.Authorization/roleDefinitions`), held by service principals that have
 //! no other role, at the documented scopes; `spawn-agent` and `reap` run with those identities
-//! succeed, and fail with ARM's denial naming the action once the role lacks it.
+//! succeed, and fail with ARM's denial naming the action once the role lacks it; `reap --dry-run`
+//! works with Reader alone.
 
 use super::{Entrypoint, World};
 use aci_lifecycle::ContainerGroupsClient;
@@ -29,6 +30,12 @@ const REAPER: (&str, &str) = (
     "0f1f2f3f-0000-4000-8000-00000000b002",
     "0f1f2f3f-0000-4000-8000-00000000c002",
 );
+/// Holds only Reader, for `reap --dry-run` (the README's permissions table).
+const AUDITOR: (&str, &str) = (
+    "0f1f2f3f-0000-4000-8000-00000000b003",
+    "0f1f2f3f-0000-4000-8000-00000000c003",
+);
+const READER_ROLE: &str = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 const ASSIGN_ACTION: &str = "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action";
 const DELETE_ACTION: &str = "Microsoft.ContainerInstance/containerGroups/delete";
 
@@ -229,6 +236,7 @@ pub(super) async fn readme_custom_roles_are_enough_and_needed() {
     let seeds: SeedSections = serde_json::from_value(json!({ "service_principals": [
         { "name": "spawner", "client_id": SPAWNER.0, "object_id": SPAWNER.1, "client_secret": secret_of(SPAWNER.0) },
         { "name": "reaper", "client_id": REAPER.0, "object_id": REAPER.1, "client_secret": secret_of(REAPER.0) },
+        { "name": "auditor", "client_id": AUDITOR.0, "object_id": AUDITOR.1, "client_secret": secret_of(AUDITOR.0) },
     ] }))
     .unwrap();
     world.emulator.control().seed(&seeds).unwrap();
@@ -244,6 +252,7 @@ pub(super) async fn readme_custom_roles_are_enough_and_needed() {
     assign(&arm, &world, &agents_rg, SPAWNER_ROLE, SPAWNER.1, 1).await;
     assign(&arm, &world, &subnet(&world), SPAWNER_ROLE, SPAWNER.1, 2).await;
     assign(&arm, &world, &agents_rg, REAPER_ROLE, REAPER.1, 3).await;
+    assign(&arm, &world, &agents_rg, READER_ROLE, AUDITOR.1, 4).await;
 
     // spawn-agent with the whole role: the agent comes online.
     let (code, out) = run(SPAWN_BIN, &spawn_env(&world, 1)).exit_code().await;
@@ -269,6 +278,26 @@ pub(super) async fn readme_custom_roles_are_enough_and_needed() {
     })
     .await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
+
+    // reap --dry-run needs only Reader.
+    let mut auditor = as_principal(reap_env(&world), AUDITOR);
+    auditor.insert("REAP_MIN_AGE".to_owned(), "1s".to_owned());
+    let (code, out) = Entrypoint::spawn(
+        {
+            let mut command = Command::new(REAP_BIN);
+            command.arg("--dry-run");
+            command
+        },
+        &auditor,
+        false,
+    )
+    .exit_code()
+    .await;
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.lines().any(|l| l.contains(&name) && l.contains("would delete")),
+        "{out}"
+    );
 
     // reap without the delete action fails on the group, naming the action.
     let (code, out) = run(REAP_BIN, &reap_env(&world)).exit_code().await;
