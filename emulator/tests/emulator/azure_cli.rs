@@ -86,6 +86,24 @@ async fn the_azure_cli_discovers_the_cloud_logs_in_and_manages_resources() {
         ]);
         assert_eq!(login.trim(), defaults.subscription_id);
         az(&["group", "create", "-n", "rg-cli", "-l", "eastus", "-o", "none"]);
+        let rg = format!("/subscriptions/{}/resourceGroups/rg-cli", defaults.subscription_id);
+        let role = config.join("reaper.json");
+        let definition = serde_json::json!({
+            "Name": "cli-reaper",
+            "IsCustom": true,
+            "Description": "Read and delete container groups.",
+            "Actions": ["Microsoft.ContainerInstance/containerGroups/read", "Microsoft.ContainerInstance/containerGroups/delete"],
+            "NotActions": [],
+            "AssignableScopes": [rg],
+        });
+        std::fs::write(&role, definition.to_string()).unwrap();
+        az(&["role", "definition", "create", "--role-definition", &format!("@{}", role.display()), "-o", "none"]);
+        let assigned = az(&[
+            "role", "assignment", "create", "--assignee-object-id", "11111111-2222-3333-4444-555555555555",
+            "--assignee-principal-type", "ServicePrincipal", "--role", "cli-reaper", "--scope", &rg, "-o", "tsv",
+            "--query", "scope",
+        ]);
+        assert_eq!(assigned.trim(), rg);
         az(&["identity", "create", "-g", "rg-cli", "-n", "id-cli", "-o", "none"]);
         az(&[
             "container",
