@@ -244,3 +244,33 @@ pub fn process_state(pid: i32) -> Option<char> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit(')').next()?.trim_start().chars().next()
 }
+
+/// One scenario of a harness-less end-to-end test binary: its name, and the test given a clone
+/// of the binary's context.
+pub type Scenario<C> = (
+    &'static str,
+    fn(C) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>,
+);
+
+/// Runs `scenarios` in turn on a multi-thread runtime, each given a clone of `context`, printing
+/// `scenario <name> ...` and `scenario <name> ok (<ms> ms)`; a first command-line argument that
+/// does not start with `-` keeps only the scenarios whose name contains it. A failing scenario
+/// panics, which ends the binary with a non-zero exit code.
+pub fn run_scenarios<C: Clone>(scenarios: Vec<Scenario<C>>, context: C) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+        for (name, scenario) in scenarios {
+            if only.as_deref().is_some_and(|o| !name.contains(o)) {
+                continue;
+            }
+            let started = Instant::now();
+            println!("scenario {name} ...");
+            scenario(context.clone()).await;
+            println!("scenario {name} ok ({} ms)", started.elapsed().as_millis());
+        }
+    });
+}

@@ -9,6 +9,7 @@
 use arm_core::HttpTransport;
 use arm_core::azure_core::credentials::Secret;
 use arm_core::azure_core::http::ClientOptions;
+use arm_core::test_support::Scenario;
 use az_emulator::{
     Directive, Emulator, EmulatorConfig, FaultConfig, FaultRule, JobSpec, ListenerKind, TaskResult as JobResult,
 };
@@ -29,28 +30,11 @@ fn main() -> ExitCode {
         return az_emulator::standin::main();
     }
     let logs = LogBuffer::install();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
-        for (name, scenario) in scenarios() {
-            if only.as_deref().is_some_and(|o| !name.contains(o)) {
-                continue;
-            }
-            let started = Instant::now();
-            println!("scenario {name} ...");
-            scenario(logs.clone()).await;
-            println!("scenario {name} ok ({} ms)", started.elapsed().as_millis());
-        }
-    });
+    arm_core::test_support::run_scenarios(scenarios(), logs);
     ExitCode::SUCCESS
 }
 
-type Scenario = fn(LogBuffer) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
-
-fn scenarios() -> Vec<(&'static str, Scenario)> {
+fn scenarios() -> Vec<Scenario<LogBuffer>> {
     vec![
         ("success", |_| Box::pin(success())),
         ("job_failure", |_| Box::pin(job_failure())),

@@ -6,7 +6,7 @@
 // criterion_group! and criterion_main! generate undocumented functions.
 #![allow(missing_docs)]
 
-use aci_lifecycle::models::{Container, ContainerGroup, OsType};
+use aci_lifecycle::models::{Container, ContainerGroup};
 use aci_lifecycle::{ContainerGroupsClient, EPHEMERAL_TAG, ReapOptions, ReapScope};
 use arm_core::test_support::emulator_arm_client;
 use az_emulator::{Emulator, EmulatorConfig};
@@ -30,13 +30,9 @@ fn reaping(c: &mut Criterion) {
     let groups = ContainerGroupsClient::from_arm(arm, &info.defaults.subscription_id).unwrap();
     let rg = info.defaults.resource_group.clone();
     let control = emulator.control();
-    let mut definition = ContainerGroup::new("eastus");
-    definition.properties.os_type = Some(OsType::Linux);
+    let mut definition =
+        ContainerGroup::linux("eastus").with_container(Container::new("agent", "contoso.azurecr.io/agent:1", 1.0, 1.0));
     definition.tags = Some([(EPHEMERAL_TAG.to_owned(), "true".to_owned())].into());
-    definition
-        .properties
-        .containers
-        .push(Container::new("agent", "contoso.azurecr.io/agent:1", 1.0, 1.0));
     let next = AtomicUsize::new(0);
 
     let advance = |seconds: u64| {

@@ -7,7 +7,7 @@
 #![allow(missing_docs)]
 
 use aci_lifecycle::ContainerGroupsClient;
-use aci_lifecycle::models::{Container, ContainerGroup, OsType};
+use aci_lifecycle::models::{Container, ContainerGroup};
 use arm_core::test_support::emulator_arm_client;
 use az_emulator::{Emulator, EmulatorConfig};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -29,12 +29,8 @@ fn self_delete(c: &mut Criterion) {
     let arm = emulator_arm_client(&info.env, None).unwrap();
     let groups = ContainerGroupsClient::from_arm(arm, &info.defaults.subscription_id).unwrap();
     let rg = info.defaults.resource_group.clone();
-    let mut definition = ContainerGroup::new("eastus");
-    definition.properties.os_type = Some(OsType::Linux);
-    definition
-        .properties
-        .containers
-        .push(Container::new("agent", "contoso.azurecr.io/agent:1", 1.0, 1.0));
+    let definition =
+        ContainerGroup::linux("eastus").with_container(Container::new("agent", "contoso.azurecr.io/agent:1", 1.0, 1.0));
     let next = Mutex::new(0usize);
     let peaks = Mutex::new(Vec::new());
 

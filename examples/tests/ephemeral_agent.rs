@@ -6,7 +6,8 @@
 //! the pool empty and no process left from its directory.
 
 use aci_lifecycle::ContainerGroupsClient;
-use aci_lifecycle::models::{Container, ContainerGroup, OsType};
+use aci_lifecycle::models::{Container, ContainerGroup};
+use arm_core::test_support::Scenario;
 use az_emulator::{
     Control, Directive, Emulator, EmulatorConfig, FaultConfig, FaultRule, JobSpec, ListenerKind, TaskResult,
 };
@@ -32,82 +33,65 @@ fn main() -> ExitCode {
     if az_emulator::standin::invoked_as_standin() {
         return az_emulator::standin::main();
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let only = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
-        for (name, scenario) in scenarios() {
-            if only.as_deref().is_some_and(|o| !name.contains(o)) {
-                continue;
-            }
-            let started = Instant::now();
-            println!("scenario {name} ...");
-            scenario().await;
-            println!("scenario {name} ok ({} ms)", started.elapsed().as_millis());
-        }
-    });
+    arm_core::test_support::run_scenarios(scenarios(), ());
     ExitCode::SUCCESS
 }
 
-type Scenario = fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
-
-fn scenarios() -> Vec<(&'static str, Scenario)> {
+fn scenarios() -> Vec<Scenario<()>> {
     vec![
-        ("pat_job_cannot_read_the_token", || {
+        ("pat_job_cannot_read_the_token", |()| {
             Box::pin(pat_job_cannot_read_the_token())
         }),
-        ("a_hostile_job_steals_no_secret", || {
+        ("a_hostile_job_steals_no_secret", |()| {
             Box::pin(hostile_job::a_hostile_job_steals_no_secret())
         }),
-        ("download_then_failed_job_exits_1", || {
+        ("download_then_failed_job_exits_1", |()| {
             Box::pin(download_then_failed_job_exits_1())
         }),
-        ("once_survives_an_agent_update", || {
+        ("once_survives_an_agent_update", |()| {
             Box::pin(once_survives_an_agent_update())
         }),
-        ("service_principal_registration_and_self_delete", || {
+        ("service_principal_registration_and_self_delete", |()| {
             Box::pin(service_principal_registration_and_self_delete())
         }),
-        ("managed_identity_registration_and_self_delete", || {
+        ("managed_identity_registration_and_self_delete", |()| {
             Box::pin(managed_identity_registration_and_self_delete())
         }),
-        ("sigterm_in_every_phase", || Box::pin(sigterm_in_every_phase())),
-        ("the_stop_fits_in_its_budget", || {
+        ("sigterm_in_every_phase", |()| Box::pin(sigterm_in_every_phase())),
+        ("the_stop_fits_in_its_budget", |()| {
             Box::pin(stop_budget::the_stop_fits_in_its_budget())
         }),
-        ("pid1_reaps_orphans_and_stops_on_sigterm", || {
+        ("pid1_reaps_orphans_and_stops_on_sigterm", |()| {
             Box::pin(pid1_reaps_orphans_and_stops_on_sigterm())
         }),
-        ("check_accepts_a_good_configuration", || {
+        ("check_accepts_a_good_configuration", |()| {
             Box::pin(check_accepts_a_good_configuration())
         }),
-        ("invalid_configurations_are_rejected_before_any_request", || {
+        ("invalid_configurations_are_rejected_before_any_request", |()| {
             Box::pin(invalid_configurations_are_rejected_before_any_request())
         }),
-        ("spawn_agent_brings_an_agent_online", || {
+        ("spawn_agent_brings_an_agent_online", |()| {
             Box::pin(spawn_reap::spawn_agent_brings_an_agent_online())
         }),
-        ("spawn_agent_reports_a_container_that_ends", || {
+        ("spawn_agent_reports_a_container_that_ends", |()| {
             Box::pin(spawn_reap::spawn_agent_reports_a_container_that_ends())
         }),
-        ("spawn_agent_timeout_deletes_group_and_agent", || {
+        ("spawn_agent_timeout_deletes_group_and_agent", |()| {
             Box::pin(spawn_reap::spawn_agent_timeout_deletes_group_and_agent())
         }),
-        ("spawn_agent_sigterm_cleans_up", || {
+        ("spawn_agent_sigterm_cleans_up", |()| {
             Box::pin(spawn_reap::spawn_agent_sigterm_cleans_up())
         }),
-        ("reap_deletes_only_what_it_should", || {
+        ("reap_deletes_only_what_it_should", |()| {
             Box::pin(spawn_reap::reap_deletes_only_what_it_should())
         }),
-        ("spawn_and_reap_check_their_configuration", || {
+        ("spawn_and_reap_check_their_configuration", |()| {
             Box::pin(spawn_reap::spawn_and_reap_check_their_configuration())
         }),
-        ("spawn_and_reap_with_the_readme_custom_roles", || {
+        ("spawn_and_reap_with_the_readme_custom_roles", |()| {
             Box::pin(rbac_roles::readme_custom_roles_are_enough_and_needed())
         }),
-        ("the_demo_tells_the_whole_story", || {
+        ("the_demo_tells_the_whole_story", |()| {
             Box::pin(spawn_reap::the_demo_tells_the_whole_story())
         }),
     ]
@@ -235,12 +219,12 @@ impl World {
         let info = self.emulator.info();
         let arm = arm_core::test_support::emulator_arm_client(&info.env, None).unwrap();
         let groups = ContainerGroupsClient::from_arm(arm, &info.defaults.subscription_id).unwrap();
-        let mut definition = ContainerGroup::new("eastus");
-        definition.properties.os_type = Some(OsType::Linux);
-        definition
-            .properties
-            .containers
-            .push(Container::new("agent", "contoso.azurecr.io/agent:1", 1.0, 1.0));
+        let definition = ContainerGroup::linux("eastus").with_container(Container::new(
+            "agent",
+            "contoso.azurecr.io/agent:1",
+            1.0,
+            1.0,
+        ));
         let _creating = groups
             .begin_create_or_update(&info.defaults.resource_group, name, &definition, None)
             .await

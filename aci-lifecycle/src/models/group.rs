@@ -58,6 +58,27 @@ impl ContainerGroup {
             ..Self::default()
         }
     }
+
+    /// A Linux group in `location` with no containers yet.
+    ///
+    /// ```
+    /// use aci_lifecycle::models::{Container, ContainerGroup, OsType};
+    ///
+    /// let group = ContainerGroup::linux("westeurope").with_container(Container::new("agent", "contoso.azurecr.io/agent:1", 1.0, 1.5));
+    /// assert_eq!(group.properties.os_type, Some(OsType::Linux));
+    /// assert_eq!(group.properties.containers.len(), 1);
+    /// ```
+    pub fn linux(location: impl Into<String>) -> Self {
+        let mut group = Self::new(location);
+        group.properties.os_type = Some(OsType::Linux);
+        group
+    }
+
+    /// This group with `container` added.
+    pub fn with_container(mut self, container: Container) -> Self {
+        self.properties.containers.push(container);
+        self
+    }
 }
 
 /// The properties of a container group (the spec's `ContainerGroupPropertiesProperties`).
