@@ -7,7 +7,7 @@ use arm_core::azure_core::credentials::TokenCredential;
 use arm_core::azure_core::http::Method;
 use arm_core::{
     ArmClient, ArmClientOptions, ArmRequest, Cloud, LroPoller, Pager, PollOptions, RequestOptions, ResourceId,
-    SubscriptionScope,
+    SubscriptionClient, SubscriptionScope,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -86,6 +86,16 @@ struct TagsPatch<'a> {
     tags: &'a BTreeMap<String, String>,
 }
 
+impl SubscriptionClient for ContainerGroupsClient {
+    fn scope(&self) -> &SubscriptionScope {
+        &self.scope
+    }
+
+    fn with_scope(self, scope: SubscriptionScope) -> Self {
+        Self { scope }
+    }
+}
+
 impl ContainerGroupsClient {
     /// Creates a client for `subscription_id` in `cloud`.
     pub fn new(
@@ -109,24 +119,6 @@ impl ContainerGroupsClient {
     pub fn from_arm(arm: ArmClient, subscription_id: &str) -> Result<Self, Error> {
         let scope = SubscriptionScope::new(arm, subscription_id, DEFAULT_API_VERSION)?;
         Ok(Self { scope })
-    }
-
-    /// This client with another api-version for every request (what
-    /// [`ContainerGroupsClientOptions::api_version`] sets for [`ContainerGroupsClient::new`]).
-    pub fn with_api_version(self, api_version: impl Into<String>) -> Self {
-        Self {
-            scope: self.scope.with_api_version(api_version),
-        }
-    }
-
-    /// The api-version of this client's requests.
-    pub fn api_version(&self) -> &str {
-        self.scope.api_version()
-    }
-
-    /// The ARM client underneath.
-    pub fn arm(&self) -> &ArmClient {
-        self.scope.arm()
     }
 
     /// The id of a container group of this subscription.

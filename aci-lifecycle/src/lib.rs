@@ -25,6 +25,7 @@ mod spawn;
 mod validation;
 pub mod waiters;
 
+pub use arm_core::SubscriptionClient;
 pub use client::{
     BeginOptions, ContainerGroupsClient, ContainerGroupsClientOptions, DEFAULT_API_VERSION, ListLogsOptions,
 };

@@ -5,6 +5,7 @@
 use crate::client::ContainerGroupsClient;
 use crate::error::Error;
 use crate::validation;
+use arm_core::SubscriptionClient;
 use arm_core::azure_core::http::{Method, StatusCode};
 use arm_core::credentials::CredentialSource;
 use arm_core::{AZ_SUBSCRIPTION_ID, ArmClientOptions, ArmEnvironment, EnvSource, HttpTransport, RetryOptions};

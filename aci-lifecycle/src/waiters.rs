@@ -5,6 +5,7 @@
 use crate::client::ContainerGroupsClient;
 use crate::error::Error;
 use crate::models::{ContainerGroup, ContainerGroupState, ContainerRunState, Event, ProvisioningState};
+use arm_core::SubscriptionClient;
 pub use arm_core::{Acceptance, WaiterOptions};
 use arm_core::{WaitError, Waiter};
 

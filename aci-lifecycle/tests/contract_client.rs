@@ -1,6 +1,7 @@
 //! Contract tests of `ContainerGroupsClient` against wiremock: method, path, api-version and body
 //! of every operation, delete outcomes, retries, and inputs rejected before any request.
 
+use aci_lifecycle::SubscriptionClient;
 use aci_lifecycle::models::{
     Container, ContainerGroup, ContainerGroupSubnetId, EnvironmentVariable, IpAddress, OsType, RestartPolicy,
 };

@@ -79,7 +79,7 @@ pub use pipeline::pipeline;
 pub use resource_id::{ResourceId, ResourceIdError};
 pub use retry::{Deadline, Idempotent, RetryOptions, RetryPolicy};
 pub use service::ServicePipeline;
-pub use subscription_scope::SubscriptionScope;
+pub use subscription_scope::{SubscriptionClient, SubscriptionScope};
 pub use transport::{
     AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, DEFAULT_READ_TIMEOUT, HttpTransport, HttpTransportBuilder,
 };

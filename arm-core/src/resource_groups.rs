@@ -6,7 +6,7 @@ use crate::cloud::Cloud;
 use crate::error::Error;
 use crate::lro::{LroPoller, PollOptions};
 use crate::pager::Pager;
-use crate::subscription_scope::SubscriptionScope;
+use crate::subscription_scope::{SubscriptionClient, SubscriptionScope};
 use azure_core::credentials::TokenCredential;
 use azure_core::http::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -118,6 +118,16 @@ pub struct ResourceGroupsClient {
     scope: SubscriptionScope,
 }
 
+impl SubscriptionClient for ResourceGroupsClient {
+    fn scope(&self) -> &SubscriptionScope {
+        &self.scope
+    }
+
+    fn with_scope(self, scope: SubscriptionScope) -> Self {
+        Self { scope }
+    }
+}
+
 impl ResourceGroupsClient {
     /// Creates a client for `subscription_id` in `cloud`.
     pub fn new(
@@ -137,19 +147,6 @@ impl ResourceGroupsClient {
     pub fn from_arm(arm: ArmClient, subscription_id: &str) -> Result<Self, Error> {
         let scope = SubscriptionScope::new(arm, subscription_id, DEFAULT_API_VERSION)?;
         Ok(Self { scope })
-    }
-
-    /// This client with another api-version for every request (what
-    /// [`ResourceGroupsClientOptions::api_version`] sets for [`ResourceGroupsClient::new`]).
-    pub fn with_api_version(self, api_version: impl Into<String>) -> Self {
-        Self {
-            scope: self.scope.with_api_version(api_version),
-        }
-    }
-
-    /// The api-version of this client's requests.
-    pub fn api_version(&self) -> &str {
-        self.scope.api_version()
     }
 
     fn request(&self, method: Method, path: &str, options: Option<RequestOptions>) -> Result<ArmRequest, Error> {

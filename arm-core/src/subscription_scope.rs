@@ -63,3 +63,41 @@ impl SubscriptionScope {
         self.arm.request(method, path, &self.api_version)
     }
 }
+
+/// A service client of one subscription: it holds a [`SubscriptionScope`] and gets the
+/// api-version and ARM client accessors from it.
+///
+/// ```
+/// # fn run(arm: arm_core::ArmClient) -> Result<(), arm_core::Error> {
+/// use arm_core::SubscriptionClient;
+/// use arm_core::resource_groups::ResourceGroupsClient;
+///
+/// let groups = ResourceGroupsClient::from_arm(arm, "00000000-0000-0000-0000-000000000000")?
+///     .with_api_version("2021-04-01");
+/// assert_eq!(groups.api_version(), "2021-04-01");
+/// # Ok(()) }
+/// ```
+pub trait SubscriptionClient: Sized {
+    /// The scope the client holds.
+    fn scope(&self) -> &SubscriptionScope;
+
+    /// The same client with `scope`.
+    fn with_scope(self, scope: SubscriptionScope) -> Self;
+
+    /// This client with another api-version for every request (what the client options'
+    /// `api_version` sets for clients made with `new`).
+    fn with_api_version(self, api_version: impl Into<String>) -> Self {
+        let scope = self.scope().clone().with_api_version(api_version);
+        self.with_scope(scope)
+    }
+
+    /// The api-version of this client's requests.
+    fn api_version(&self) -> &str {
+        self.scope().api_version()
+    }
+
+    /// The ARM client underneath.
+    fn arm(&self) -> &ArmClient {
+        self.scope().arm()
+    }
+}

@@ -1,6 +1,7 @@
 //! Contract tests of the ARM request layer against wiremock: retries, Retry-After, deadlines,
 //! headers.
 
+use arm_core::SubscriptionClient;
 use arm_core::resource_groups::{DEFAULT_API_VERSION, ResourceGroupsClient, ResourceGroupsClientOptions};
 use arm_core::test_support::{
     ManualClock, ScriptedResponses, StaticTokenCredential, arm_error, mock_arm_client, redirecting_transport,

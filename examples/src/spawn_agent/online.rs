@@ -3,6 +3,7 @@
 
 use super::config::Config;
 use super::definition::CONTAINER_NAME;
+use aci_lifecycle::SubscriptionClient;
 use aci_lifecycle::models::ContainerGroup;
 use aci_lifecycle::waiters;
 use aci_lifecycle::{ContainerGroupsClient, ListLogsOptions};
