@@ -274,3 +274,32 @@ pub fn run_scenarios<C: Clone>(scenarios: Vec<Scenario<C>>, context: C) {
         }
     });
 }
+
+/// Waits until `check` answers true, polling with the project's [`Waiter`](crate::Waiter)
+/// (every 50 ms, then up to every 200 ms); panics with "timed out waiting for {what}" after
+/// `max_wait`.
+pub async fn wait_until<F: std::future::Future<Output = bool>>(
+    what: &str,
+    max_wait: Duration,
+    mut check: impl FnMut() -> F,
+) {
+    let options = crate::WaiterOptions {
+        min_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(200),
+        max_wait,
+        jitter: false,
+    };
+    let waited = crate::Waiter::new(options, Arc::new(crate::TokioClock))
+        .wait(
+            || {
+                let done = check();
+                async move { Ok::<bool, std::convert::Infallible>(done.await) }
+            },
+            |done| match done {
+                Ok(true) => crate::Acceptance::Success(()),
+                _ => crate::Acceptance::Retry,
+            },
+        )
+        .await;
+    assert!(waited.is_ok(), "timed out waiting for {what}");
+}

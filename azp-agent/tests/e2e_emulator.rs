@@ -174,15 +174,14 @@ impl World {
             .unwrap();
         let agents = self.client.list_agents(pool.id.unwrap(), None).await.unwrap();
         assert!(agents.is_empty(), "agents left in the pool: {agents:?}");
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let left = arm_core::test_support::processes_under(&self.dir.0);
-            if left.is_empty() {
-                break;
-            }
-            assert!(Instant::now() < deadline, "processes left: {left:?}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let dir = &self.dir.0;
+        let none_left = || std::future::ready(arm_core::test_support::processes_under(dir).is_empty());
+        arm_core::test_support::wait_until(
+            "no process left in the agent directory",
+            Duration::from_secs(5),
+            none_left,
+        )
+        .await;
     }
 }
 
@@ -213,12 +212,8 @@ fn fast_options() -> SuperviseOptions {
     }
 }
 
-async fn wait_for<F: std::future::Future<Output = bool>>(what: &str, mut check: impl FnMut() -> F) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+async fn wait_for<F: std::future::Future<Output = bool>>(what: &str, check: impl FnMut() -> F) {
+    arm_core::test_support::wait_until(what, Duration::from_secs(20), check).await;
 }
 
 fn assert_removed(outcome: &Outcome) {

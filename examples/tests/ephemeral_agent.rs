@@ -16,7 +16,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[path = "ephemeral_agent/hostile_job.rs"]
 mod hostile_job;
@@ -344,11 +344,8 @@ impl Entrypoint {
 }
 
 async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let check = move || std::future::ready(check());
+    arm_core::test_support::wait_until(what, Duration::from_secs(30), check).await;
 }
 
 /// A job that writes every process's environment and command line, and every file of the

@@ -113,11 +113,8 @@ impl World {
     }
 
     async fn wait_for_group_gone(&self, name: &str) {
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while self.group_exists(name).await {
-            assert!(std::time::Instant::now() < deadline, "{name} was never deleted");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let what = format!("{name} to be deleted");
+        wait_until_async(&what, || async { !self.group_exists(name).await }).await;
     }
 }
 
@@ -462,12 +459,8 @@ pub(super) async fn spawn_and_reap_check_their_configuration() {
     assert_eq!(world.journal_len(), before, "no request may be sent");
 }
 
-async fn wait_until_async<F: std::future::Future<Output = bool>>(what: &str, mut check: impl FnMut() -> F) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+async fn wait_until_async<F: std::future::Future<Output = bool>>(what: &str, check: impl FnMut() -> F) {
+    arm_core::test_support::wait_until(what, Duration::from_secs(30), check).await;
 }
 
 /// The README's `cargo run -p examples --bin demo`: every step passes, the pool and the
