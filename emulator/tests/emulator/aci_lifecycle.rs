@@ -289,17 +289,10 @@ async fn a_reader_may_read_but_not_delete_stop_or_write() {
     create_running(&h, &owner, "guarded", definition("nginx", "Always")).await;
     let client_id = "5e5e5e5e-0000-4000-8000-000000000005";
     let secret = "reader-secret-reader-secret";
-    let seeded = h
-        .admin(
-            Method::POST,
-            "/seed",
-            Some(json!({ "service_principals": [{
-                "client_id": client_id, "client_secret": secret,
-                "roles": [{ "role": "Reader", "resource_group": "rg-emulator" }]
-            }] })),
-        )
-        .await;
-    assert_eq!(seeded.status, 200, "{}", seeded.text);
+    h.seed(json!({ "service_principals": [{
+        "client_id": client_id, "client_secret": secret,
+        "roles": [{ "role": "Reader", "resource_group": "rg-emulator" }]
+    }] }));
     let tenant = h.info().defaults.tenant_id.clone();
     let token = h
         .secret_grant(&tenant, client_id, secret, crate::common::ARM_SCOPE)

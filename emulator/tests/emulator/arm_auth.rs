@@ -55,8 +55,7 @@ async fn seeded_principal_token(h: &Harness, tenant: Option<&str>, client_id: &s
         seed["tenants"] = json!([{ "id": tenant }]);
     }
     seed["service_principals"] = json!([principal]);
-    let seeded = h.admin(Method::POST, "/seed", Some(seed)).await;
-    assert_eq!(seeded.status, 200, "{}", seeded.text);
+    h.seed(seed);
     let tenant = tenant.unwrap_or(&h.info().defaults.tenant_id).to_owned();
     let reply = h.secret_grant(&tenant, client_id, &secret, ARM_SCOPE).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
@@ -73,17 +72,7 @@ async fn rejected_tokens_get_the_matching_401() {
         parts[2] = "c2lnbmF0dXJl";
         parts.join(".")
     };
-    let assertion = h
-        .admin(
-            Method::POST,
-            "/federated-token",
-            Some(json!({ "issuer": "https://issuer.example", "subject": "s" })),
-        )
-        .await
-        .json["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let assertion = h.federated_token("https://issuer.example", "s");
     let storage = h.token_for_scope("https://storage.azure.com/.default").await;
     let cases = [
         (

@@ -79,26 +79,12 @@ async fn client_assertion_credential_exchanges_a_federated_token() {
     let h = Harness::start().await;
     let d = h.info().defaults.clone();
     let client_id = "6c6c6c6c-0000-4000-8000-00000000006c";
-    let seeded = h
-        .admin(
-            Method::POST,
-            "/seed",
-            Some(json!({ "service_principals": [ {
-                "client_id": client_id,
-                "federated_credentials": [ { "issuer": "https://kubernetes.example", "subject": "system:serviceaccount:ci:builder" } ],
-                "roles": [ { "role": "Reader" } ]
-            } ] })),
-        )
-        .await;
-    assert_eq!(seeded.status, 200, "{}", seeded.text);
-    let minted = h
-        .admin(
-            Method::POST,
-            "/federated-token",
-            Some(json!({ "issuer": "https://kubernetes.example", "subject": "system:serviceaccount:ci:builder" })),
-        )
-        .await;
-    let assertion = AdminMinted(minted.json["token"].as_str().unwrap().to_owned());
+    h.seed(json!({ "service_principals": [ {
+        "client_id": client_id,
+        "federated_credentials": [ { "issuer": "https://kubernetes.example", "subject": "system:serviceaccount:ci:builder" } ],
+        "roles": [ { "role": "Reader" } ]
+    } ] }));
+    let assertion = AdminMinted(h.federated_token("https://kubernetes.example", "system:serviceaccount:ci:builder"));
     let credential = ClientAssertionCredential::new(
         d.tenant_id.clone(),
         client_id.to_owned(),

@@ -79,6 +79,18 @@ impl Harness {
         Harness { emulator, http }
     }
 
+    /// Seeds `sections` (the body the admin API's `POST /seed` takes) through the typed control
+    /// API; what was seeded.
+    pub fn seed(&self, sections: Value) -> Value {
+        let sections = serde_json::from_value(sections).expect("seed sections");
+        self.emulator.control().seed(&sections).expect("seeded")
+    }
+
+    /// A federated token from the emulator's issuer, minted through the typed control API.
+    pub fn federated_token(&self, issuer: &str, subject: &str) -> String {
+        self.emulator.control().federated_token(issuer, subject, None)
+    }
+
     pub fn info(&self) -> &StartupInfo {
         self.emulator.info()
     }

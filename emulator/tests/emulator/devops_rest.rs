@@ -121,15 +121,8 @@ async fn pools_by_name_and_id() {
     assert_eq!(none.json, json!({ "count": 0, "value": [] }));
 
     let org = h.info().defaults.devops_organization.clone();
-    let added = h
-        .admin(
-            Method::POST,
-            &format!("/devops/{org}/pools"),
-            Some(json!({ "name": "ci" })),
-        )
-        .await;
-    assert_eq!(added.status, 200, "{}", added.text);
-    assert_eq!(added.json["id"], 2);
+    let added = h.emulator.control().add_pool(&org, "ci").unwrap();
+    assert_eq!(added.id, 2);
     let all = h.devops(Method::GET, &format!("pools?{API}"), Some(&auth), None).await;
     assert_eq!(all.json["count"], 2);
     let one = h
@@ -557,7 +550,10 @@ async fn devops_requests_are_journaled_without_credentials_and_faulted() {
     assert!(!journal.text.to_ascii_lowercase().contains("basic"));
 
     let faults = json!({ "routes": [ { "listener": "devops", "path_contains": "/pools", "rate_503": 1.0, "retry_after_secs": 4 } ] });
-    assert_eq!(h.admin(Method::PUT, "/faults", Some(faults)).await.status, 204);
+    h.emulator
+        .control()
+        .set_faults(&serde_json::from_value(faults).unwrap())
+        .unwrap();
     let faulted = h
         .devops(Method::GET, &format!("pools?{API}"), Some(&h.pat_auth()), None)
         .await;

@@ -221,17 +221,7 @@ async fn federated_client_assertion_is_checked_against_the_credential() {
     let client_id = "0a0a0a0a-1111-2222-3333-444444444444";
     let mint = |subject: &'static str, issuer: &'static str| {
         let h = &h;
-        async move {
-            let reply = h
-                .admin(
-                    Method::POST,
-                    "/federated-token",
-                    Some(json!({ "issuer": issuer, "subject": subject })),
-                )
-                .await;
-            assert_eq!(reply.status, 200, "{}", reply.text);
-            reply.json["token"].as_str().unwrap().to_owned()
-        }
+        async move { h.federated_token(issuer, subject) }
     };
     let exchange = |assertion: String| {
         let h = &h;

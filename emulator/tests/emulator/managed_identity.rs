@@ -85,14 +85,7 @@ async fn imds_selects_by_client_object_or_resource_id() {
 #[tokio::test]
 async fn imds_without_id_and_two_user_identities_is_ambiguous() {
     let h = Harness::start().await;
-    let seeded = h
-        .admin(
-            Method::POST,
-            "/seed",
-            Some(json!({ "managed_identities": [ { "name": "second" } ] })),
-        )
-        .await;
-    assert_eq!(seeded.status, 200, "{}", seeded.text);
+    h.seed(json!({ "managed_identities": [ { "name": "second" } ] }));
     let url = imds_url(&h, &format!("api-version=2018-02-01&resource={RESOURCE}"));
     let reply = h.send(Method::GET, &url, &[("Metadata", "true")], None).await;
     assert_eq!(reply.status, 400);

@@ -19,8 +19,7 @@ async fn principal(h: &Harness, n: u8) -> (String, String) {
     let seed = json!({ "service_principals": [
         { "client_id": client_id, "client_secret": secret, "object_id": object_id }
     ] });
-    let seeded = h.admin(Method::POST, "/seed", Some(seed)).await;
-    assert_eq!(seeded.status, 200, "{}", seeded.text);
+    h.seed(seed);
     let tenant = h.info().defaults.tenant_id.clone();
     let reply = h.secret_grant(&tenant, &client_id, &secret, ARM_SCOPE).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
