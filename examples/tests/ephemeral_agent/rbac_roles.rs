@@ -143,30 +143,7 @@ fn subnet(world: &World) -> String {
 }
 
 fn spawn_env(world: &World, build: u32) -> BTreeMap<String, String> {
-    let info = world.emulator.info();
-    let agent_dir = world.dir.join(format!("agent-{build}"));
-    world.emulator.lay_out_agent(&agent_dir).unwrap();
-    let subnet = subnet(world);
-    let mut env: BTreeMap<String, String> = info.env.clone().into_iter().collect();
-    for (name, value) in [
-        ("AZP_TOKEN", info.defaults.devops_pat.as_str()),
-        ("AZP_POOL", info.defaults.devops_pool.as_str()),
-        ("ACI_RESOURCE_GROUP", info.defaults.resource_group.as_str()),
-        ("ACI_LOCATION", info.defaults.location.as_str()),
-        ("ACI_SUBNET_ID", subnet.as_str()),
-        ("ACI_IMAGE", AGENT_IMAGE),
-        ("ACI_IDENTITY", info.defaults.identity_resource_id.as_str()),
-        ("SYSTEM_JOBID", JOB_ID),
-        ("SYSTEM_JOBATTEMPT", "1"),
-        ("PATH", "/usr/local/bin:/usr/bin:/bin"),
-    ] {
-        env.insert(name.to_owned(), value.to_owned());
-    }
-    env.insert("BUILD_BUILDID".to_owned(), build.to_string());
-    env.insert(
-        "ACI_ENVIRONMENT".to_owned(),
-        format!("AZP_AGENT_DIR={}\nAZP_GRACE_PERIOD=5", agent_dir.display()),
-    );
+    let env = world.spawn_env_with(build, AGENT_IMAGE, &subnet(world), JOB_ID);
     as_principal(env, SPAWNER)
 }
 

@@ -43,23 +43,35 @@ impl World {
     /// spawn-agent's environment for build `build` (the agent folder of its container laid out
     /// under the scratch directory).
     fn spawn_env(&self, build: u32, image: &str) -> BTreeMap<String, String> {
+        let subnet = format!(
+            "/subscriptions/{}/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-build/subnets/agents",
+            self.emulator.info().defaults.subscription_id
+        );
+        self.spawn_env_with(build, image, &subnet, JOB_ID)
+    }
+
+    /// spawn-agent's environment for build `build` of job `job_id`: a group running `image` in
+    /// `subnet`, its agent laid out in `agent-{build}`.
+    pub(super) fn spawn_env_with(
+        &self,
+        build: u32,
+        image: &str,
+        subnet: &str,
+        job_id: &str,
+    ) -> BTreeMap<String, String> {
         let info = self.emulator.info();
         let agent_dir = self.dir.join(format!("agent-{build}"));
         self.emulator.lay_out_agent(&agent_dir).unwrap();
-        let subnet = format!(
-            "/subscriptions/{}/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-build/subnets/agents",
-            info.defaults.subscription_id
-        );
         let mut env: BTreeMap<String, String> = info.env.clone().into_iter().collect();
         for (name, value) in [
             ("AZP_TOKEN", info.defaults.devops_pat.as_str()),
             ("AZP_POOL", info.defaults.devops_pool.as_str()),
             ("ACI_RESOURCE_GROUP", info.defaults.resource_group.as_str()),
             ("ACI_LOCATION", info.defaults.location.as_str()),
-            ("ACI_SUBNET_ID", subnet.as_str()),
+            ("ACI_SUBNET_ID", subnet),
             ("ACI_IMAGE", image),
             ("ACI_IDENTITY", info.defaults.identity_resource_id.as_str()),
-            ("SYSTEM_JOBID", JOB_ID),
+            ("SYSTEM_JOBID", job_id),
             ("SYSTEM_JOBATTEMPT", "1"),
             ("PATH", "/usr/local/bin:/usr/bin:/bin"),
         ] {
