@@ -55,6 +55,14 @@ pub(crate) const ALL_FIELDS: &[Field] = &[
     Field::Location,
 ];
 
+/// ARM's 400 `InvalidFilterInQueryString` for the `$filter` value `raw`.
+pub(crate) fn invalid_filter(raw: &str) -> ArmError {
+    ArmError::bad_request(
+        "InvalidFilterInQueryString",
+        format!("Invalid $filter '{raw}' specified in the query string."),
+    )
+}
+
 /// A parsed filter: every clause must hold.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Filter {
@@ -64,12 +72,7 @@ pub(crate) struct Filter {
 impl Filter {
     /// Parses a `$filter` value, with clauses on the `allowed` fields only.
     pub fn parse(raw: &str, allowed: &[Field]) -> Result<Filter, ArmError> {
-        let invalid = || {
-            ArmError::bad_request(
-                "InvalidFilterInQueryString",
-                format!("Invalid $filter '{raw}' specified in the query string."),
-            )
-        };
+        let invalid = || invalid_filter(raw);
         let tokens = tokens(raw).ok_or_else(invalid)?;
         let mut clauses: Vec<(Field, String)> = Vec::new();
         for clause in tokens.split(|token| token.is_word("and")) {

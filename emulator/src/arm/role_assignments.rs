@@ -212,12 +212,7 @@ struct AssignmentFilter {
 /// Parses `atScope()`, `principalId eq '{id}'` or `assignedTo('{id}')`, joined by `and`; anything else is 400
 /// `InvalidFilterInQueryString`.
 fn parse_filter(raw: &str) -> Result<AssignmentFilter, ArmError> {
-    let invalid = || {
-        ArmError::bad_request(
-            "InvalidFilterInQueryString",
-            format!("Invalid $filter '{raw}' specified in the query string."),
-        )
-    };
+    let invalid = || super::filter::invalid_filter(raw);
     let mut filter = AssignmentFilter::default();
     for clause in split_and(raw) {
         let clause = clause.trim();

@@ -98,12 +98,7 @@ struct DefinitionFilter {
 }
 
 fn parse_filter(raw: &str) -> Result<DefinitionFilter, ArmError> {
-    let invalid = || {
-        ArmError::bad_request(
-            "InvalidFilterInQueryString",
-            format!("Invalid $filter '{raw}' specified in the query string."),
-        )
-    };
+    let invalid = || super::filter::invalid_filter(raw);
     let mut filter = DefinitionFilter::default();
     for clause in split_and(raw) {
         let clause = clause.trim();
