@@ -10,6 +10,7 @@ pub(crate) mod regions;
 pub(crate) mod resource_groups;
 pub(crate) mod roles;
 pub(crate) mod seeding;
+pub(crate) mod storage;
 pub(crate) mod store;
 pub(crate) mod subscriptions;
 pub(crate) mod tags;
