@@ -53,6 +53,8 @@ pub mod resource_groups;
 mod resource_id;
 mod retry;
 mod service;
+#[cfg(feature = "storage")]
+pub mod storage;
 mod string_enum;
 mod subscription_scope;
 #[cfg(feature = "test-support")]

@@ -1,0 +1,72 @@
+//! User-delegation SAS: read-only, https-only, one blob, short; signed with a key the service
+//! gives to an Entra ID principal (learn.microsoft.com "Create a user delegation SAS" and
+//! "Get User Delegation Key"), by the official `azure_storage_sas` crate.
+
+use crate::storage::client::StorageClient;
+use crate::storage::error::Error;
+use crate::storage::location::{BlobAuth, BlobLocation};
+use crate::storage::sas::SasUrl;
+use azure_storage_blob::models::KeyInfo;
+use azure_storage_sas::{SasBuilder, SasProtocol};
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The longest a user delegation key (and so a user-delegation SAS) may last: 7 days from now.
+pub const MAX_USER_DELEGATION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// How far back the key's start is set, so that a server clock slightly behind ours accepts it.
+const CLOCK_SKEW: Duration = Duration::from_secs(60);
+
+impl StorageClient {
+    /// A SAS URL for `blob` that allows reading that blob only (`sp=r`, `sr=b`), over https only
+    /// (`spr=https`), until `expires_in` from now (at most [`MAX_USER_DELEGATION`]).
+    ///
+    /// `blob` must be reached with a credential: Get User Delegation Key takes only a bearer
+    /// token, whose principal needs `Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action`
+    /// (in Storage Blob Delegator and every Storage Blob Data role). The SAS grants at most
+    /// what that principal may do.
+    pub async fn user_delegation_sas(&self, blob: &BlobLocation, expires_in: Duration) -> Result<SasUrl, Error> {
+        if !matches!(blob.auth(), BlobAuth::Credential(_)) {
+            return Err(Error::invalid_input(
+                "blob",
+                format!("{blob}: a user delegation SAS needs a credential, not a SAS"),
+            ));
+        }
+        if expires_in.is_zero() || expires_in > MAX_USER_DELEGATION {
+            return Err(Error::invalid_input(
+                "expires_in",
+                format!(
+                    "{expires_in:?} is not within Azure's limit for a user delegation SAS (more than 0, at most 7 days)"
+                ),
+            ));
+        }
+        let now = OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or_else(|_| OffsetDateTime::now_utc());
+        let expiry = now + expires_in;
+        let service = self.service_client(blob)?;
+        let key_info = KeyInfo {
+            start: Some(now - CLOCK_SKEW),
+            expiry: Some(expiry),
+            ..Default::default()
+        };
+        let url = service.url().clone();
+        let failed = |e| Error::from_azure("Get User Delegation Key", &url, e);
+        let body = key_info.try_into().map_err(failed)?;
+        let key = service
+            .get_user_delegation_key(body, None)
+            .await
+            .map_err(failed)?
+            .into_model()
+            .map_err(failed)?;
+        let query = SasBuilder::new(blob.account(), &key, expiry)
+            .map_err(failed)?
+            .protocol(SasProtocol::Https)
+            .blob(blob.container(), blob.name())
+            .read()
+            .build();
+        let mut signed = blob.url().clone();
+        signed.set_query(Some(&query));
+        SasUrl::parse(signed.as_str())
+    }
+}
