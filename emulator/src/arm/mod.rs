@@ -53,6 +53,8 @@ providers! {
     operations,
     container_groups,
     user_assigned_identities,
+    storage_accounts,
+    blob_containers,
     role_assignments,
     role_definitions,
 }

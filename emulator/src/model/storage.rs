@@ -46,6 +46,8 @@ pub(crate) struct StorageAccount {
     /// When the creation LRO completes (provisioningState `Creating`/`ResolvingDNS` before,
     /// `Succeeded` after).
     pub ready_at: Instant,
+    /// The id of the creation's long-running operation (its `Location` polls it).
+    pub operation_id: String,
     /// `primaryEndpoints.blob`: the emulator's Blob endpoint for this account, path style
     /// (`https://127.0.0.1:PORT/{account}/`).
     pub blob_endpoint: String,
@@ -105,6 +107,11 @@ impl StorageAccount {
             .map(|key| STANDARD.decode(&key.value).unwrap_or_default())
     }
 
+    /// Its ARM id.
+    pub fn id(&self) -> String {
+        ids::resource(&self.subscription_id, &self.resource_group, ACCOUNT_TYPE, &self.name)
+    }
+
     /// `Creating` until the creation completes, `Succeeded` after.
     pub fn provisioning_state(&self, now: Instant) -> &'static str {
         if now < self.ready_at { "Creating" } else { "Succeeded" }
@@ -113,7 +120,7 @@ impl StorageAccount {
 
 impl Stored for StorageAccount {
     fn id(&self) -> String {
-        ids::resource(&self.subscription_id, &self.resource_group, ACCOUNT_TYPE, &self.name)
+        StorageAccount::id(self)
     }
 
     /// The `StorageAccount` JSON of the 2026-09-01 spec (learn.microsoft.com "Storage Accounts -
@@ -127,7 +134,6 @@ impl Stored for StorageAccount {
             "primaryEndpoints": { "blob": self.blob_endpoint },
             "primaryLocation": self.location,
             "statusOfPrimary": "available",
-            "supportsHttpsTrafficOnly": true,
             "allowBlobPublicAccess": self.allow_blob_public_access,
             "minimumTlsVersion": self.minimum_tls_version,
             "publicNetworkAccess": self.public_network_access,
@@ -137,13 +143,18 @@ impl Stored for StorageAccount {
         if let Value::Object(computed) = computed {
             properties.extend(computed);
         }
+        properties.entry("supportsHttpsTrafficOnly").or_insert(true.into());
         if let Some(allowed) = self.allow_shared_key_access {
             properties.insert("allowSharedKeyAccess".into(), allowed.into());
         }
         if let Some(tier) = &self.access_tier {
             properties.insert("accessTier".into(), tier.as_str().into());
         }
-        let tier = self.sku_name.split('_').next().unwrap_or_default();
+        let tier = if self.sku_name.starts_with("Premium") {
+            "Premium"
+        } else {
+            "Standard"
+        };
         let mut body = json!({
             "id": self.id(),
             "name": self.name,
@@ -328,15 +339,26 @@ pub(crate) fn remove_container(world: &mut World, account: &str, name: &str) -> 
         .remove(&container_id(&account_id, name))
 }
 
-/// Removes the accounts whose id starts with `prefix` (a resource group's scope, or one
-/// account's id) and all their containers; returns the accounts removed.
-pub(crate) fn remove_accounts_under(world: &mut World, prefix: &str) -> Vec<StorageAccount> {
+/// Removes the accounts whose id starts with `prefix` (a resource group's scope, ending in
+/// `/`) and all their containers.
+pub(crate) fn remove_accounts_under(world: &mut World, prefix: &str) {
     let removed = accounts_mut(world).remove_under(prefix);
+    forget_containers(world, &removed);
+}
+
+/// Removes the account with id `id` and all its containers; returns it.
+pub(crate) fn remove_account(world: &mut World, id: &str) -> Option<StorageAccount> {
+    let removed = accounts_mut(world).remove(id)?;
+    forget_containers(world, std::slice::from_ref(&removed));
+    Some(removed)
+}
+
+/// Removes the containers of `removed` accounts.
+fn forget_containers(world: &mut World, removed: &[StorageAccount]) {
     let containers = world.resources.get_mut::<BlobContainer>();
-    for account in &removed {
+    for account in removed {
         containers.remove_under(&container_id(&account.id(), ""));
     }
-    removed
 }
 
 /// Why `name` is not a valid container name, or `None` if it is. The rule (the same for ARM and
@@ -383,7 +405,15 @@ mod tests {
 
     #[test]
     fn container_names_follow_the_documented_rule() {
-        for good in ["abc", "a-b-c", "container9689", "$root", "$logs", "$web", &"a".repeat(63)] {
+        for good in [
+            "abc",
+            "a-b-c",
+            "container9689",
+            "$root",
+            "$logs",
+            "$web",
+            &"a".repeat(63),
+        ] {
             assert_eq!(container_name_error(good), None, "{good}");
         }
         for bad in ["ab", "-abc", "abc-", "a--b", "Abc", "a_b", "$other", &"a".repeat(64)] {
@@ -398,7 +428,10 @@ mod tests {
         }
         for bad in ["st", "Sto4445", "sto-1", &"a".repeat(25)] {
             let message = account_name_error(bad).expect("invalid");
-            assert!(message.starts_with(&format!("{bad} is not a valid storage account name")), "{message}");
+            assert!(
+                message.starts_with(&format!("{bad} is not a valid storage account name")),
+                "{message}"
+            );
         }
     }
 
