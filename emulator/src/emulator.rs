@@ -11,6 +11,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::admin::Admin;
 use crate::arm::{self, Arm};
+use crate::blob::{Blob, BlobData};
 use crate::config::{EmulatorConfig, IdentityKind};
 use crate::containers::{self, Platform, ProcessTable, Runtime};
 use crate::control::Control;
@@ -25,7 +26,7 @@ use crate::model::seeding::{self, Seeded};
 use crate::packages::{AgentPackages, find_agent_binary};
 use crate::pools::AgentPools;
 use crate::pools::seeding::SeededDevops;
-use crate::shared::{DevopsState, Settings, Shared};
+use crate::shared::{DataPlanes, DevopsState, Settings, Shared};
 use crate::startup::{Defaults, Endpoints, StartupInfo, environment};
 use crate::token::Tokens;
 use crate::{ca_files, model, pools, random, tls};
@@ -85,6 +86,7 @@ impl Emulator {
         let (imds, imds_port) = bind("imds", ports.imds).await?;
         let (admin, admin_port) = bind("admin", ports.admin).await?;
         let (devops, devops_port) = bind("devops", ports.devops).await?;
+        let (blob, blob_port) = bind("blob", ports.blob).await?;
         let endpoints = Endpoints {
             arm: format!("https://127.0.0.1:{arm_port}"),
             login: format!("https://127.0.0.1:{login_port}"),
@@ -92,6 +94,7 @@ impl Emulator {
             app_service_identity: format!("http://127.0.0.1:{imds_port}{APP_SERVICE_PATH}"),
             admin: format!("http://127.0.0.1:{admin_port}"),
             devops: format!("https://127.0.0.1:{devops_port}"),
+            blob: format!("https://127.0.0.1:{blob_port}"),
         };
 
         let (state_dir, owned_dir) = match &config.state_dir {
@@ -139,6 +142,7 @@ impl Emulator {
                 time::OffsetDateTime::now_utc(),
             ),
         };
+        let blob_data = BlobData::new(state_dir.join("blob"))?;
         let response_seed = config.responses.seed.unwrap_or_else(|| fastrand::u64(..));
         tracing::info!(
             seed = response_seed,
@@ -158,7 +162,10 @@ impl Emulator {
                 container_group_delete: config.responses.container_group_delete.clone(),
             },
             runtime,
-            devops_state,
+            DataPlanes {
+                devops: devops_state,
+                blob: blob_data,
+            },
         ));
 
         let (stop, stopped) = watch::channel(false);
@@ -173,9 +180,10 @@ impl Emulator {
             serve.spawn(login, Some(acceptor.clone()), Login::new(Arc::clone(&shared))),
             serve.spawn(
                 devops,
-                Some(acceptor),
+                Some(acceptor.clone()),
                 Devops::new(Arc::clone(&shared), stopped.clone()),
             ),
+            serve.spawn(blob, Some(acceptor), Blob::new(Arc::clone(&shared))),
             serve.spawn(imds, None, Identity::new(Arc::clone(&shared))),
             serve.spawn(admin, None, Admin::new(Arc::clone(&shared), admin_token.clone())),
             tokio::spawn(containers::supervise(Arc::clone(&shared), messages, stopped.clone())),
@@ -188,6 +196,7 @@ impl Emulator {
             imds = %endpoints.imds,
             admin = %endpoints.admin,
             devops = %endpoints.devops,
+            blob = %endpoints.blob,
             ca_file = %ca_file.display(),
             "az-emulator started"
         );

@@ -53,6 +53,7 @@
 
 mod admin;
 mod arm;
+mod blob;
 mod ca_files;
 mod clock;
 mod config;

@@ -16,6 +16,8 @@ pub enum ListenerKind {
     Admin,
     /// Azure DevOps agent pools and agent packages (HTTPS).
     Devops,
+    /// Azure Blob Storage, the data plane of storage accounts (HTTPS).
+    Blob,
 }
 
 impl ListenerKind {
@@ -27,6 +29,7 @@ impl ListenerKind {
             ListenerKind::Imds => "imds",
             ListenerKind::Admin => "admin",
             ListenerKind::Devops => "devops",
+            ListenerKind::Blob => "blob",
         }
     }
 }

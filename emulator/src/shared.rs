@@ -3,6 +3,7 @@
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
+use crate::blob::BlobData;
 use crate::clock::Clock;
 use crate::containers::Runtime;
 use crate::faults::Faults;
@@ -46,6 +47,14 @@ pub(crate) struct Shared {
     pub pools: AgentPools,
     /// The agent packages served.
     pub packages: AgentPackages,
+    /// Blob contents and properties on disk, and the secret user delegation keys derive from.
+    pub blob: BlobData,
+}
+
+/// The state of the services that are not ARM resources: Azure DevOps and Blob contents.
+pub(crate) struct DataPlanes {
+    pub devops: DevopsState,
+    pub blob: BlobData,
 }
 
 /// The Azure DevOps part of the state.
@@ -62,8 +71,9 @@ impl Shared {
         endpoints: Endpoints,
         settings: Settings,
         runtime: Runtime,
-        devops: DevopsState,
+        planes: DataPlanes,
     ) -> Self {
+        let DataPlanes { devops, blob } = planes;
         Shared {
             world: RwLock::new(world),
             journal: Journal::default(),
@@ -75,6 +85,7 @@ impl Shared {
             runtime,
             pools: devops.pools,
             packages: devops.packages,
+            blob,
         }
     }
 

@@ -46,6 +46,11 @@ pub struct Endpoints {
     /// Azure DevOps, `https://127.0.0.1:PORT`; an organization's URL is `{devops}/{org}`.
     #[serde(default)]
     pub devops: String,
+    /// Blob Storage, `https://127.0.0.1:PORT`: an account's Blob endpoint is `{blob}/{account}`
+    /// (path-style, as Azurite), or any `https://{account}.blob.<suffix>` host name that
+    /// resolves to this port (host-style).
+    #[serde(default)]
+    pub blob: String,
 }
 
 /// The identities and resources a client can use without looking anything up. Its `Debug`
@@ -165,6 +170,7 @@ pub(crate) fn environment(
         ("REQUESTS_CA_BUNDLE", bundle.as_str()),
         ("AZURE_POD_IDENTITY_AUTHORITY_HOST", endpoints.imds.as_str()),
         ("AZP_URL", defaults.devops_url.as_str()),
+        ("AZ_BLOB_ENDPOINT", endpoints.blob.as_str()),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_owned(), value.to_owned()))

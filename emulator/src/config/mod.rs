@@ -150,6 +150,8 @@ pub struct Ports {
     pub admin: Option<u16>,
     /// Azure DevOps (HTTPS).
     pub devops: Option<u16>,
+    /// Blob Storage (HTTPS).
+    pub blob: Option<u16>,
 }
 
 impl Default for EmulatorConfig {

@@ -47,9 +47,37 @@ pub(crate) fn is_devops(audience: &str) -> bool {
         .any(|known| known.eq_ignore_ascii_case(audience))
 }
 
+/// The Blob endpoint suffixes of the clouds (`{account}.blob.{suffix}`).
+const BLOB_SUFFIXES: &[&str] = &["core.windows.net", "core.chinacloudapi.cn", "core.usgovcloudapi.net"];
+
 /// Whether Entra would find a service principal for `resource`.
 pub(crate) fn is_known(resource: &str, arm_endpoint: &str) -> bool {
-    is_arm(resource, arm_endpoint) || OTHER_RESOURCES.iter().any(|known| known.eq_ignore_ascii_case(resource))
+    is_arm(resource, arm_endpoint)
+        || OTHER_RESOURCES.iter().any(|known| known.eq_ignore_ascii_case(resource))
+        || blob_account(resource).is_some()
+}
+
+/// The account of an account-specific Storage resource `https://{account}.blob.{suffix}` (with
+/// or without a trailing `/`), in any cloud.
+fn blob_account(resource: &str) -> Option<String> {
+    let host = resource
+        .strip_prefix("https://")
+        .or_else(|| resource.strip_prefix("HTTPS://"))?
+        .trim_end_matches('/')
+        .to_ascii_lowercase();
+    let (account, suffix) = host.split_once(".blob.")?;
+    (!account.is_empty() && BLOB_SUFFIXES.contains(&suffix)).then(|| account.to_owned())
+}
+
+/// Whether `audience` is Azure Storage for `account`: the service-wide resource
+/// `https://storage.azure.com` (with or without `/`), or the account's own Blob endpoint
+/// `https://{account}.blob.{suffix}` (learn.microsoft.com "Authorize access to blobs using
+/// Microsoft Entra ID": "Use the Azure Storage resource ID ... or the service endpoint").
+pub(crate) fn is_storage(audience: &str, account: &str) -> bool {
+    ["https://storage.azure.com", "https://storage.azure.com/"]
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(audience))
+        || blob_account(audience).is_some_and(|a| a.eq_ignore_ascii_case(account))
 }
 
 /// The allowed ARM audiences, quoted and comma separated, for ARM's error message.
@@ -76,5 +104,17 @@ mod tests {
         assert!(super::is_devops("499B84AC-1321-427F-AA17-267CA6975798"));
         assert!(super::is_devops("https://app.vssps.visualstudio.com/"));
         assert!(!super::is_devops("https://management.azure.com"));
+    }
+
+    #[test]
+    fn storage_audiences_are_the_service_or_the_account() {
+        let arm = "https://127.0.0.1:8443";
+        assert!(super::is_storage("https://storage.azure.com/", "acct"));
+        assert!(super::is_storage("https://acct.blob.core.windows.net", "acct"));
+        assert!(super::is_storage("https://ACCT.blob.core.chinacloudapi.cn/", "acct"));
+        assert!(!super::is_storage("https://other.blob.core.windows.net", "acct"));
+        assert!(!super::is_storage("https://management.azure.com", "acct"));
+        assert!(is_known("https://acct.blob.core.windows.net/", arm));
+        assert!(!is_known("https://acct.blob.example.com", arm));
     }
 }
