@@ -71,7 +71,9 @@ fn root_is(text: &str, name: &str) -> bool {
     let mut reader = quick_xml::Reader::from_str(text);
     loop {
         match reader.read_event() {
-            Ok(quick_xml::events::Event::Start(start)) => return start.local_name().as_ref() == name,
+            Ok(quick_xml::events::Event::Start(start) | quick_xml::events::Event::Empty(start)) => {
+                return start.local_name().as_ref() == name;
+            }
             Ok(quick_xml::events::Event::Eof) | Err(_) => return false,
             Ok(_) => {}
         }

@@ -16,6 +16,8 @@ mod arm_resources;
 mod azure_cli;
 mod azure_identity;
 mod binary;
+mod blob_data_plane;
+mod blob_support;
 mod bodies;
 mod common;
 mod config;
