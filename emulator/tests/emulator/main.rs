@@ -13,6 +13,7 @@ mod arm_metadata;
 mod arm_operations;
 mod arm_resource_groups;
 mod arm_resources;
+mod arm_storage;
 mod azure_cli;
 mod azure_identity;
 mod binary;
