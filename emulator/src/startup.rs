@@ -170,7 +170,6 @@ pub(crate) fn environment(
         ("REQUESTS_CA_BUNDLE", bundle.as_str()),
         ("AZURE_POD_IDENTITY_AUTHORITY_HOST", endpoints.imds.as_str()),
         ("AZP_URL", defaults.devops_url.as_str()),
-        ("AZ_BLOB_ENDPOINT", endpoints.blob.as_str()),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_owned(), value.to_owned()))

@@ -21,6 +21,9 @@ pub(crate) use temp::TempFile;
 use crate::error::Error;
 use crate::random;
 
+/// The lock that serializes the writes to one blob.
+pub(crate) type WriteLock = Arc<tokio::sync::Mutex<()>>;
+
 /// The blobs of one container.
 #[derive(Default)]
 struct ContainerBlobs {
@@ -36,7 +39,7 @@ pub(crate) struct BlobData {
     /// The secret user delegation keys are derived from (random per emulator).
     delegation_secret: Vec<u8>,
     index: Mutex<HashMap<String, ContainerBlobs>>,
-    locks: Mutex<HashMap<(String, String), Arc<tokio::sync::Mutex<()>>>>,
+    locks: Mutex<HashMap<(String, String), WriteLock>>,
 }
 
 impl BlobData {
@@ -81,7 +84,7 @@ impl BlobData {
     }
 
     /// The lock that serializes writes to blob `name` of container `data_id`.
-    pub fn lock(&self, data_id: &str, name: &str) -> Arc<tokio::sync::Mutex<()>> {
+    pub fn lock(&self, data_id: &str, name: &str) -> WriteLock {
         let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(locks.entry((data_id.to_owned(), name.to_owned())).or_default())
     }

@@ -80,7 +80,7 @@ pub(crate) fn service_endpoint(call: &Call<'_>, account: &StorageAccount) -> Str
 
 /// One entry of a hierarchical listing.
 enum Entry {
-    Blob(String, BlobProps),
+    Blob(String, Box<BlobProps>),
     Prefix(String),
 }
 
@@ -114,7 +114,7 @@ pub(crate) fn list(call: &Call<'_>, account: &StorageAccount) -> Result<Reply, B
         }
         entries.push(match group {
             Some(group) => Entry::Prefix(group),
-            None => Entry::Blob(name, props),
+            None => Entry::Blob(name, Box::new(props)),
         });
     }
 
