@@ -208,8 +208,6 @@ impl PublicAccess {
 pub(crate) struct BlobContainer {
     /// The ARM id of the account.
     pub account_id: String,
-    /// The account name, lowercase.
-    pub account: String,
     /// 3-63 lowercase letters, digits and hyphens, or `$root`, `$logs`, `$web`.
     pub name: String,
     /// A fresh uuid per creation: the data plane keys blob files by it, so that a deleted then
@@ -227,7 +225,6 @@ impl BlobContainer {
     pub fn new(account: &StorageAccount, name: &str, public_access: PublicAccess, at: OffsetDateTime) -> Self {
         BlobContainer {
             account_id: account.id(),
-            account: account.name.to_lowercase(),
             name: name.to_owned(),
             data_id: random::uuid(),
             public_access,
