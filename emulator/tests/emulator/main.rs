@@ -17,6 +17,7 @@ mod arm_storage;
 mod azure_cli;
 mod azure_identity;
 mod binary;
+mod blob_auth;
 mod blob_data_plane;
 mod blob_support;
 mod bodies;
