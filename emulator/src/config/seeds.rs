@@ -170,6 +170,18 @@ pub enum RoleName {
     Contributor,
     /// Read only.
     Reader,
+    /// Storage accounts' management plane, keys included (no data access by token).
+    #[serde(rename = "Storage Account Contributor")]
+    StorageAccountContributor,
+    /// Read and list Blob containers and blobs.
+    #[serde(rename = "Storage Blob Data Reader")]
+    StorageBlobDataReader,
+    /// Read, write and delete Blob containers and blobs.
+    #[serde(rename = "Storage Blob Data Contributor")]
+    StorageBlobDataContributor,
+    /// Full access to Blob containers and blobs, POSIX access control included.
+    #[serde(rename = "Storage Blob Data Owner")]
+    StorageBlobDataOwner,
 }
 
 /// A role granted inline on a principal: `role` at `scope`.

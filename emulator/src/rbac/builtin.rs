@@ -478,6 +478,10 @@ pub fn for_config_role(role: RoleName) -> &'static BuiltInRole {
         RoleName::Owner => &OWNER,
         RoleName::Contributor => &CONTRIBUTOR,
         RoleName::Reader => &READER,
+        RoleName::StorageAccountContributor => &STORAGE_ACCOUNT_CONTRIBUTOR,
+        RoleName::StorageBlobDataReader => &STORAGE_BLOB_DATA_READER,
+        RoleName::StorageBlobDataContributor => &STORAGE_BLOB_DATA_CONTRIBUTOR,
+        RoleName::StorageBlobDataOwner => &STORAGE_BLOB_DATA_OWNER,
     }
 }
 
@@ -529,6 +533,16 @@ mod tests {
 
     #[test]
     fn config_roles_map_to_built_in_roles() {
+        for role in [
+            RoleName::Owner,
+            RoleName::StorageAccountContributor,
+            RoleName::StorageBlobDataReader,
+            RoleName::StorageBlobDataContributor,
+            RoleName::StorageBlobDataOwner,
+        ] {
+            let configured = serde_json::to_value(role).unwrap();
+            assert_eq!(Some(for_config_role(role).role_name), configured.as_str(), "{role:?}");
+        }
         assert_eq!(for_config_role(RoleName::Owner).role_name, "Owner");
         assert_eq!(for_config_role(RoleName::Contributor).role_name, "Contributor");
         assert_eq!(
