@@ -7,9 +7,9 @@
 use hyper::StatusCode;
 use time::OffsetDateTime;
 
+use super::auth::times::parse_rfc1123;
 use super::call::Call;
 use super::error::{BlobError, condition_not_met, invalid_header};
-use super::wire::parse_rfc1123;
 
 /// Whether the operation reads or writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,6 +7,7 @@ use hyper::{Method, StatusCode};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use super::auth::times::rfc1123;
 use super::error::{BlobError, invalid_header};
 use crate::http::{Reply, Request};
 
@@ -14,25 +15,6 @@ use crate::http::{Reply, Request};
 pub(crate) const OLDEST_VERSION: &str = "2019-02-02";
 /// The newest `x-ms-version` accepted (the spec in `api-examples/storage/`).
 pub(crate) const NEWEST_VERSION: &str = "2027-03-07";
-
-/// `Date`, `Last-Modified` and `x-ms-creation-time`: RFC 1123 (`Tue, 02 Jan 2026 03:04:05 GMT`).
-pub(crate) fn rfc1123(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .format(format_description!(
-            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-        ))
-        .unwrap_or_default()
-}
-
-/// A time in an RFC 1123 header (`If-Modified-Since`).
-pub(crate) fn parse_rfc1123(text: &str) -> Option<OffsetDateTime> {
-    time::PrimitiveDateTime::parse(
-        text.trim(),
-        format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"),
-    )
-    .ok()
-    .map(time::PrimitiveDateTime::assume_utc)
-}
 
 /// The error message's `Time:` (ISO 8601 with seven fractional digits).
 pub(crate) fn error_time(at: OffsetDateTime) -> String {
@@ -118,12 +100,7 @@ mod tests {
     #[test]
     fn times_are_formatted_as_storage_writes_them() {
         let at = datetime!(2026-01-02 03:04:05.1234567 UTC);
-        assert_eq!(rfc1123(at), "Fri, 02 Jan 2026 03:04:05 GMT");
         assert_eq!(error_time(at), "2026-01-02T03:04:05.1234567Z");
-        assert_eq!(
-            parse_rfc1123("Fri, 02 Jan 2026 03:04:05 GMT"),
-            Some(datetime!(2026-01-02 03:04:05 UTC))
-        );
     }
 
     #[test]

@@ -54,12 +54,16 @@ pub enum BlobOperation {
     ListBlobs,
     /// Get Blob, Get Blob Properties or Metadata, Get Block List, Get Page Ranges.
     ReadBlob,
-    /// Put Blob, Put Block List, Append Block, Snapshot Blob, Copy Blob (destination): `creates`
-    /// tells whether the blob is new (then `.../blobs/add/action` suffices).
+    /// Put Blob, Put Block List, Snapshot Blob, Copy Blob (destination): `creates` tells whether
+    /// the blob is new (then `.../blobs/add/action` suffices).
     WriteBlob {
         /// Whether the operation creates a new blob.
         creates: bool,
     },
+    /// Append Block: adds to an existing blob, which `.../blobs/add/action` grants as well as
+    /// `.../blobs/write` ("Permissions for Blob service operations": Append Block takes
+    /// either).
+    AppendBlock,
     /// Put Block, Put Page, Set Blob Properties or Metadata, Lease Blob, Set Blob Tier, Abort
     /// Copy Blob.
     ModifyBlob,
@@ -85,7 +89,7 @@ impl BlobOperation {
             BlobOperation::GetContainerProperties => &[Needed::Action(CONTAINERS_READ)],
             BlobOperation::DeleteContainer => &[Needed::Action(CONTAINERS_DELETE)],
             BlobOperation::ListBlobs | BlobOperation::ReadBlob => &[Needed::DataAction(BLOBS_READ)],
-            BlobOperation::WriteBlob { creates: true } => {
+            BlobOperation::WriteBlob { creates: true } | BlobOperation::AppendBlock => {
                 &[Needed::DataAction(BLOBS_WRITE), Needed::DataAction(BLOBS_ADD)]
             }
             BlobOperation::WriteBlob { creates: false } | BlobOperation::ModifyBlob => {
@@ -163,6 +167,13 @@ mod tests {
             BlobOperation::WriteBlob { creates: false },
             Some("c")
         ));
+        assert!(allowed(&contributor, BlobOperation::AppendBlock, Some("c")));
+        assert!(!allowed(&reader, BlobOperation::AppendBlock, Some("c")));
+        assert_eq!(
+            BlobOperation::AppendBlock.needs(),
+            BlobOperation::WriteBlob { creates: true }.needs(),
+            "Append Block takes blobs/write or blobs/add/action"
+        );
         assert!(allowed(&contributor, BlobOperation::CreateContainer, Some("c")));
         assert!(allowed(&contributor, BlobOperation::DeleteBlob, Some("c")));
         assert!(!allowed(&contributor, BlobOperation::SetBlobTags, Some("c")));
@@ -206,6 +217,7 @@ mod tests {
             BlobOperation::ReadBlob,
             BlobOperation::WriteBlob { creates: true },
             BlobOperation::WriteBlob { creates: false },
+            BlobOperation::AppendBlock,
             BlobOperation::ModifyBlob,
             BlobOperation::DeleteBlob,
             BlobOperation::GetBlobTags,

@@ -8,8 +8,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::blob_support::{
-    BLOB_DATA_CONTRIBUTOR, STORAGE_SCOPE, VERSION, account_id, account_key, blob, create_account, grant, shared_key,
-    texts, with_token,
+    BLOB_DATA_CONTRIBUTOR, STORAGE_SCOPE, account_id, account_key, blob, create_account, grant, service_sas, texts,
+    with_key, with_token,
 };
 use crate::common::Harness;
 
@@ -104,26 +104,13 @@ async fn a_user_delegation_sas_grants_what_its_signer_holds_now() {
     assert_eq!(created.status, 201, "{}", created.text());
     // The blob is written with the account key: the signer itself holds no data role yet.
     let key = account_key(&h, "stblobsas").await;
-    let date = time::OffsetDateTime::now_utc()
-        .format(time::macros::format_description!(
-            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-        ))
-        .unwrap();
-    let signed = [
-        ("x-ms-blob-type", "BlockBlob"),
-        ("x-ms-date", date.as_str()),
-        ("x-ms-version", VERSION),
-    ];
-    let auth = shared_key("stblobsas", &key, "PUT", "/cont/artifact.zip", &signed, 3);
-    let put = blob(
+    let put = with_key(
         &h,
+        "stblobsas",
+        &key,
         Method::PUT,
-        "/stblobsas/cont/artifact.zip",
-        &[
-            ("authorization", auth.as_str()),
-            ("x-ms-blob-type", "BlockBlob"),
-            ("x-ms-date", date.as_str()),
-        ],
+        "/cont/artifact.zip",
+        &[("x-ms-blob-type", "BlockBlob")],
         b"zip".to_vec(),
     )
     .await;
@@ -193,4 +180,50 @@ async fn a_user_delegation_sas_grants_what_its_signer_holds_now() {
             .filter(|e| e.query.contains("sig="))
             .all(|e| e.query.contains("sig=REDACTED"))
     );
+}
+
+/// "Create a service SAS", permissions: Add (`a`) "adds a block to an append blob", so a SAS
+/// holding only `a` appends (and reads nothing), and one holding only `r` cannot append.
+#[tokio::test]
+async fn a_service_sas_with_add_permission_appends_blocks() {
+    let h = Harness::start().await;
+    create_account(&h, "stblobadd", json!({})).await;
+    let key = account_key(&h, "stblobadd").await;
+    let keyed = |method: Method, path: &'static str, headers: &'static [(&'static str, &'static str)]| {
+        with_key(&h, "stblobadd", &key, method, path, headers, Vec::new())
+    };
+    assert_eq!(keyed(Method::PUT, "/logs?restype=container", &[]).await.status, 201);
+    let created = keyed(Method::PUT, "/logs/run.log", &[("x-ms-blob-type", "AppendBlob")]).await;
+    assert_eq!(created.status, 201, "{}", created.text());
+
+    let expiry = iso(time::OffsetDateTime::now_utc() + time::Duration::hours(1));
+    let through = |sp: &str, method: Method, query: &str, body: &[u8]| {
+        let sas = service_sas("stblobadd", &key, "logs", "run.log", sp, &expiry);
+        let path = format!("/stblobadd/logs/run.log?{query}{sas}");
+        let (h, body) = (&h, body.to_vec());
+        async move { blob(h, method, &path, &[], body).await }
+    };
+    for (at, line) in [(0, &b"step 1\r\n"[..]), (8, b"step 2\r\n")] {
+        let appended = through("a", Method::PUT, "comp=appendblock&", line).await;
+        assert_eq!(appended.status, 201, "{}", appended.text());
+        assert_eq!(
+            appended.header("x-ms-blob-append-offset"),
+            Some(at.to_string().as_str())
+        );
+    }
+    for (sp, method, query) in [
+        ("r", Method::PUT, "comp=appendblock&"),
+        ("a", Method::GET, ""),
+        ("a", Method::PUT, "comp=metadata&"),
+    ] {
+        let refused = through(sp, method.clone(), query, b"x").await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (403, "AuthorizationPermissionMismatch"),
+            "sp={sp} {method} {query}"
+        );
+    }
+    let read = through("r", Method::GET, "", b"").await;
+    assert_eq!(read.status, 200, "{}", read.text());
+    assert_eq!(read.text(), "step 1\r\nstep 2\r\n");
 }

@@ -8,8 +8,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::blob_support::{
-    BLOB_DATA_CONTRIBUTOR, STORAGE_SCOPE, VERSION, account_id, account_key, blob, create_account, grant, shared_key,
-    texts, with_token,
+    BLOB_DATA_CONTRIBUTOR, STORAGE_SCOPE, VERSION, account_id, account_key, blob, create_account, grant, http_date_now,
+    shared_key, texts, with_token,
 };
 use crate::common::Harness;
 
@@ -508,7 +508,7 @@ async fn rbac_shared_key_and_anonymous_access() {
 
     // Shared Key with the account's key.
     let key = account_key(&h, "stblobauth").await;
-    let date = httpdate_now();
+    let date = http_date_now();
     let headers = [
         ("x-ms-blob-type", "BlockBlob"),
         ("x-ms-date", date.as_str()),
@@ -621,12 +621,4 @@ fn md5_of(bytes: &[u8]) -> [u8; 16] {
 
 fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-fn httpdate_now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(time::macros::format_description!(
-            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-        ))
-        .unwrap()
 }

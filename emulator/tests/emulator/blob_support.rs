@@ -189,6 +189,60 @@ pub fn shared_key(
     format!("SharedKey {account}:{signature}")
 }
 
+/// Now as an HTTP date (`x-ms-date`): RFC 1123 in GMT.
+pub fn http_date_now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        ))
+        .unwrap()
+}
+
+/// A Blob request of account `account` authorized with Shared Key: `path_and_query` after the
+/// account segment (`/cont/blob?comp=...`), signed with `key` over `headers`, `x-ms-date` and
+/// `x-ms-version`.
+pub async fn with_key(
+    h: &Harness,
+    account: &str,
+    key: &[u8],
+    method: Method,
+    path_and_query: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> BlobReply {
+    let date = http_date_now();
+    let mut signed = vec![("x-ms-date", date.as_str()), ("x-ms-version", VERSION)];
+    signed.extend_from_slice(headers);
+    let auth = shared_key(account, key, method.as_str(), path_and_query, &signed, body.len());
+    let mut all = vec![("authorization", auth.as_str()), ("x-ms-date", date.as_str())];
+    all.extend_from_slice(headers);
+    blob(h, method, &format!("/{account}{path_and_query}"), &all, body).await
+}
+
+/// A service SAS query (`sv` 2022-11-02, https only, no start) for blob `blob` of `container`
+/// (`sr=b`), signed with `key` from the documented string-to-sign (learn.microsoft.com "Create a
+/// service SAS", version 2020-12-06 and later).
+pub fn service_sas(account: &str, key: &[u8], container: &str, blob: &str, sp: &str, expiry: &str) -> String {
+    const SV: &str = "2022-11-02";
+    let resource = format!("/blob/{account}/{container}/{blob}");
+    let to_sign = [
+        sp, "", expiry, &resource, "", "", "https", SV, "b", "", "", "", "", "", "", "",
+    ]
+    .join("\n");
+    let signing = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    let sig = STANDARD.encode(ring::hmac::sign(&signing, to_sign.as_bytes()).as_ref());
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("sp", sp),
+            ("se", expiry),
+            ("spr", "https"),
+            ("sv", SV),
+            ("sr", "b"),
+            ("sig", &sig),
+        ])
+        .finish()
+}
+
 /// Pulls the text of every `<tag>` out of an XML body, in order.
 pub fn texts(xml: &str, tag: &str) -> Vec<String> {
     let open = format!("<{tag}>");

@@ -30,7 +30,7 @@ mod sas_params;
 mod sas_string;
 mod shared_key;
 mod signature;
-mod times;
+pub(crate) mod times;
 
 pub(crate) use delegation::{delegation_key, delegation_key_request_error};
 pub(crate) use error::AuthError;

@@ -46,6 +46,7 @@ pub(crate) fn account_resource_type(op: BlobOperation, container: Option<&str>) 
         | BlobOperation::FindBlobsByTags => 'c',
         BlobOperation::ReadBlob
         | BlobOperation::WriteBlob { .. }
+        | BlobOperation::AppendBlock
         | BlobOperation::ModifyBlob
         | BlobOperation::DeleteBlob
         | BlobOperation::GetBlobTags
@@ -54,7 +55,8 @@ pub(crate) fn account_resource_type(op: BlobOperation, container: Option<&str>) 
 }
 
 /// The letters of which an account SAS needs one ("Create an account SAS": Create Container
-/// takes Create or Write, Put Blob Create or Write for a new blob and Write to overwrite).
+/// takes Create or Write, Put Blob Create or Write for a new blob and Write to overwrite,
+/// Append Block Add or Write).
 pub(crate) fn account_letters(op: BlobOperation) -> &'static [char] {
     match op {
         BlobOperation::ListContainers | BlobOperation::ListBlobs => &['l'],
@@ -64,6 +66,7 @@ pub(crate) fn account_letters(op: BlobOperation) -> &'static [char] {
         | BlobOperation::WriteBlob { creates: false }
         | BlobOperation::ModifyBlob => &['w'],
         BlobOperation::CreateContainer | BlobOperation::WriteBlob { creates: true } => &['c', 'w'],
+        BlobOperation::AppendBlock => &['a', 'w'],
         BlobOperation::DeleteContainer | BlobOperation::DeleteBlob => &['d'],
         BlobOperation::GetBlobTags | BlobOperation::SetBlobTags => &['t'],
         BlobOperation::FindBlobsByTags => &['f'],
@@ -87,6 +90,8 @@ pub(crate) fn service_reach(op: BlobOperation) -> ServiceReach {
         BlobOperation::ReadBlob => ServiceReach::Blob(&['r']),
         BlobOperation::WriteBlob { creates: true } => ServiceReach::Blob(&['c', 'w']),
         BlobOperation::WriteBlob { creates: false } | BlobOperation::ModifyBlob => ServiceReach::Blob(&['w']),
+        // "Add (a): Add a block to an append blob"; Write also covers it.
+        BlobOperation::AppendBlock => ServiceReach::Blob(&['a', 'w']),
         BlobOperation::DeleteBlob => ServiceReach::Blob(&['d']),
         BlobOperation::GetBlobTags | BlobOperation::SetBlobTags => ServiceReach::Blob(&['t']),
         BlobOperation::ListBlobs => ServiceReach::Container(&['l']),
@@ -121,6 +126,12 @@ mod tests {
         assert_eq!(account_resource_type(BlobOperation::ReadBlob, Some("c")), 'o');
         assert_eq!(account_letters(BlobOperation::CreateContainer), &['c', 'w']);
         assert_eq!(account_letters(BlobOperation::WriteBlob { creates: false }), &['w']);
+        assert_eq!(account_letters(BlobOperation::AppendBlock), &['a', 'w']);
+        assert_eq!(account_resource_type(BlobOperation::AppendBlock, Some("c")), 'o');
+        assert!(matches!(
+            service_reach(BlobOperation::AppendBlock),
+            ServiceReach::Blob(&['a', 'w'])
+        ));
         assert!(account_letters(BlobOperation::GetUserDelegationKey).is_empty());
 
         assert!(matches!(

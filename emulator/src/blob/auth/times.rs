@@ -1,5 +1,6 @@
-//! The times of SAS tokens and delegation keys: parsed from the ISO 8601 forms Storage accepts,
-//! shown in errors in the RFC 1123 form Storage uses.
+//! The times of the Blob service: those of SAS tokens and delegation keys, parsed from the ISO
+//! 8601 forms Storage accepts, and the RFC 1123 form of its headers (`Date`, `Last-Modified`,
+//! `If-Modified-Since`) and error details.
 //!
 //! learn.microsoft.com "Create a service SAS", "Specify the signature validity interval":
 //! "Supported ISO 8601 formats include the following: YYYY-MM-DD, YYYY-MM-DDThh:mmTZD,
@@ -35,13 +36,21 @@ pub(crate) fn parse_iso8601(text: &str) -> Option<OffsetDateTime> {
         .map(|time| time.assume_offset(offset))
 }
 
-/// A time as Storage shows it in error details: RFC 1123 in GMT, `Mon, 14 Sep 2020 15:40:53 GMT`.
+/// RFC 1123 in GMT, as HTTP dates are written (`Mon, 14 Sep 2020 15:40:53 GMT`).
+const RFC1123: &[time::format_description::BorrowedFormatItem<'static>] =
+    format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT");
+
+/// A time as Storage writes it in `Date`, `Last-Modified`, `x-ms-creation-time` and error
+/// details: RFC 1123 in GMT, `Mon, 14 Sep 2020 15:40:53 GMT`.
 pub(crate) fn rfc1123(time: OffsetDateTime) -> String {
-    time.to_offset(UtcOffset::UTC)
-        .format(format_description!(
-            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-        ))
-        .unwrap_or_default()
+    time.to_offset(UtcOffset::UTC).format(RFC1123).unwrap_or_default()
+}
+
+/// A time in an RFC 1123 header (`If-Modified-Since`); `None` when it is not one.
+pub(crate) fn parse_rfc1123(text: &str) -> Option<OffsetDateTime> {
+    PrimitiveDateTime::parse(text.trim(), RFC1123)
+        .ok()
+        .map(PrimitiveDateTime::assume_utc)
 }
 
 /// A delegation key time as Get User Delegation Key answers it and clients copy it into
@@ -54,7 +63,7 @@ pub(crate) fn key_time(time: OffsetDateTime) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{key_time, parse_iso8601, rfc1123};
+    use super::{key_time, parse_iso8601, parse_rfc1123, rfc1123};
     use time::macros::datetime;
 
     #[test]
@@ -92,5 +101,10 @@ mod tests {
             "Mon, 14 Sep 2020 15:40:53 GMT"
         );
         assert_eq!(key_time(datetime!(2020-01-02 03:04:05.9 UTC)), "2020-01-02T03:04:05Z");
+        assert_eq!(
+            parse_rfc1123(" Fri, 02 Jan 2026 03:04:05 GMT"),
+            Some(datetime!(2026-01-02 03:04:05 UTC))
+        );
+        assert_eq!(parse_rfc1123("2026-01-02T03:04:05Z"), None);
     }
 }

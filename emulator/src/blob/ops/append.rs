@@ -10,12 +10,12 @@ use std::io::{Seek, SeekFrom};
 
 use hyper::StatusCode;
 
+use crate::blob::auth::times::rfc1123;
 use crate::blob::authorize::authorize;
 use crate::blob::call::Call;
 use crate::blob::conditions::{self, Kind, no_lease};
 use crate::blob::data::BlobKind;
 use crate::blob::error::{BlobError, blob_not_found, container_not_found, internal};
-use crate::blob::wire::rfc1123;
 use crate::http::Reply;
 use crate::model::storage::StorageAccount;
 use crate::rbac::blob::BlobOperation;
@@ -31,12 +31,7 @@ const MAX_APPEND_BLOCKS: u32 = 50_000;
 /// Append Block.
 pub(crate) async fn append(call: &Call<'_>, account: &StorageAccount) -> Result<Reply, BlobError> {
     let container = call.container();
-    let access = authorize(
-        call,
-        account,
-        BlobOperation::WriteBlob { creates: false },
-        container.as_ref(),
-    )?;
+    let access = authorize(call, account, BlobOperation::AppendBlock, container.as_ref())?;
     let container = container.ok_or_else(container_not_found)?;
     no_lease(call, true)?;
     let name = call.blob_name();

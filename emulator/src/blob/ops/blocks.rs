@@ -10,13 +10,14 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hyper::StatusCode;
 
+use crate::blob::auth::times::rfc1123;
 use crate::blob::authorize::authorize;
 use crate::blob::call::Call;
 use crate::blob::checksum::md5;
 use crate::blob::conditions::{self, Kind, no_lease};
 use crate::blob::data::{BlobKind, BlobProps, Block};
 use crate::blob::error::{BlobError, blob_not_found, container_not_found, internal, invalid_query, invalid_xml};
-use crate::blob::wire::{rfc1123, xml};
+use crate::blob::wire::xml;
 use crate::blob::xml::{BlockSource, DECLARATION, block_list, element};
 use crate::http::{BodyError, Reply};
 use crate::model::storage::{BlobContainer, StorageAccount};

@@ -4,11 +4,12 @@
 
 use hyper::StatusCode;
 
+use crate::blob::auth::times::rfc1123;
 use crate::blob::authorize::authorize;
 use crate::blob::call::{Call, metadata_headers};
 use crate::blob::conditions::no_lease;
 use crate::blob::error::{BlobError, container_not_found, invalid_header};
-use crate::blob::wire::{rfc1123, xml};
+use crate::blob::wire::xml;
 use crate::blob::xml::{DECLARATION, element, escape};
 use crate::http::Reply;
 use crate::model::storage::{self, BlobContainer, PublicAccess, StorageAccount};

@@ -5,11 +5,12 @@
 
 use hyper::StatusCode;
 
+use crate::blob::auth::times::rfc1123;
 use crate::blob::authorize::authorize;
 use crate::blob::call::Call;
 use crate::blob::data::{BlobKind, BlobProps};
 use crate::blob::error::{BlobError, container_not_found, invalid_query};
-use crate::blob::wire::{rfc1123, xml};
+use crate::blob::wire::xml;
 use crate::blob::xml::{DECLARATION, element, escape};
 use crate::http::Reply;
 use crate::model::storage::StorageAccount;

@@ -4,12 +4,12 @@
 
 use hyper::StatusCode;
 
+use crate::blob::auth::times::rfc1123;
 use crate::blob::authorize::authorize;
 use crate::blob::call::Call;
 use crate::blob::conditions::{self, Kind, no_lease};
 use crate::blob::data::{BlobKind, BlobProps, ContentHeaders};
 use crate::blob::error::{BlobError, container_not_found, internal, invalid_header, missing_header};
-use crate::blob::wire::rfc1123;
 use crate::http::Reply;
 use crate::model::storage::StorageAccount;
 use crate::rbac::blob::BlobOperation;

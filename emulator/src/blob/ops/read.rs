@@ -9,13 +9,13 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hyper::StatusCode;
 
+use crate::blob::auth::times::rfc1123;
 use crate::blob::authorize::authorize;
 use crate::blob::call::{Call, metadata_headers};
 use crate::blob::checksum::md5;
 use crate::blob::conditions::{self, Kind, no_lease};
 use crate::blob::data::{BlobKind, BlobProps};
 use crate::blob::error::{BlobError, blob_not_found, container_not_found, internal, invalid_header};
-use crate::blob::wire::rfc1123;
 use crate::http::{Body, Reply};
 use crate::model::storage::StorageAccount;
 use crate::rbac::blob::BlobOperation;

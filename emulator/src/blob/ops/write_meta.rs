@@ -3,11 +3,11 @@
 
 use hyper::StatusCode;
 
+use crate::blob::auth::times::rfc1123;
 use crate::blob::authorize::authorize;
 use crate::blob::call::Call;
 use crate::blob::conditions::{self, Kind, no_lease};
 use crate::blob::error::{BlobError, blob_not_found, container_not_found};
-use crate::blob::wire::rfc1123;
 use crate::http::Reply;
 use crate::model::storage::StorageAccount;
 use crate::rbac::blob::BlobOperation;

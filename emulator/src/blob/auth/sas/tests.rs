@@ -452,3 +452,51 @@ fn unsupported_features_are_refused_clearly() {
     let error = verify(&with_sas("GET", "/acct/cont", PYTHON_BLOB_SAS), NOON).unwrap_err();
     assert_eq!(error.code, "AuthorizationResourceTypeMismatch");
 }
+
+#[test]
+fn add_permission_appends_and_nothing_else() {
+    let grant = |sp: &str, scope: SasScope| SasGrant {
+        kind: SasKind::Service,
+        permissions: super::Permissions::new(sp),
+        scope,
+        expiry: NOON,
+        response_headers: Default::default(),
+    };
+    let blob_scope = || SasScope::Blob {
+        container: "cont".into(),
+        blob: "log".into(),
+    };
+    let (cont, blob) = (Some("cont"), Some("log"));
+    let code = |grant: &SasGrant, op| grant.allows(op, cont, blob).map_err(|e| e.code);
+    let add = grant("a", blob_scope());
+    assert_eq!(code(&add, BlobOperation::AppendBlock), Ok(()));
+    for op in [
+        BlobOperation::ReadBlob,
+        BlobOperation::ModifyBlob,
+        BlobOperation::WriteBlob { creates: true },
+        BlobOperation::WriteBlob { creates: false },
+    ] {
+        assert_eq!(code(&add, op), Err("AuthorizationPermissionMismatch"), "{op:?}");
+    }
+    assert_eq!(code(&grant("w", blob_scope()), BlobOperation::AppendBlock), Ok(()));
+    assert_eq!(
+        code(&grant("r", blob_scope()), BlobOperation::AppendBlock),
+        Err("AuthorizationPermissionMismatch")
+    );
+    assert_eq!(
+        code(
+            &grant("a", SasScope::Container("cont".into())),
+            BlobOperation::AppendBlock
+        ),
+        Ok(())
+    );
+    let account = |srt: &str| SasScope::Account {
+        services: "b".into(),
+        resource_types: srt.into(),
+    };
+    assert_eq!(code(&grant("a", account("o")), BlobOperation::AppendBlock), Ok(()));
+    assert_eq!(
+        code(&grant("a", account("c")), BlobOperation::AppendBlock),
+        Err("AuthorizationResourceTypeMismatch")
+    );
+}
