@@ -10,14 +10,11 @@
 // criterion_group! and criterion_main! generate undocumented functions.
 #![allow(missing_docs)]
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::pin::Pin;
-use std::process::{Child, Command, Stdio};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use az_emulator::StartupInfo;
+use benches::emulator_process::EmulatorProcess;
 use bytes::Bytes;
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use http_body_util::BodyExt;
@@ -55,76 +52,6 @@ impl Body for Upload {
     }
 }
 
-/// The `az-emulator` binary of this build's profile, built if needed.
-fn emulator_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("the bench's path");
-    // target/<profile>/deps/emulator_upload-<hash>
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>")
-        .to_owned();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let profile = if profile_dir.ends_with("debug") { "dev" } else { "bench" };
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--profile",
-            profile,
-            "-p",
-            "az-emulator",
-            "--bin",
-            "az-emulator",
-        ])
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building az-emulator failed");
-    profile_dir.join("az-emulator")
-}
-
-/// The emulator as a child process and what it printed at start.
-struct Emulator {
-    child: Child,
-    info: StartupInfo,
-}
-
-impl Emulator {
-    fn start() -> Emulator {
-        let mut child = Command::new(emulator_binary())
-            .arg("serve")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("az-emulator starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the startup line");
-        let info = serde_json::from_str(&line).expect("the startup line is JSON");
-        Emulator { child, info }
-    }
-
-    /// The peak resident set so far, in kB.
-    fn vm_hwm_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc");
-        let value = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .expect("VmHWM");
-        value.trim().trim_end_matches("kB").trim().parse().expect("a number")
-    }
-
-    /// SIGTERM, then waits for it to exit.
-    fn stop(mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-        let _ = self.child.wait();
-    }
-}
-
 /// Uploads `UPLOAD` bytes to `PUT {admin}/sink` on a fresh connection; the bytes it counted.
 async fn upload(address: &str, token: &str, chunk: &Bytes) -> u64 {
     let stream = tokio::net::TcpStream::connect(address).await.expect("connect");
@@ -157,9 +84,9 @@ fn emulator_upload(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let emulator = Emulator::start();
-    let address = emulator.info.endpoints.admin.trim_start_matches("http://").to_owned();
-    let token = emulator.info.admin_token.clone();
+    let emulator = EmulatorProcess::start(None);
+    let address = emulator.info().endpoints.admin.trim_start_matches("http://").to_owned();
+    let token = emulator.info().admin_token.clone();
     let chunk = Bytes::from(vec![0x5a; CHUNK]);
     let at_start = emulator.vm_hwm_kb();
 
@@ -181,7 +108,7 @@ fn emulator_upload(c: &mut Criterion) {
     println!(
         "az-emulator peak RSS (VmHWM): {peak} kB after the uploads ({at_start} kB after start); limit {MAX_RSS_KB} kB"
     );
-    emulator.stop();
+    drop(emulator);
     assert!(
         peak < MAX_RSS_KB,
         "the emulator's peak RSS {peak} kB is over {MAX_RSS_KB} kB: something buffers the body"

@@ -40,3 +40,7 @@ pub async fn start_json_server(body: &'static str) -> SocketAddr {
 }
 
 pub mod agent_package;
+pub mod emulator_process;
+pub mod probe;
+pub mod rss;
+pub mod storage_account;
