@@ -1,6 +1,7 @@
 //! The emulated Azure state: directory, subscriptions, resource groups, roles, operations,
 //! container groups, and the stores of the other resource types.
 
+pub(crate) mod compute;
 pub(crate) mod container_groups;
 pub(crate) mod ids;
 pub(crate) mod names;
