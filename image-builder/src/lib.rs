@@ -1,0 +1,28 @@
+//! # image-builder
+//!
+//! Azure VM Image Builder on arm-core. This part holds no IO:
+//! - [`SourceImage`]: the source strings of the Image Builder DevOps task
+//!   (`Publisher:Offer:Sku[:Version]`, a managed image id, a gallery image version id);
+//! - [`model`]: the types of `Microsoft.VirtualMachineImages/imageTemplates`, their run outputs
+//!   and triggers, after the 2025-10-01 spec;
+
+mod error;
+pub mod model;
+mod source_image;
+
+pub use error::Error;
+pub use source_image::{SourceImage, task_variables};
+
+/// The api-version the clients of this crate use unless told otherwise: `2024-02-01`.
+///
+/// Chosen for reach: national clouds (Azure China, Azure US Government) and some regions get a
+/// new api-version of Image Builder long after public Azure, and 2024-02-01 already has what
+/// the task flow needs (isolated builds with `containerInstanceSubnetId`, gallery
+/// `targetRegions` and `versioning`, `errorHandling`, `autoRun`, `managedResourceTags`).
+/// [`LATEST_API_VERSION`] (2025-10-01) is the newest GA version and the one the [`model`]s
+/// follow; the fields 2024-02-01 lacks are left out of a request when unset, so the same models
+/// serve both. Every client takes an api-version override.
+pub const DEFAULT_API_VERSION: &str = "2024-02-01";
+
+/// The newest GA api-version, the one the [`model`]s follow: `2025-10-01`.
+pub const LATEST_API_VERSION: &str = "2025-10-01";
