@@ -31,6 +31,7 @@ pub(crate) use data::BlobData;
 use crate::faults::ErrorFault;
 use crate::http::{BodyPolicy, Family, Reply, Request};
 use crate::listener_kind::ListenerKind;
+use crate::model::storage;
 use crate::shared::Shared;
 use call::Call;
 use error::BlobError;
@@ -48,6 +49,7 @@ impl Blob {
 
     /// The answer to `request`, and the version it was answered in.
     async fn answer(&self, request: &Request) -> (Result<Reply, BlobError>, Option<String>) {
+        drop_orphans(&self.shared);
         let host = request.header("host");
         let Some(address) = address::parse(host, &request.path) else {
             let error = BlobError::new(
@@ -132,6 +134,13 @@ impl Family for Blob {
         };
         stamp(&self.shared, request, &request_id(), None).error(&error)
     }
+}
+
+/// Drops the blob files of the containers the World no longer has: those of a deleted account,
+/// or of the accounts of a deleted resource group (the group's cascade reaches the World only,
+/// so the Blob service also sweeps before each request it answers).
+pub(crate) fn drop_orphans(shared: &Shared) {
+    shared.blob.sweep(|| storage::container_data_ids(&shared.read()));
 }
 
 /// A new `x-ms-request-id` (a GUID, as Storage's).

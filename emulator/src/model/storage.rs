@@ -2,7 +2,7 @@
 //! write and the Blob data plane reads (an account's keys and switches, a container's access
 //! level, metadata and the id its blobs are kept under).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 
 use base64::Engine;
@@ -317,6 +317,13 @@ pub(crate) fn containers<'w>(world: &'w World, account: &str, now: Instant) -> V
         return Vec::new();
     };
     store.under(&container_id(&account.id(), ""), now).collect()
+}
+
+/// The data ids of every container of `world` (those whose blob files must be kept).
+pub(crate) fn container_data_ids(world: &World) -> HashSet<String> {
+    container_store(world)
+        .map(|store| store.values().map(|container| container.data_id.clone()).collect())
+        .unwrap_or_default()
 }
 
 /// Adds a container, or replaces the one with the same id.

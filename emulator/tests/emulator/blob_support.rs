@@ -41,17 +41,28 @@ impl BlobReply {
 
 /// The ARM id of account `name` in the default resource group.
 pub fn account_id(h: &Harness, name: &str) -> String {
-    let d = &h.info().defaults;
+    account_id_in(h, &h.info().defaults.resource_group, name)
+}
+
+/// The ARM id of account `name` in resource group `group`.
+pub fn account_id_in(h: &Harness, group: &str, name: &str) -> String {
     format!(
-        "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/{name}",
-        d.subscription_id, d.resource_group
+        "/subscriptions/{}/resourceGroups/{group}/providers/Microsoft.Storage/storageAccounts/{name}",
+        h.info().defaults.subscription_id
     )
 }
 
-/// Creates account `name` over ARM (with `properties`) and waits until it is ready.
+/// Creates account `name` in the default resource group over ARM (with `properties`) and waits
+/// until it is ready.
 pub async fn create_account(h: &Harness, name: &str, properties: serde_json::Value) {
+    create_account_in(h, &h.info().defaults.resource_group, name, properties).await;
+}
+
+/// Creates account `name` in resource group `group` over ARM (with `properties`) and waits
+/// until it is ready.
+pub async fn create_account_in(h: &Harness, group: &str, name: &str, properties: serde_json::Value) {
     let token = h.token().await;
-    let path = format!("{}?api-version={STORAGE_API}", account_id(h, name));
+    let path = format!("{}?api-version={STORAGE_API}", account_id_in(h, group, name));
     let body = json!({
         "location": h.info().defaults.location,
         "kind": "StorageV2",
@@ -70,10 +81,16 @@ pub async fn create_account(h: &Harness, name: &str, properties: serde_json::Val
     panic!("the account {name} did not become ready");
 }
 
-/// The account's first key (decoded), from ARM `listKeys`.
+/// The first key (decoded) of account `name` of the default resource group, from ARM
+/// `listKeys`.
 pub async fn account_key(h: &Harness, name: &str) -> Vec<u8> {
+    account_key_in(h, &h.info().defaults.resource_group, name).await
+}
+
+/// The first key (decoded) of account `name` of resource group `group`, from ARM `listKeys`.
+pub async fn account_key_in(h: &Harness, group: &str, name: &str) -> Vec<u8> {
     let token = h.token().await;
-    let path = format!("{}/listKeys?api-version={STORAGE_API}", account_id(h, name));
+    let path = format!("{}/listKeys?api-version={STORAGE_API}", account_id_in(h, group, name));
     let reply = h.arm(Method::POST, &path, &token, None).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     STANDARD

@@ -104,13 +104,18 @@ fn write(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     Ok(reply)
 }
 
-/// DELETE: 200 when the container existed (its blobs are unreachable from then on), 204 when
-/// not.
+/// DELETE: 200 when the container existed (it and its blob files are gone), 204 when not.
 fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let mut world = call.shared.write();
-    let account = account(call, &world)?.name.clone();
-    match remove_container(&mut world, &account, call.params[3]) {
-        Some(_) => Ok(Reply::empty(StatusCode::OK)),
+    let removed = {
+        let mut world = call.shared.write();
+        let account = account(call, &world)?.name.clone();
+        remove_container(&mut world, &account, call.params[3])
+    };
+    match removed {
+        Some(container) => {
+            call.shared.blob.drop_container(&container.data_id);
+            Ok(Reply::empty(StatusCode::OK))
+        }
         None => Ok(Reply::empty(StatusCode::NO_CONTENT)),
     }
 }

@@ -122,7 +122,8 @@ impl ResourceProvider for Provider {
         ]
     }
 
-    /// Deletes the group's accounts and their containers.
+    /// Deletes the group's accounts and their containers; their blob files go at the Blob
+    /// service's next sweep ([`crate::blob::drop_orphans`]).
     fn delete_in_group(&self, world: &mut World, group: &ResourceGroup, _now: OffsetDateTime) -> Vec<u64> {
         remove_accounts_under(world, &group.scope());
         Vec::new()

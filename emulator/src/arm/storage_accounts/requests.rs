@@ -66,12 +66,19 @@ fn patch(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     Ok(Reply::json(StatusCode::OK, &account.to_json(now)))
 }
 
-/// DELETE: 200 when the account existed (it and its containers are gone), 204 when not.
+/// DELETE: 200 when the account existed (it, its containers and their blob files are gone),
+/// 204 when not.
 fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let mut world = call.shared.write();
-    call.resource_group(&world)?;
-    match remove_account(&mut world, &account_id(call)) {
-        Some(_) => Ok(Reply::empty(StatusCode::OK)),
+    let removed = {
+        let mut world = call.shared.write();
+        call.resource_group(&world)?;
+        remove_account(&mut world, &account_id(call))
+    };
+    match removed {
+        Some(_) => {
+            crate::blob::drop_orphans(call.shared);
+            Ok(Reply::empty(StatusCode::OK))
+        }
         None => Ok(Reply::empty(StatusCode::NO_CONTENT)),
     }
 }

@@ -7,11 +7,17 @@
 //! new at each creation, so that a re-created container starts empty. Contents are written to a
 //! temporary file and renamed into place (atomic); readers that opened the previous file keep
 //! reading it. Writes to one blob are serialized by a per-blob lock ([`BlobData::lock`]).
+//!
+//! Nothing is left behind: a container deleted on the data plane drops its files at once
+//! ([`BlobData::drop_container`]); one that went another way (its account deleted over ARM, its
+//! resource group deleted) is found by [`BlobData::sweep`], which drops the data no container
+//! of the World refers to any more; and the files of every container go with the store
+//! (the World, which names them, lives in memory only).
 
 mod props;
 mod temp;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -196,9 +202,34 @@ impl BlobData {
         remove_dir_soon(self.root.join(data_id));
     }
 
+    /// Drops the data of every container that is not among the data ids `live` returns (those
+    /// of the containers the World has). `live` is asked after the ids holding data are listed,
+    /// so a container created meanwhile is never dropped (data ids are never reused); nothing
+    /// is asked when no container holds data.
+    pub fn sweep(&self, live: impl FnOnce() -> HashSet<String>) {
+        let held: Vec<String> = self.index().keys().cloned().collect();
+        if held.is_empty() {
+            return;
+        }
+        let live = live();
+        for data_id in held.iter().filter(|id| !live.contains(*id)) {
+            self.drop_container(data_id);
+        }
+    }
+
     /// Makes sure the folder of blob `name`'s uncommitted blocks exists.
     pub async fn prepare_blocks_dir(&self, data_id: &str, name: &str) -> std::io::Result<()> {
         tokio::fs::create_dir_all(self.blocks_dir(data_id, name)).await
+    }
+}
+
+impl Drop for BlobData {
+    /// Removes the files of every container: the World that names them is gone.
+    fn drop(&mut self) {
+        let index = self.index.get_mut().unwrap_or_else(PoisonError::into_inner);
+        for data_id in index.keys() {
+            let _ = std::fs::remove_dir_all(self.root.join(data_id));
+        }
     }
 }
 

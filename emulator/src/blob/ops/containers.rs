@@ -17,13 +17,16 @@ use crate::rbac::blob::BlobOperation;
 
 use super::list_blobs::{max_results, service_endpoint, wants};
 
+/// What List Containers' `include` may name (learn.microsoft.com "List Containers").
+const CONTAINER_INCLUDES: &[&str] = &["metadata", "deleted", "system"];
+
 /// List Containers: `GET /?comp=list` with `prefix`, `marker`, `maxresults`, `include=metadata`.
 pub(crate) fn list(call: &Call<'_>, account: &StorageAccount) -> Result<Reply, BlobError> {
     let access = authorize(call, account, BlobOperation::ListContainers, None)?;
     let prefix = call.query("prefix").unwrap_or_default();
     let marker = call.query("marker");
     let max = max_results(call)?;
-    let with_metadata = wants(call, "metadata")?;
+    let with_metadata = wants(call, CONTAINER_INCLUDES, "metadata")?;
     let containers: Vec<BlobContainer> = storage::containers(&call.shared.read(), &call.address.account, call.instant)
         .into_iter()
         .filter(|c| c.name.starts_with(prefix) && marker.is_none_or(|m| c.name.as_str() >= m))

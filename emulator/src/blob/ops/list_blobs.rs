@@ -40,30 +40,33 @@ pub(crate) fn max_results(call: &Call<'_>) -> Result<usize, BlobError> {
     }
 }
 
-/// Whether `include` names `what`; an `include` value Storage does not know is 400
-/// `InvalidQueryParameterValue` (known ones the emulator has nothing for are accepted and add
-/// nothing: it has no snapshots, versions, tags, deleted blobs or copies).
-pub(crate) fn wants(call: &Call<'_>, what: &str) -> Result<bool, BlobError> {
-    const KNOWN: &[&str] = &[
-        "metadata",
-        "snapshots",
-        "uncommittedblobs",
-        "copy",
-        "deleted",
-        "tags",
-        "versions",
-        "deletedwithversions",
-        "immutabilitypolicy",
-        "legalhold",
-        "permissions",
-        "system",
-    ];
+/// What List Blobs' `include` may name (learn.microsoft.com "List Blobs").
+pub(crate) const BLOB_INCLUDES: &[&str] = &[
+    "metadata",
+    "snapshots",
+    "uncommittedblobs",
+    "copy",
+    "deleted",
+    "tags",
+    "versions",
+    "deletedwithversions",
+    "immutabilitypolicy",
+    "legalhold",
+    "permissions",
+    "system",
+];
+
+/// Whether `include` names `what`; a value not in `known` is 400 `InvalidQueryParameterValue`
+/// (known ones the emulator has nothing for are accepted and add nothing: it has no snapshots,
+/// versions, tags, deleted blobs or copies). Empty items are skipped: the SDKs send `include=`
+/// when nothing is included (azure-storage-blob's `list_containers()`), which Storage accepts.
+pub(crate) fn wants(call: &Call<'_>, known: &[&str], what: &str) -> Result<bool, BlobError> {
     let Some(include) = call.query("include") else {
         return Ok(false);
     };
     let mut found = false;
-    for item in include.split(',').map(str::trim) {
-        if !KNOWN.contains(&item.to_ascii_lowercase().as_str()) {
+    for item in include.split(',').map(str::trim).filter(|item| !item.is_empty()) {
+        if !known.contains(&item.to_ascii_lowercase().as_str()) {
             return Err(invalid_query("include", include));
         }
         found |= item.eq_ignore_ascii_case(what);
@@ -94,7 +97,7 @@ pub(crate) fn list(call: &Call<'_>, account: &StorageAccount) -> Result<Reply, B
     let delimiter = call.query("delimiter").filter(|d| !d.is_empty());
     let marker = call.query("marker").filter(|m| !m.is_empty());
     let max = max_results(call)?;
-    let with_metadata = wants(call, "metadata")?;
+    let with_metadata = wants(call, BLOB_INCLUDES, "metadata")?;
 
     let mut entries: Vec<Entry> = Vec::new();
     let mut next_marker = None;
