@@ -55,6 +55,7 @@ providers! {
     user_assigned_identities,
     storage_accounts,
     blob_containers,
+    image_templates,
     role_assignments,
     role_definitions,
 }

@@ -17,6 +17,7 @@ mod checksum;
 mod conditions;
 mod data;
 mod error;
+pub(crate) mod internal;
 mod ops;
 mod route;
 mod wire;

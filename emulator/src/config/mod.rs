@@ -2,6 +2,7 @@
 
 mod devops;
 mod faults;
+mod image_builder;
 mod parse;
 mod rates;
 mod responses;
@@ -20,6 +21,7 @@ pub use devops::{
     OrganizationSeed, PatSeed, PoolSeed, SCOPE_AGENT_POOLS_MANAGE, SCOPE_AGENT_POOLS_READ,
 };
 pub use faults::{FaultConfig, FaultRule};
+pub use image_builder::{ImageBuildScript, ImageBuilderConfig, LogLocation};
 pub(crate) use rates::Rates;
 pub use responses::{CONTAINER_GROUP_DELETE_STATUSES, ResponsesConfig};
 pub use seed_sections::SeedSections;
@@ -93,6 +95,8 @@ pub struct EmulatorConfig {
     pub container_stop_grace_ms: u64,
     /// Azure DevOps: organizations, agent pools, PATs, the stand-in agent and its packages.
     pub devops: DevopsConfig,
+    /// Azure VM Image Builder: phase durations, the log location's form, scripted runs.
+    pub image_builder: ImageBuilderConfig,
 }
 
 /// Shows every field but the identity header secret (and, through [`ServicePrincipalSeed`], the
@@ -121,6 +125,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("images", &self.images)
             .field("container_stop_grace_ms", &self.container_stop_grace_ms)
             .field("devops", &self.devops)
+            .field("image_builder", &self.image_builder)
             .finish()
     }
 }
@@ -206,6 +211,7 @@ impl Default for EmulatorConfig {
             images: BTreeMap::new(),
             container_stop_grace_ms: 0,
             devops: DevopsConfig::default(),
+            image_builder: ImageBuilderConfig::default(),
         }
     }
 }
@@ -292,6 +298,7 @@ impl EmulatorConfig {
         }
         self.responses.validate("responses")?;
         self.devops.validate("devops")?;
+        self.image_builder.validate("image_builder")?;
         self.faults.validate("faults")
     }
 }

@@ -7,6 +7,7 @@
 //! as a process; its handlers go through the same code.
 
 mod devops;
+pub(crate) mod image_builder;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
