@@ -20,6 +20,7 @@ mod binary;
 mod blob_auth;
 mod blob_cleanup;
 mod blob_data_plane;
+mod blob_faults;
 mod blob_python;
 mod blob_support;
 mod bodies;

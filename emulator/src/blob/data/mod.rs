@@ -287,6 +287,48 @@ mod tests {
         std::fs::remove_dir_all(&data.root).unwrap();
     }
 
+    #[tokio::test]
+    async fn a_sweep_drops_only_unreferenced_containers_and_the_store_drops_the_rest() {
+        let data = store();
+        let root = data.root.clone();
+        let now = OffsetDateTime::now_utc();
+        for id in ["kept", "gone"] {
+            let temp = root.join("tmp").join(id);
+            std::fs::write(&temp, id).unwrap();
+            data.commit(
+                id,
+                "b",
+                TempFile::existing(temp),
+                BlobProps::new(BlobKind::Block, 2, now),
+            )
+            .unwrap();
+        }
+        let asked = std::cell::Cell::new(false);
+        data.sweep(|| {
+            asked.set(true);
+            HashSet::from(["kept".to_owned()])
+        });
+        assert!(asked.get());
+        assert!(data.get("kept", "b").is_some());
+        assert!(data.get("gone", "b").is_none());
+        for _ in 0..100 {
+            if !root.join("gone").exists() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(!root.join("gone").exists());
+        assert!(data.blob_path("kept", "b").exists());
+
+        let empty = store();
+        empty.sweep(|| unreachable!("nothing is held: the World is not read"));
+        drop(empty);
+
+        drop(data);
+        assert!(!root.join("kept").exists());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
     #[test]
     fn uncommitted_blocks_replace_by_id() {
         let data = store();
