@@ -113,6 +113,7 @@ async fn the_official_python_client_uploads_lists_reads_and_signs() {
 
     let size = 3 * 1024 * 1024 + 12345;
     assert_eq!(found["account"], "stpyblob");
+    assert_eq!(found["containerMetadata"], json!({ "purpose": "python" }));
     assert_eq!(found["uploaded"], size);
     assert_eq!(found["blocks"], 4, "{found}");
     assert_eq!(found["sha256"], true);

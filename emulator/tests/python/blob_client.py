@@ -6,9 +6,9 @@ and AZ_STORAGE_TOKEN, an Entra access token for https://storage.azure.com/.defau
 principal holding a Blob data role; the emulator's CA is in AZ_EMULATOR_CA (given to the client
 as `connection_verify`).
 
-With the account key it creates the container, uploads a few MiB in blocks (a small
-`max_single_put_size`, an MD5 per block) and downloads them in 1 MiB ranges (an MD5 per range),
-lists with a prefix and walks with a delimiter, downloads a range, sets
+With the account key it creates the container and sets its metadata, uploads a few MiB in
+blocks (a small `max_single_put_size`, an MD5 per block) and downloads them in 1 MiB ranges (an
+MD5 per range), lists with a prefix and walks with a delimiter, downloads a range, sets blob
 metadata, creates an append blob and appends to it, reads through a service SAS, and deletes.
 With the bearer token it gets a user delegation key and reads through a user delegation SAS.
 It prints one JSON line with what it saw. Every connection goes to 127.0.0.1.
@@ -80,6 +80,8 @@ def with_key(account_url, name, ca, now):
         max_chunk_get_size=MIB,
     )
     container = service.create_container(name)
+    container.set_container_metadata({"purpose": "python"})
+    container_metadata = container.get_container_properties().metadata
     big = bytes((i * 7 + i // 4096) % 251 for i in range(3 * MIB + 12345))
     container.upload_blob("dir/big.bin", big, max_concurrency=2, validate_content=True)
     for blob_name in ("dir/sub/a.txt", "dir/b.txt", "other.txt"):
@@ -118,6 +120,7 @@ def with_key(account_url, name, ca, now):
     container.delete_blob("dir/b.txt")
     summary = {
         "account": service.account_name,
+        "containerMetadata": container_metadata,
         "uploaded": len(big),
         "blocks": len(blocks),
         "sha256": hashlib.sha256(downloaded).hexdigest() == hashlib.sha256(big).hexdigest(),

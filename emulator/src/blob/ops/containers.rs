@@ -153,14 +153,22 @@ pub(crate) fn properties(call: &Call<'_>, account: &StorageAccount) -> Result<Re
 pub(crate) fn set_metadata(call: &Call<'_>, account: &StorageAccount) -> Result<Reply, BlobError> {
     let container = call.container();
     let access = authorize(call, account, BlobOperation::SetContainerMetadata, container.as_ref())?;
-    let mut container = container.ok_or_else(container_not_found)?;
+    let authorized = container.ok_or_else(container_not_found)?;
     no_lease(call, false)?;
-    container.metadata = call.metadata()?;
+    let metadata = call.metadata()?;
+    let mut world = call.shared.write();
+    // Read again under the lock: a container deleted (or re-created) meanwhile is not brought
+    // back by this write.
+    let mut container = storage::container(&world, &call.address.account, call.container_name(), call.instant)
+        .filter(|current| current.data_id == authorized.data_id)
+        .cloned()
+        .ok_or_else(container_not_found)?;
+    container.metadata = metadata;
     container.touch(call.now);
     let reply = Reply::empty(StatusCode::OK)
         .with_header("etag", &container.etag)
         .with_header("last-modified", &rfc1123(container.last_modified));
-    storage::insert_container(&mut call.shared.write(), container);
+    storage::insert_container(&mut world, container);
     Ok(reply.by(access.principal()))
 }
 
