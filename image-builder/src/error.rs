@@ -18,6 +18,37 @@ pub enum Error {
     /// in the [`arm_core::Error`], which is also this error's `source()`.
     #[error("{0}")]
     Arm(#[from] arm_core::Error),
+    /// A Blob transfer failed (artifact upload, user-delegation SAS, log download); the
+    /// Storage error code and request id are in the [`arm_core::storage::Error`]. Never holds a
+    /// SAS query.
+    #[error("{0}")]
+    Storage(#[from] arm_core::storage::Error),
+    /// Packing an artifact folder failed (a file unreadable, changed while read, too large).
+    #[error("cannot pack {input}: {source}")]
+    Pack {
+        /// The file or folder at fault.
+        input: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A template of that name already exists: Azure cannot update a template in place (its
+    /// PUT answers `409 Conflict`).
+    #[error("image template {template} already exists and cannot be updated in place: delete it or choose another name ({message})")]
+    AlreadyExists {
+        /// The template's resource id.
+        template: String,
+        /// Azure's message.
+        message: String,
+    },
+    /// A wait on a template (a run, a cancel, a delete) ended without the state it waited for.
+    #[error("image template {template}: {reason}")]
+    Wait {
+        /// The template's resource id.
+        template: String,
+        /// Why, with the state last seen.
+        reason: String,
+    },
 }
 
 impl Error {

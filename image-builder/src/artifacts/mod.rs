@@ -1,0 +1,337 @@
+//! Build artifacts: a folder packed as a stream (`tar.gz` for Linux, `zip` for Windows), its
+//! SHA-256 computed on the way, uploaded to a block blob with bounded memory, and the template
+//! steps that bring it onto the build VM: a File customizer (`sourceUri`, `destination`,
+//! `sha256Checksum`) and the Shell or PowerShell step that unpacks it where the Image Builder
+//! DevOps task puts artifacts (learn.microsoft.com "Azure VM Image Builder service DevOps
+//! task", Build path: `/tmp/<folder>` on Linux, `C:\buildArtifacts\<folder>` on Windows).
+//!
+//! Access to the blob, by choice ([`ArtifactAccess`]): a user-delegation SAS (read-only,
+//! https-only, that blob only, expiring when the build can no longer need it) or none, the
+//! template's identity reading the blob through RBAC (Storage Blob Data Reader). Never an
+//! account key.
+//!
+//! Each build gets its own container, created and deleted through ARM
+//! (`Microsoft.Storage/storageAccounts/blobServices/containers`), so that cleanup removes the
+//! blob and any block an interrupted upload staged, with the caller's ARM permission.
+
+mod container;
+mod pack;
+mod pipe;
+mod zip;
+
+pub use container::{artifact_container_name, create_container, delete_container};
+pub use pack::ArchiveFormat;
+
+use crate::error::Error;
+use crate::model::{FileDownload, ImageTemplate, ImageTemplateCustomizer, PowerShellScript, ShellScript};
+use arm_core::ResourceId;
+use arm_core::azure_core::credentials::Secret;
+use arm_core::storage::{BlobEndpoint, BlobLocation, SasUrl, StorageClient, UploadOptions};
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+/// How the build VM reads the artifact blob.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArtifactAccess {
+    /// A user-delegation SAS appended to `sourceUri`: read-only (`sp=r`), https-only, that blob
+    /// only (`sr=b`), signed with a key Entra ID gives the caller, expiring after `expires_in`
+    /// (the build timeout plus a margin; at most 7 days). The caller needs
+    /// `generateUserDelegationKey` (Storage Blob Delegator or any Storage Blob Data role).
+    UserDelegationSas {
+        /// How long the SAS is valid from now.
+        expires_in: Duration,
+    },
+    /// No SAS: the template's identity reads the blob through RBAC (it needs Storage Blob
+    /// Data Reader on the account or the container).
+    TemplateIdentity,
+}
+
+/// Where an artifact goes: a storage account and the container made for this build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArtifactTarget {
+    /// The storage account's Blob endpoint (from ARM: [`BlobEndpoint::resolve`]).
+    pub endpoint: BlobEndpoint,
+    /// The container's resource id
+    /// (`.../storageAccounts/<account>/blobServices/default/containers/<name>`), created with
+    /// [`create_container`].
+    pub container: ResourceId,
+}
+
+/// Options of [`upload_artifact`].
+#[derive(Clone, Debug)]
+pub struct ArtifactOptions {
+    /// The archive format (default: `tar.gz`).
+    pub format: ArchiveFormat,
+    /// How the build VM reads the blob.
+    pub access: ArtifactAccess,
+    /// Block size, blocks in flight and progress of the upload (content type set here).
+    pub upload: UploadOptions,
+}
+
+impl Default for ArtifactOptions {
+    fn default() -> Self {
+        Self {
+            format: ArchiveFormat::TarGz,
+            access: ArtifactAccess::TemplateIdentity,
+            upload: UploadOptions::default(),
+        }
+    }
+}
+
+/// An uploaded artifact and what a template needs to use it.
+///
+/// Its `Debug` never shows the SAS; [`UploadedArtifact::customizers`] puts it in the template,
+/// which is then a secret too (print it with [`masked_template`]).
+#[derive(Clone)]
+pub struct UploadedArtifact {
+    blob: BlobLocation,
+    container: ResourceId,
+    sas: Option<SasUrl>,
+    sha256: String,
+    bytes: u64,
+    format: ArchiveFormat,
+    folder_name: String,
+}
+
+impl fmt::Debug for UploadedArtifact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UploadedArtifact")
+            .field("blob", &self.blob.url().as_str())
+            .field("sas", &self.sas)
+            .field("sha256", &self.sha256)
+            .field("bytes", &self.bytes)
+            .field("format", &self.format)
+            .finish()
+    }
+}
+
+impl UploadedArtifact {
+    /// The blob (URL without query).
+    pub fn blob(&self) -> &BlobLocation {
+        &self.blob
+    }
+
+    /// The resource id of the container made for this build.
+    pub fn container(&self) -> &ResourceId {
+        &self.container
+    }
+
+    /// The SHA-256 of the archive, lowercase hex (the File customizer's `sha256Checksum`).
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// The size of the archive in bytes.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The SAS, if the access is [`ArtifactAccess::UserDelegationSas`].
+    pub fn sas(&self) -> Option<&SasUrl> {
+        self.sas.as_ref()
+    }
+
+    /// The `sourceUri` of the File customizer: the SAS URL, or the blob URL.
+    pub fn source_uri(&self) -> Secret {
+        match &self.sas {
+            Some(sas) => sas.secret().clone(),
+            None => Secret::new(self.blob.url().to_string()),
+        }
+    }
+
+    /// Where the File customizer puts the archive on the VM.
+    pub fn destination(&self) -> String {
+        match self.format {
+            ArchiveFormat::Zip => format!("C:\\Windows\\Temp\\{}.zip", self.folder_name),
+            _ => format!("/tmp/{}.tar.gz", self.folder_name),
+        }
+    }
+
+    /// The two steps to put first in a template: the File customizer that downloads the
+    /// archive (checked against its SHA-256 by Image Builder), and the step that unpacks it to
+    /// `/tmp/<folder>` (Shell) or `C:\buildArtifacts\<folder>` (PowerShell) and removes the
+    /// archive.
+    pub fn customizers(&self) -> [ImageTemplateCustomizer; 2] {
+        let mut file = FileDownload::new(
+            "artifacts",
+            self.source_uri().secret(),
+            self.destination(),
+        );
+        file.sha256_checksum = Some(self.sha256.clone());
+        let archive = self.destination();
+        let unpack: ImageTemplateCustomizer = match self.format {
+            ArchiveFormat::Zip => {
+                let target = powershell_quote(&format!("C:\\buildArtifacts\\{}", self.folder_name));
+                let archive = powershell_quote(&archive);
+                PowerShellScript::inline(
+                    "unpack artifacts",
+                    [
+                        "New-Item -ItemType Directory -Force -Path 'C:\\buildArtifacts' | Out-Null".to_owned(),
+                        format!("Expand-Archive -LiteralPath {archive} -DestinationPath {target} -Force"),
+                        format!("Remove-Item -LiteralPath {archive} -Force"),
+                    ],
+                )
+                .into()
+            }
+            _ => {
+                let target = shell_quote(&format!("/tmp/{}", self.folder_name));
+                let archive = shell_quote(&archive);
+                ShellScript::inline(
+                    "unpack artifacts",
+                    [
+                        format!("mkdir -p {target}"),
+                        format!("tar -xzf {archive} -C {target}"),
+                        format!("rm -f {archive}"),
+                    ],
+                )
+                .into()
+            }
+        };
+        [file.into(), unpack]
+    }
+}
+
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+fn powershell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Packs `folder` and uploads it as blob `<folder name>.<tar.gz|zip>` of the container of
+/// `target`, reached with the caller's credential; computes its SHA-256 on the way and, for
+/// [`ArtifactAccess::UserDelegationSas`], signs a read-only SAS for it.
+///
+/// Packing runs on a blocking thread that feeds the upload through a bounded pipe (about 2 MiB)
+/// while the upload holds `block_size * (blocks_in_flight + 1)`: no temporary file, memory
+/// bounded whatever the folder's size. A file that cannot be read, or changes size while it is
+/// packed, fails the upload before anything is committed.
+pub async fn upload_artifact(
+    storage: &StorageClient,
+    credential: std::sync::Arc<dyn arm_core::azure_core::credentials::TokenCredential>,
+    target: &ArtifactTarget,
+    folder: &Path,
+    options: Option<ArtifactOptions>,
+) -> Result<UploadedArtifact, Error> {
+    let options = options.unwrap_or_default();
+    let folder_name = folder
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_owned))
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| {
+            Error::invalid(
+                "package_path",
+                format!("'{}' is not a folder with a UTF-8 name", folder.display()),
+            )
+        })?;
+    let blob_name = format!("{folder_name}.{}", options.format.extension());
+    let blob = target
+        .endpoint
+        .blob(target.container.name(), &blob_name, credential)?;
+    let mut upload = options.upload;
+    upload.content_type = Some(options.format.content_type().to_owned());
+    let (reader, packer) = pack::start(folder.to_owned(), options.format);
+    let uploaded = storage.upload_stream(&blob, reader, Some(upload)).await;
+    let packed = packer
+        .await
+        .map_err(|e| Error::Pack {
+            input: folder.display().to_string(),
+            source: std::io::Error::other(e.to_string()),
+        })
+        .and_then(|result| result);
+    // The packer's error explains a failed upload better than the pipe's.
+    let written = match (packed, uploaded) {
+        (Err(error), _) => return Err(error),
+        (Ok(_), Err(error)) => return Err(error.into()),
+        (Ok(written), Ok(_)) => written,
+    };
+    let sas = match options.access {
+        ArtifactAccess::UserDelegationSas { expires_in } => Some(storage.user_delegation_sas(&blob, expires_in).await?),
+        ArtifactAccess::TemplateIdentity => None,
+    };
+    tracing::info!(blob = %blob, bytes = written.bytes, sha256 = %written.sha256, "artifact uploaded");
+    Ok(UploadedArtifact {
+        blob,
+        container: target.container.clone(),
+        sas,
+        sha256: written.sha256,
+        bytes: written.bytes,
+        format: options.format,
+        folder_name,
+    })
+}
+
+/// `template` as JSON with the query of every `sourceUri` and `scriptUri` that carries a
+/// signature (`sig=`) replaced by `<redacted>`: what `--check` prints and logs may show.
+pub fn masked_template(template: &ImageTemplate) -> serde_json::Value {
+    let mut value = serde_json::to_value(template).unwrap_or_default();
+    mask(&mut value);
+    value
+}
+
+fn mask(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(object) => {
+            for (key, item) in object.iter_mut() {
+                match item {
+                    serde_json::Value::String(text)
+                        if matches!(key.as_str(), "sourceUri" | "scriptUri") && text.contains("sig=") =>
+                    {
+                        if let Some((base, _)) = text.split_once('?') {
+                            *text = format!("{base}?<redacted>");
+                        }
+                    }
+                    other => mask(other),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ImageTemplateProperties;
+
+    #[test]
+    fn masked_templates_show_no_signature() {
+        let mut template = ImageTemplate {
+            id: None,
+            name: None,
+            resource_type: None,
+            system_data: None,
+            location: "westeurope".into(),
+            tags: None,
+            identity: None,
+            properties: ImageTemplateProperties::new(
+                crate::SourceImage::parse("a:b:c").unwrap().into_source(),
+                Vec::new(),
+            ),
+        };
+        template.properties.customize = Some(vec![
+            FileDownload::new(
+                "artifacts",
+                "https://acct.blob.core.windows.net/c/app.tar.gz?sv=2026-04-06&sr=b&sp=r&sig=SECRET%3D",
+                "/tmp/app.tar.gz",
+            )
+            .into(),
+            FileDownload::new("public", "https://example.com/a.sh?version=2", "/tmp/a.sh").into(),
+        ]);
+        let text = masked_template(&template).to_string();
+        assert!(!text.contains("SECRET"), "{text}");
+        assert!(text.contains("https://acct.blob.core.windows.net/c/app.tar.gz?<redacted>"));
+        assert!(text.contains("https://example.com/a.sh?version=2"));
+    }
+
+    #[test]
+    fn quoting_survives_quotes() {
+        assert_eq!(shell_quote("_it's"), r"'_it'\''s'");
+        assert_eq!(powershell_quote("C:\\it's"), "'C:\\it''s'");
+    }
+}

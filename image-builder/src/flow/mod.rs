@@ -1,0 +1,363 @@
+//! The Image Builder DevOps task's flow as a library call (learn.microsoft.com "Azure VM Image
+//! Builder service DevOps task", How the task works): pack and upload the artifacts, create a
+//! throw-away template `t_<13 digits>`, run it while reporting its phases, read its outputs,
+//! then delete what was created as the [`CleanupPolicy`] says, with a cancellation input that
+//! cancels the run before cleaning up.
+
+mod cleanup;
+mod outcome;
+
+pub use cleanup::CleanupPolicy;
+pub use outcome::{BuildOutcome, BuildStatus, CleanupReport};
+
+use crate::artifacts::{
+    ArchiveFormat, ArtifactAccess, ArtifactOptions, ArtifactTarget, artifact_container_name, create_container,
+    upload_artifact,
+};
+use crate::client::{BeginOptions, ImageTemplatesClient};
+use crate::diagnostics::find_log_location;
+use crate::error::Error;
+use crate::model::{ImageTemplate, ImageTemplateSource, RunState};
+use crate::runs::{self, RunEvent, RunWaitOptions};
+use crate::validate_template;
+use arm_core::azure_core::credentials::TokenCredential;
+use arm_core::storage::{BlobEndpoint, StorageClient, UploadOptions};
+use arm_core::{ResourceId, SubscriptionClient};
+use cleanup::Created;
+use futures::FutureExt;
+use futures::TryStreamExt;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The tag this crate puts on the templates it creates, so that a reaper can tell them.
+pub const CREATED_BY_TAG: &str = "createdBy";
+/// The value of [`CREATED_BY_TAG`].
+pub const CREATED_BY_VALUE: &str = "azure-ephemeral-image-builder";
+/// What a SAS outlives the run's wait by (the last reads of a slow distribution).
+const SAS_MARGIN: Duration = Duration::from_secs(30 * 60);
+
+/// The artifacts of a build: a folder packed and uploaded to a storage account.
+#[derive(Clone, Debug)]
+pub struct ArtifactRequest {
+    /// The folder; its name becomes `/tmp/<name>` or `C:\buildArtifacts\<name>` on the VM.
+    pub folder: PathBuf,
+    /// The storage account (`.../providers/Microsoft.Storage/storageAccounts/<name>`); a
+    /// container `imagebuilder-<template>` is created in it for this build.
+    pub storage_account: ResourceId,
+    /// `tar.gz` (Linux) or `zip` (Windows).
+    pub format: ArchiveFormat,
+    /// With a user-delegation SAS (`true`), or read by the template's identity (`false`).
+    pub sas: bool,
+    /// The upload's block size, parallelism and progress.
+    pub upload: UploadOptions,
+}
+
+/// What to build.
+#[derive(Clone, Debug)]
+pub struct BuildRequest {
+    /// The resource group of the template.
+    pub resource_group: String,
+    /// The template name; `t_<milliseconds since 1970, 13 digits>` when `None`, as the task.
+    pub template_name: Option<String>,
+    /// The template (from [`ImageTemplateBuilder`](crate::ImageTemplateBuilder) or a file); the
+    /// artifact steps are put first in its `customize`, the [`CREATED_BY_TAG`] is added.
+    pub template: ImageTemplate,
+    /// The artifacts, if any.
+    pub artifacts: Option<ArtifactRequest>,
+    /// When to delete what the flow created.
+    pub cleanup: CleanupPolicy,
+    /// How the run is waited for; default: the template's build timeout plus [`RUN_MARGIN`](crate::runs::RUN_MARGIN).
+    pub wait: Option<RunWaitOptions>,
+}
+
+/// A step of the flow, for progress output.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BuildEvent {
+    /// A step starts, described on one line (`creating template t_...`).
+    Step(String),
+    /// The artifacts were uploaded.
+    Uploaded {
+        /// The blob URL (without any SAS).
+        blob: String,
+        /// Its size.
+        bytes: u64,
+        /// Its SHA-256.
+        sha256: String,
+    },
+    /// The run's state or phase changed.
+    Run(RunEvent),
+}
+
+/// The flow: clients for ARM and Blob, and the caller's credential (for the Blob uploads and
+/// the user-delegation key).
+#[derive(Clone, Debug)]
+pub struct BuildFlow {
+    templates: ImageTemplatesClient,
+    storage: StorageClient,
+    credential: Arc<dyn TokenCredential>,
+}
+
+/// A template name as the task makes them: `t_` and the milliseconds since 1970 (13 digits).
+pub fn generated_template_name() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis();
+    format!("t_{millis:013}")
+}
+
+impl BuildFlow {
+    /// A flow on these clients.
+    pub fn new(templates: ImageTemplatesClient, storage: StorageClient, credential: Arc<dyn TokenCredential>) -> Self {
+        Self {
+            templates,
+            storage,
+            credential,
+        }
+    }
+
+    /// Runs the whole flow. `cancel` resolving (a pipeline canceled, a signal) stops the step
+    /// in progress: an upload is abandoned uncommitted, a run is canceled and waited for; then
+    /// cleanup runs as the policy says. `events` sees every step and every change of the run.
+    /// Never panics on Azure's answers and always returns an outcome, whose
+    /// [`CleanupReport`] names what could not be deleted.
+    pub async fn run(
+        &self,
+        request: BuildRequest,
+        cancel: impl Future<Output = ()>,
+        mut events: impl FnMut(BuildEvent),
+    ) -> BuildOutcome {
+        let name = request.template_name.clone().unwrap_or_else(generated_template_name);
+        let template_id = self
+            .templates
+            .template_id(&request.resource_group, &name)
+            .map_or_else(|_| name.clone(), |id| id.to_string());
+        let timeout = request.template.properties.build_timeout_in_minutes.unwrap_or(0);
+        let wait = request
+            .wait
+            .clone()
+            .unwrap_or_else(|| RunWaitOptions::for_build_timeout(timeout));
+        let mut outcome = BuildOutcome {
+            status: BuildStatus::Failed,
+            template_name: name.clone(),
+            template_id,
+            outputs: Vec::new(),
+            image_uri: None,
+            source_variables: Vec::new(),
+            message: None,
+            log_location: None,
+            error: None,
+            cleanup: CleanupReport::default(),
+        };
+        let mut created = Created::default();
+        let cancel = cancel.fuse();
+        let mut cancel = std::pin::pin!(cancel);
+        let result = self
+            .build(&request, &name, &wait, &mut created, &mut cancel, &mut events, &mut outcome)
+            .await;
+        if let Err(error) = result {
+            outcome.error = Some(error);
+        }
+        let succeeded = outcome.status == BuildStatus::Succeeded;
+        if created.template.is_some() || created.container.is_some() {
+            events(BuildEvent::Step("cleaning up".to_owned()));
+        }
+        outcome.cleanup = created
+            .clean(&self.templates, request.cleanup, succeeded, &wait)
+            .await;
+        outcome
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn build<C: Future<Output = ()> + futures::future::FusedFuture>(
+        &self,
+        request: &BuildRequest,
+        name: &str,
+        wait: &RunWaitOptions,
+        created: &mut Created,
+        cancel: &mut std::pin::Pin<&mut C>,
+        events: &mut impl FnMut(BuildEvent),
+        outcome: &mut BuildOutcome,
+    ) -> Result<(), Error> {
+        let resource_group = request.resource_group.as_str();
+        let mut template = request.template.clone();
+        template
+            .tags
+            .get_or_insert_with(Default::default)
+            .insert(CREATED_BY_TAG.to_owned(), CREATED_BY_VALUE.to_owned());
+        // Everything is checked before anything is created.
+        validate_template(name, &template)?;
+        self.templates.template_id(resource_group, name)?;
+
+        if let Some(artifacts) = &request.artifacts {
+            let sas_lifetime = wait.waiter.max_wait + SAS_MARGIN;
+            let step = self.upload(artifacts, name, sas_lifetime, created, events);
+            let uploaded = tokio::select! {
+                uploaded = step => uploaded?,
+                () = cancel.as_mut() => {
+                    outcome.status = BuildStatus::Canceled;
+                    return Ok(());
+                }
+            };
+            let steps = uploaded.customizers();
+            let customize = template.properties.customize.get_or_insert_with(Vec::new);
+            customize.splice(0..0, steps);
+        }
+
+        events(BuildEvent::Step(format!("creating template {name}")));
+        created.template = Some((resource_group.to_owned(), name.to_owned()));
+        let create = runs::create(&self.templates, resource_group, name, &template, Some(wait.clone()));
+        tokio::select! {
+            result = create => { result?; }
+            () = cancel.as_mut() => {
+                outcome.status = BuildStatus::Canceled;
+                return Ok(());
+            }
+        }
+
+        events(BuildEvent::Step(format!("running template {name}")));
+        let begin = BeginOptions {
+            poll: wait.poll.clone(),
+        };
+        let run = async {
+            // The run operation lasts as long as the build: its progress is read on the
+            // template, so the poller is not followed.
+            drop(self.templates.begin_run(resource_group, name, Some(begin)).await?);
+            runs::wait_for_run(&self.templates, resource_group, name, Some(wait.clone()), |event| {
+                events(BuildEvent::Run(event.clone()))
+            })
+            .await
+        };
+        let finished = tokio::select! {
+            result = run => result,
+            () = cancel.as_mut() => {
+                outcome.status = BuildStatus::Canceled;
+                events(BuildEvent::Step(format!("canceling the run of {name}")));
+                runs::cancel_and_wait(&self.templates, resource_group, name, Some(wait.clone()), |_| {}).await?;
+                return Ok(());
+            }
+        };
+        let finished = match finished {
+            Ok(template) => template,
+            Err(error @ Error::Wait { .. }) => {
+                outcome.status = BuildStatus::TimedOut;
+                events(BuildEvent::Step(format!("canceling the run of {name} (timed out)")));
+                if let Err(cancel_error) =
+                    runs::cancel_and_wait(&self.templates, resource_group, name, Some(wait.clone()), |_| {}).await
+                {
+                    tracing::warn!(template = name, error = %cancel_error, "the timed-out run could not be canceled");
+                }
+                return Err(error);
+            }
+            Err(error) => return Err(error),
+        };
+        self.read_results(resource_group, name, &finished, outcome).await
+    }
+
+    async fn upload(
+        &self,
+        artifacts: &ArtifactRequest,
+        name: &str,
+        sas_lifetime: Duration,
+        created: &mut Created,
+        events: &mut impl FnMut(BuildEvent),
+    ) -> Result<crate::artifacts::UploadedArtifact, Error> {
+        let account = &artifacts.storage_account;
+        let endpoint = BlobEndpoint::resolve(
+            self.templates.arm(),
+            account.subscription_id(),
+            account.resource_group().unwrap_or_default(),
+            account.name(),
+            None,
+        )
+        .await?;
+        let container_name = artifact_container_name(name);
+        events(BuildEvent::Step(format!(
+            "uploading {} to {}/{container_name}",
+            artifacts.folder.display(),
+            endpoint.account()
+        )));
+        let container = create_container(self.templates.arm(), account, &container_name).await?;
+        created.container = Some(container.clone());
+        let options = ArtifactOptions {
+            format: artifacts.format,
+            access: if artifacts.sas {
+                ArtifactAccess::UserDelegationSas {
+                    expires_in: sas_lifetime.min(arm_core::storage::MAX_USER_DELEGATION),
+                }
+            } else {
+                ArtifactAccess::TemplateIdentity
+            },
+            upload: artifacts.upload.clone(),
+        };
+        let target = ArtifactTarget { endpoint, container };
+        let uploaded = upload_artifact(
+            &self.storage,
+            self.credential.clone(),
+            &target,
+            &artifacts.folder,
+            Some(options),
+        )
+        .await?;
+        events(BuildEvent::Uploaded {
+            blob: uploaded.blob().url().to_string(),
+            bytes: uploaded.bytes(),
+            sha256: uploaded.sha256().to_owned(),
+        });
+        Ok(uploaded)
+    }
+
+    /// Fills the outcome from the finished template: status, message, log, outputs, source.
+    async fn read_results(
+        &self,
+        resource_group: &str,
+        name: &str,
+        finished: &ImageTemplate,
+        outcome: &mut BuildOutcome,
+    ) -> Result<(), Error> {
+        let status = finished.properties.last_run_status.clone().unwrap_or_default();
+        outcome.message = status.message.clone();
+        outcome.status = match status.run_state {
+            Some(RunState::Succeeded) => BuildStatus::Succeeded,
+            Some(RunState::PartiallySucceeded) => BuildStatus::PartiallySucceeded,
+            Some(RunState::Canceled) => BuildStatus::Canceled,
+            _ => BuildStatus::Failed,
+        };
+        if outcome.status == BuildStatus::Failed {
+            outcome.log_location = status.message.as_deref().and_then(find_log_location);
+            outcome.error = Some(Error::Wait {
+                template: outcome.template_id.clone(),
+                reason: format!(
+                    "the build failed: {}",
+                    status.message.as_deref().unwrap_or("no message")
+                ),
+            });
+        }
+        if let ImageTemplateSource::PlatformImage(source) = &finished.properties.source {
+            let image = crate::SourceImage::Marketplace {
+                publisher: source.publisher.clone().unwrap_or_default(),
+                offer: source.offer.clone().unwrap_or_default(),
+                sku: source.sku.clone().unwrap_or_default(),
+                version: source.version.clone().unwrap_or_default(),
+            };
+            outcome.source_variables = image.pir_variables(source.exact_version.as_deref());
+        }
+        if matches!(outcome.status, BuildStatus::Succeeded | BuildStatus::PartiallySucceeded) {
+            outcome.outputs = self
+                .templates
+                .list_run_outputs(resource_group, name, None)?
+                .try_collect()
+                .await
+                .map_err(Error::from)?;
+            outcome.image_uri = outcome
+                .outputs
+                .iter()
+                .filter_map(|o| o.properties.as_ref())
+                .find_map(|p| p.artifact_id.clone().or_else(|| p.artifact_uri.clone()));
+        }
+        Ok(())
+    }
+}
