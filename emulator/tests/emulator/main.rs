@@ -9,6 +9,7 @@ mod admin_auth;
 mod arm_api_versions;
 mod arm_auth;
 mod arm_identities;
+mod arm_image_templates;
 mod arm_metadata;
 mod arm_operations;
 mod arm_resource_groups;
