@@ -69,6 +69,7 @@ impl Emulator {
         let now = Instant::now();
         let seeded = seeding::apply(&mut world, &config.seed_sections(), &location, now)?;
         arm::seeded(&mut world, now);
+        model::compute::set_marketplace(&mut world, crate::config::marketplace(&config.platform_images));
         crate::control::image_builder::install(&mut world, &config.image_builder);
         let (pools_state, seeded_devops) = pools::seeding::apply(&config.devops, time::OffsetDateTime::now_utc())?;
         for (index, package) in config.devops.packages.iter().enumerate() {

@@ -4,6 +4,7 @@ mod devops;
 mod faults;
 mod image_builder;
 mod parse;
+mod platform_images;
 mod rates;
 mod responses;
 mod seed_sections;
@@ -22,6 +23,8 @@ pub use devops::{
 };
 pub use faults::{FaultConfig, FaultRule};
 pub use image_builder::{ImageBuildScript, ImageBuilderConfig, LogLocation};
+pub use platform_images::PlatformImageSeed;
+pub(crate) use platform_images::marketplace;
 pub(crate) use rates::Rates;
 pub use responses::{CONTAINER_GROUP_DELETE_STATUSES, ResponsesConfig};
 pub use seed_sections::SeedSections;
@@ -95,6 +98,8 @@ pub struct EmulatorConfig {
     pub container_stop_grace_ms: u64,
     /// Azure DevOps: organizations, agent pools, PATs, the stand-in agent and its packages.
     pub devops: DevopsConfig,
+    /// The marketplace images (`Microsoft.Compute` platform images): every image when empty.
+    pub platform_images: Vec<PlatformImageSeed>,
     /// Azure VM Image Builder: phase durations, the log location's form, scripted runs.
     pub image_builder: ImageBuilderConfig,
 }
@@ -125,6 +130,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("images", &self.images)
             .field("container_stop_grace_ms", &self.container_stop_grace_ms)
             .field("devops", &self.devops)
+            .field("platform_images", &self.platform_images)
             .field("image_builder", &self.image_builder)
             .finish()
     }
@@ -211,6 +217,7 @@ impl Default for EmulatorConfig {
             images: BTreeMap::new(),
             container_stop_grace_ms: 0,
             devops: DevopsConfig::default(),
+            platform_images: Vec::new(),
             image_builder: ImageBuilderConfig::default(),
         }
     }
@@ -298,6 +305,9 @@ impl EmulatorConfig {
         }
         self.responses.validate("responses")?;
         self.devops.validate("devops")?;
+        for (i, seed) in self.platform_images.iter().enumerate() {
+            seed.validate(&format!("platform_images[{i}]"))?;
+        }
         self.image_builder.validate("image_builder")?;
         self.faults.validate("faults")
     }

@@ -8,6 +8,7 @@ mod aci_validation;
 mod admin_auth;
 mod arm_api_versions;
 mod arm_auth;
+mod arm_compute;
 mod arm_identities;
 mod arm_image_templates;
 mod arm_metadata;

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde_json::{Map, Value, json};
-use time::OffsetDateTime;
 
 use crate::model::ids;
 use crate::model::store::Stored;
@@ -33,7 +32,6 @@ pub(crate) struct Gallery {
     pub location: String,
     pub tags: BTreeMap<String, String>,
     pub description: Option<String>,
-    pub created: OffsetDateTime,
     /// When its creation completes (provisioningState `Creating` before, `Succeeded` after).
     pub ready_at: Instant,
 }
@@ -101,7 +99,6 @@ pub(crate) struct GalleryImage {
     /// The other `properties` of the request (`description`, `eula`, `features`, `recommended`,
     /// `endOfLifeDate`, ...), kept and echoed without being modelled.
     pub other_properties: Map<String, Value>,
-    pub created: OffsetDateTime,
     /// When its creation completes.
     pub ready_at: Instant,
 }

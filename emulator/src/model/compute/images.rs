@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use super::galleries::provisioning_state;
+use crate::clock::rfc3339;
 use crate::model::ids;
 use crate::model::store::Stored;
 
@@ -49,6 +50,7 @@ pub(crate) struct ManagedImage {
     pub data_disks: Vec<Value>,
     /// `storageProfile.zoneResilient`.
     pub zone_resilient: bool,
+    /// When it was created (`systemData.createdAt`).
     pub created: OffsetDateTime,
     /// When its creation completes (provisioningState `Creating` before, `Succeeded` after).
     pub ready_at: Instant,
@@ -96,6 +98,7 @@ impl Stored for ManagedImage {
             "location": self.location,
             "tags": self.tags,
             "properties": properties,
+            "systemData": { "createdAt": rfc3339(self.created), "lastModifiedAt": rfc3339(self.created) },
         })
     }
 }

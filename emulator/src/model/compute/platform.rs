@@ -31,10 +31,10 @@ pub(crate) struct PlatformImage {
 }
 
 impl PlatformImage {
-    /// The image of the default marketplace: Windows when the publisher's name says so (e.g.
+    /// The image a marketplace entry describes when it does not say more: Windows when the publisher's name says so (e.g.
     /// `MicrosoftWindowsServer`), else Linux; generation `V2` when the SKU's name says so (e.g.
     /// `22_04-lts-gen2`, `2022-datacenter-g2`), else `V1` (emulator choices).
-    fn default_of(publisher: &str, offer: &str, sku: &str, version: &str) -> PlatformImage {
+    pub(crate) fn guess(publisher: &str, offer: &str, sku: &str, version: &str) -> PlatformImage {
         let sku_lower = sku.to_lowercase();
         let v2 = sku_lower.contains("gen2") || sku_lower.ends_with("-g2");
         PlatformImage {
@@ -133,27 +133,11 @@ pub(crate) fn platform_images(
             .collect(),
         None => DEFAULT_PLATFORM_VERSIONS
             .iter()
-            .map(|version| PlatformImage::default_of(publisher, offer, sku, version))
+            .map(|version| PlatformImage::guess(publisher, offer, sku, version))
             .collect(),
     };
     images.sort_by(|a, b| compare_versions(&a.version, &b.version));
     images
-}
-
-/// The version names of `publisher`/`offer`/`sku` (any case) in region `location`, oldest
-/// first: `latest` resolves to the last one.
-pub(crate) fn platform_image_versions(
-    world: &World,
-    location: &str,
-    publisher: &str,
-    offer: &str,
-    sku: &str,
-    now: Instant,
-) -> Vec<String> {
-    platform_images(world, location, publisher, offer, sku, now)
-        .into_iter()
-        .map(|image| image.version)
-        .collect()
 }
 
 /// Version `version` (any case; `latest` is the newest) of `publisher`/`offer`/`sku` in region
@@ -203,10 +187,7 @@ pub(crate) fn set_marketplace(world: &mut World, images: Vec<PlatformImage>) {
 mod tests {
     use std::time::Instant;
 
-    use super::{
-        DEFAULT_PLATFORM_VERSIONS, PlatformImage, platform_image_versions, platform_images, resolve_platform_version,
-        set_marketplace,
-    };
+    use super::{DEFAULT_PLATFORM_VERSIONS, PlatformImage, platform_images, resolve_platform_version, set_marketplace};
     use crate::model::World;
 
     fn image(version: &str, locations: &[&str]) -> PlatformImage {
@@ -255,8 +236,9 @@ mod tests {
                 image("24.10.1", &["westeurope"]),
             ],
         );
-        let here = |world: &World, loc: &str| {
-            platform_image_versions(world, loc, "canonical", "UBUNTU-24_04-LTS", "Server", now)
+        let here = |world: &World, loc: &str| -> Vec<String> {
+            let images = platform_images(world, loc, "canonical", "UBUNTU-24_04-LTS", "Server", now);
+            images.into_iter().map(|image| image.version).collect()
         };
         assert_eq!(here(&world, "eastus"), ["24.04.99", "24.04.202409120"]);
         assert_eq!(here(&world, "WestEurope"), ["24.04.99", "24.04.202409120", "24.10.1"]);

@@ -1,0 +1,198 @@
+//! What the `Microsoft.Compute` providers (galleries, image definitions, image versions, managed
+//! images, platform images) share: their api-versions, Compute's error shapes, the name rules,
+//! the enumerations of their bodies, and creation as a long-running operation.
+
+use hyper::StatusCode;
+use serde_json::{Map, Value};
+
+use crate::arm::body::{converting, join, string_at};
+use crate::arm::error::ArmError;
+use crate::arm::lro;
+use crate::arm::route::ArmCall;
+use crate::http::Reply;
+use crate::model::World;
+use crate::model::operations::{LocationStyle, NewOperation, Outcome};
+use crate::random;
+
+/// The namespace of the operations the providers start.
+const NAMESPACE: &str = "Microsoft.Compute";
+
+/// Every api-version of the Compute Gallery resources (the stable and preview folders of
+/// Azure/azure-rest-api-specs `specification/compute/resource-manager/Microsoft.Compute/GalleryRP`,
+/// and the `gallery.json` of the earlier `Microsoft.Compute` folders).
+pub(in crate::arm) const GALLERY_API_VERSIONS: &[&str] = &[
+    "2018-06-01",
+    "2019-03-01",
+    "2019-07-01",
+    "2019-12-01",
+    "2020-09-30",
+    "2021-07-01",
+    "2021-10-01",
+    "2022-01-03",
+    "2022-03-03",
+    "2022-08-03",
+    "2023-07-03",
+    "2024-03-03",
+    "2025-03-03",
+];
+
+/// Every api-version of the Compute resources (managed images, platform images): the stable and
+/// preview folders of `Microsoft.Compute/ComputeRP` and of the earlier `Microsoft.Compute`
+/// folders.
+pub(in crate::arm) const COMPUTE_API_VERSIONS: &[&str] = &[
+    "2015-06-15",
+    "2016-03-30",
+    "2016-04-30-preview",
+    "2017-03-30",
+    "2017-12-01",
+    "2018-04-01",
+    "2018-06-01",
+    "2018-10-01",
+    "2019-03-01",
+    "2019-07-01",
+    "2019-12-01",
+    "2020-06-01",
+    "2020-12-01",
+    "2021-03-01",
+    "2021-04-01",
+    "2021-07-01",
+    "2021-11-01",
+    "2022-03-01",
+    "2022-08-01",
+    "2022-11-01",
+    "2023-03-01",
+    "2023-07-01",
+    "2023-09-01",
+    "2024-03-01",
+    "2024-07-01",
+    "2024-11-01",
+    "2025-04-01",
+];
+
+/// Compute's 400 `InvalidParameter` (the property is named in the message).
+pub(in crate::arm) fn invalid(message: impl Into<String>) -> ArmError {
+    ArmError::bad_request("InvalidParameter", message)
+}
+
+/// Compute's 400 for a required property left out: `Required parameter '{name}' is missing
+/// (null).`
+pub(in crate::arm) fn missing(name: &str) -> ArmError {
+    invalid(format!("Required parameter '{name}' is missing (null)."))
+}
+
+/// Compute's 409 `PropertyChangeNotAllowed` for a PUT that would change an immutable property.
+pub(in crate::arm) fn change_not_allowed(name: &str) -> ArmError {
+    ArmError::new(
+        StatusCode::CONFLICT,
+        "PropertyChangeNotAllowed",
+        format!("Changing property '{name}' is not allowed."),
+    )
+}
+
+/// Compute's 409 for the deletion of a gallery or image definition that still holds children.
+pub(in crate::arm) fn nested_resources_exist() -> ArmError {
+    ArmError::new(
+        StatusCode::CONFLICT,
+        "CannotDeleteResource",
+        "Can not delete resource before nested resources are deleted.",
+    )
+}
+
+/// ARM's 404 for a child resource whose parent `parent_id` does not exist.
+pub(in crate::arm) fn parent_not_found(child_type: &str, parent_id: &str) -> ArmError {
+    ArmError::new(
+        StatusCode::NOT_FOUND,
+        "ParentResourceNotFound",
+        format!(
+            "Failed to perform 'write' on resource(s) of type '{child_type}', because the parent resource '{parent_id}' could not be found."
+        ),
+    )
+}
+
+/// The naming rule of a Compute resource kind (learn.microsoft.com "Naming rules and
+/// restrictions for Azure resources", Microsoft.Compute).
+pub(in crate::arm) struct NameRule {
+    /// What the error calls it, e.g. `gallery`.
+    pub kind: &'static str,
+    /// The punctuation allowed besides letters and digits.
+    pub punctuation: &'static [char],
+    /// Whether the name may end with an underscore (managed images).
+    pub may_end_with_underscore: bool,
+    /// The rule in words, for the error.
+    pub words: &'static str,
+}
+
+impl NameRule {
+    /// 400 `InvalidParameter` unless `name` is 1 to 80 letters, digits and the rule's
+    /// punctuation, starting (and ending) with a letter or digit.
+    pub fn check(&self, name: &str) -> Result<(), ArmError> {
+        let alnum = |c: char| c.is_ascii_alphanumeric();
+        let valid = (1..=80).contains(&name.len())
+            && name.chars().all(|c| alnum(c) || self.punctuation.contains(&c))
+            && name.starts_with(alnum)
+            && name.ends_with(|c: char| alnum(c) || (self.may_end_with_underscore && c == '_'));
+        if valid {
+            return Ok(());
+        }
+        Err(invalid(format!(
+            "The {} name '{name}' is invalid. {} The maximum length is 80 characters.",
+            self.kind, self.words
+        )))
+    }
+}
+
+/// The string at `key` of `parent` (at `path`), one of `values` in any case, in its canonical
+/// spelling; `None` when absent. `dotnet_type` names the enumeration in the error.
+pub(in crate::arm) fn one_of(
+    parent: &Map<String, Value>,
+    key: &str,
+    path: &str,
+    values: &[&'static str],
+    dotnet_type: &str,
+) -> Result<Option<String>, ArmError> {
+    let Some(given) = string_at(parent, key, path)? else {
+        return Ok(None);
+    };
+    values
+        .iter()
+        .find(|value| value.eq_ignore_ascii_case(given))
+        .map(|value| Some((*value).to_owned()))
+        .ok_or_else(|| converting(&Value::from(given), dotnet_type, &join(path, key)))
+}
+
+/// The `properties` object of a PUT body (Compute's missing-parameter error without one).
+pub(in crate::arm) fn properties(body: &Map<String, Value>) -> Result<&Map<String, Value>, ArmError> {
+    match body.get("properties") {
+        None | Some(Value::Null) => Err(missing("properties")),
+        Some(Value::Object(properties)) => Ok(properties),
+        Some(other) => Err(converting(other, "properties", "properties")),
+    }
+}
+
+/// 201 Created with `body` (provisioningState `Creating`) and an `Azure-AsyncOperation` to
+/// poll: a `Microsoft.Compute` operation in `location` that succeeds once the emulator's
+/// operation duration has passed (the resource is `Succeeded` from then on).
+pub(in crate::arm) fn created(call: &ArmCall<'_>, world: &mut World, location: &str, body: &Value) -> Reply {
+    let settings = &call.shared.settings;
+    let subscription_id = world
+        .subscription(call.params[0])
+        .map_or_else(|| call.params[0].to_owned(), |s| s.id.clone());
+    let spec = NewOperation {
+        id: random::uuid(),
+        subscription_id,
+        namespace: NAMESPACE.to_owned(),
+        location: location.to_owned(),
+        api_version: call.api_version.to_owned(),
+        duration: settings.operation_duration,
+        outcome: Outcome::Succeeded,
+        success_status: 200,
+        style: LocationStyle::Provider,
+    };
+    let handle = lro::start(world, spec, &call.shared.clock, call.arm(), settings.retry_after_secs);
+    handle.with_async_operation(Reply::json(StatusCode::CREATED, body))
+}
+
+/// DELETE's answer: 200 when the resource existed (it is gone at once), 204 when it did not.
+pub(in crate::arm) fn deleted(existed: bool) -> Reply {
+    Reply::empty(if existed { StatusCode::OK } else { StatusCode::NO_CONTENT })
+}
