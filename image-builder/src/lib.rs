@@ -1,15 +1,41 @@
 //! # image-builder
 //!
 //! Azure VM Image Builder on arm-core. This part holds no IO:
-//! - [`SourceImage`]: the source strings of the Image Builder DevOps task
-//!   (`Publisher:Offer:Sku[:Version]`, a managed image id, a gallery image version id);
 //! - [`model`]: the types of `Microsoft.VirtualMachineImages/imageTemplates`, their run outputs
 //!   and triggers, after the 2025-10-01 spec;
+//! - [`ImageTemplateBuilder`]: builds a template and refuses, before any request, what Azure
+//!   would refuse, with one line naming the input and the rule;
+//! - [`SourceImage`]: the source strings of the Image Builder DevOps task
+//!   (`Publisher:Offer:Sku[:Version]`, a managed image id, a gallery image version id).
+//!
+//! ```
+//! use image_builder::{ImageTemplateBuilder, SourceImage};
+//! use image_builder::model::{ManagedImageDistributor, ShellScript};
+//!
+//! let template = ImageTemplateBuilder::new("t_1700000000000", "westeurope")
+//!     .identity("/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aib")
+//!     .source(SourceImage::parse("Canonical:ubuntu-24_04-lts:server")?.into_source())
+//!     .customize(ShellScript::inline("install", ["sudo apt-get update"]))
+//!     .distribute(ManagedImageDistributor {
+//!         run_output_name: "image".into(),
+//!         image_id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/images/app".into(),
+//!         location: "westeurope".into(),
+//!         artifact_tags: None,
+//!     })
+//!     .build()?;
+//! assert_eq!(template.properties.distribute.len(), 1);
+//! # Ok::<(), image_builder::Error>(())
+//! ```
 
+mod builder;
 mod error;
 pub mod model;
 mod source_image;
 
+pub use builder::{
+    ImageTemplateBuilder, MAX_BUILD_TIMEOUT_MINUTES, MIN_BUILD_TIMEOUT_MINUTES, validate_template,
+    validate_template_name,
+};
 pub use error::Error;
 pub use source_image::{SourceImage, task_variables};
 
