@@ -6,7 +6,7 @@ use super::rates::Rates;
 use crate::error::Error;
 use crate::listener_kind::ListenerKind;
 
-/// Global fault rates (applied to every request on the arm, login, imds and devops listeners) plus
+/// Global fault rates (applied to every request on the arm, login, imds, devops and blob listeners) plus
 /// per-route rules. Faults never apply to the admin listener.
 #[derive(Deserialize, Clone, Debug)]
 #[serde(default, deny_unknown_fields)]
@@ -59,7 +59,7 @@ pub struct FaultRule {
     /// The request path contains this (case-insensitive).
     #[serde(default)]
     pub path_contains: Option<String>,
-    /// Only on this listener: `arm`, `login`, `imds` or `devops`.
+    /// Only on this listener: `arm`, `login`, `imds`, `devops` or `blob`.
     #[serde(default)]
     pub listener: Option<ListenerKind>,
     /// Probability (0..=1) of a 429.

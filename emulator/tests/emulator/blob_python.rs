@@ -9,29 +9,10 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::blob_support::{STORAGE_API, STORAGE_SCOPE, account_id, create_account, grant};
-use crate::common::Harness;
+use crate::common::{Harness, imports, in_ci, python};
 
 /// Storage Blob Data Reader (a user delegation SAS grants at most what its signer holds).
 const BLOB_DATA_READER: &str = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
-
-/// The Python interpreter of the client test: `$AZ_EMULATOR_PYTHON`, or `python3`.
-fn python() -> String {
-    std::env::var("AZ_EMULATOR_PYTHON")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "python3".to_owned())
-}
-
-/// Whether `python` can import `module`.
-async fn imports(python: &str, module: &str) -> bool {
-    tokio::process::Command::new(python)
-        .args(["-c", &format!("import {module}")])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .await
-        .is_ok_and(|s| s.success())
-}
 
 /// The connection string of account `name` from ARM `listKeys` (its first key) and its Blob
 /// endpoint from ARM (`primaryEndpoints.blob`).
@@ -65,7 +46,7 @@ async fn the_official_python_client_uploads_lists_reads_and_signs() {
     let python = python();
     if !imports(&python, "azure.storage.blob").await {
         assert!(
-            std::env::var_os("CI").is_none(),
+            !in_ci(),
             "CI is set but {python} has no azure-storage-blob package (pip install azure-storage-blob==12.27.1)"
         );
         eprintln!(

@@ -240,3 +240,27 @@ pub fn claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).expect("three parts");
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url")).expect("JSON")
 }
+
+/// The Python interpreter of the official-client tests: `$AZ_EMULATOR_PYTHON`, or `python3`.
+pub fn python() -> String {
+    std::env::var("AZ_EMULATOR_PYTHON")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "python3".to_owned())
+}
+
+/// Whether `python` can import `module`.
+pub async fn imports(python: &str, module: &str) -> bool {
+    tokio::process::Command::new(python)
+        .args(["-c", &format!("import {module}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .await
+        .is_ok_and(|s| s.success())
+}
+
+/// Whether this is CI (`CI` set): a test whose tool is missing fails there instead of skipping.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some()
+}

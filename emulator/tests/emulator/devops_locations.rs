@@ -11,7 +11,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Harness, Reply};
+use crate::common::{Harness, Reply, imports, in_ci, python};
 use crate::devops_support::{API, TempDir, basic, devops_config};
 
 const README: &str = include_str!("../../README.md");
@@ -562,34 +562,10 @@ async fn connection_data_names_the_caller_and_where_the_services_are() {
     assert!(by_token.json["locationServiceData"]["serviceDefinitions"].is_array());
 }
 
-/// The Python interpreter of the client test: `$AZ_EMULATOR_PYTHON`, or `python3`.
-fn python() -> String {
-    std::env::var("AZ_EMULATOR_PYTHON")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "python3".to_owned())
-}
-
-/// Whether `python` has the `azure-devops` package.
-async fn has_azure_devops(python: &str) -> bool {
-    tokio::process::Command::new(python)
-        .args(["-c", "import azure.devops"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .await
-        .is_ok_and(|s| s.success())
-}
-
-/// Whether this is CI (`CI` set).
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some()
-}
-
 #[tokio::test]
 async fn the_official_python_client_lists_pools_and_agents() {
     let python = python();
-    if !has_azure_devops(&python).await {
+    if !imports(&python, "azure.devops").await {
         assert!(
             !in_ci(),
             "CI is set but {python} has no azure-devops package (pip install azure-devops==7.1.0b4)"

@@ -66,5 +66,6 @@ pub(super) fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let killed = registry::delete_in_group(&mut world, &group, call.shared.clock.now());
     drop(world);
     call.shared.runtime.kill(&killed);
+    crate::blob::drop_orphans(call.shared);
     Ok(handle.accepted_with_location())
 }
