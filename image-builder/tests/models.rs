@@ -555,3 +555,34 @@ fn run_states_know_which_are_final() {
     assert!(!RunState::Other("Paused".into()).is_terminal());
     assert!(ProvisioningState::Failed.is_terminal() && !ProvisioningState::Deleting.is_terminal());
 }
+
+#[test]
+fn constructors_write_the_json_azure_expects() {
+    assert_eq!(
+        serde_json::to_value(Trigger::source_image()).unwrap(),
+        json!({ "properties": { "kind": "SourceImage" } })
+    );
+    // The Windows Update configuration of the DevOps task (its documentation quotes it).
+    let update = ImageTemplateCustomizer::from(image_builder::model::WindowsUpdate::devops_task_default());
+    assert_eq!(
+        serde_json::to_value(update).unwrap(),
+        json!({
+            "type": "WindowsUpdate",
+            "name": "Windows Update",
+            "searchCriteria": "IsInstalled=0",
+            "filters": ["exclude:$_.Title -like '*Preview*'", "include:$true"]
+        })
+    );
+    let identity = image_builder::model::ImageTemplateIdentity::user_assigned("/subscriptions/s/id");
+    assert_eq!(
+        serde_json::to_value(identity).unwrap(),
+        json!({ "type": "UserAssigned", "userAssignedIdentities": { "/subscriptions/s/id": {} } })
+    );
+    let status = image_builder::model::ImageTemplateLastRunStatus {
+        start_time: Some("2025-10-01T12:34:56.789Z".into()),
+        end_time: Some("not a time".into()),
+        ..Default::default()
+    };
+    assert_eq!(status.started_at().unwrap().unix_timestamp(), 1_759_322_096);
+    assert_eq!(status.ended_at(), None);
+}
