@@ -22,7 +22,7 @@ pub enum Error {
     /// Storage error code and request id are in the [`arm_core::storage::Error`]. Never holds a
     /// SAS query.
     #[error("{0}")]
-    Storage(#[from] arm_core::storage::Error),
+    Storage(#[source] Box<arm_core::storage::Error>),
     /// Packing an artifact folder failed (a file unreadable, changed while read, too large).
     #[error("cannot pack {input}: {source}")]
     Pack {
@@ -34,7 +34,9 @@ pub enum Error {
     },
     /// A template of that name already exists: Azure cannot update a template in place (its
     /// PUT answers `409 Conflict`).
-    #[error("image template {template} already exists and cannot be updated in place: delete it or choose another name ({message})")]
+    #[error(
+        "image template {template} already exists and cannot be updated in place: delete it or choose another name ({message})"
+    )]
     AlreadyExists {
         /// The template's resource id.
         template: String,
@@ -49,6 +51,12 @@ pub enum Error {
         /// Why, with the state last seen.
         reason: String,
     },
+}
+
+impl From<arm_core::storage::Error> for Error {
+    fn from(error: arm_core::storage::Error) -> Self {
+        Error::Storage(Box::new(error))
+    }
 }
 
 impl Error {

@@ -8,6 +8,16 @@
 //! - [`SourceImage`]: the source strings of the Image Builder DevOps task
 //!   (`Publisher:Offer:Sku[:Version]`, a managed image id, a gallery image version id).
 //!
+//! On top of it, the IO layers:
+//! - [`ImageTemplatesClient`] and [`TriggersClient`]: the ARM operations, in the project's
+//!   client shape (`begin_*` long-running operations, per-method options, api-version override);
+//! - [`artifacts`]: a folder packed as a stream (`tar.gz`/`zip`), its SHA-256, the upload, a
+//!   user-delegation SAS or none, and the File and unpack steps of the template;
+//! - [`runs`]: the run's phases as they change, cancel that waits, delete that cancels first,
+//!   create that clears a `Failed` template;
+//! - [`diagnostics`]: the `customization.log` of a failed run and its failing provisioner;
+//! - [`flow`]: the DevOps task's whole flow with a cancellation input and a cleanup guard.
+//!
 //! ```
 //! use image_builder::{ImageTemplateBuilder, SourceImage};
 //! use image_builder::model::{ManagedImageDistributor, ShellScript};
@@ -27,15 +37,21 @@
 //! # Ok::<(), image_builder::Error>(())
 //! ```
 
+pub mod artifacts;
 mod builder;
+mod client;
+pub mod diagnostics;
 mod error;
+pub mod flow;
 pub mod model;
+pub mod runs;
 mod source_image;
 
 pub use builder::{
     ImageTemplateBuilder, MAX_BUILD_TIMEOUT_MINUTES, MIN_BUILD_TIMEOUT_MINUTES, validate_template,
     validate_template_name,
 };
+pub use client::{BeginOptions, ImageTemplatesClient, ImageTemplatesClientOptions, TriggersClient};
 pub use error::Error;
 pub use source_image::{SourceImage, task_variables};
 

@@ -154,11 +154,7 @@ impl UploadedArtifact {
     /// `/tmp/<folder>` (Shell) or `C:\buildArtifacts\<folder>` (PowerShell) and removes the
     /// archive.
     pub fn customizers(&self) -> [ImageTemplateCustomizer; 2] {
-        let mut file = FileDownload::new(
-            "artifacts",
-            self.source_uri().secret(),
-            self.destination(),
-        );
+        let mut file = FileDownload::new("artifacts", self.source_uri().secret(), self.destination());
         file.sha256_checksum = Some(self.sha256.clone());
         let archive = self.destination();
         let unpack: ImageTemplateCustomizer = match self.format {
@@ -229,9 +225,7 @@ pub async fn upload_artifact(
             )
         })?;
     let blob_name = format!("{folder_name}.{}", options.format.extension());
-    let blob = target
-        .endpoint
-        .blob(target.container.name(), &blob_name, credential)?;
+    let blob = target.endpoint.blob(target.container.name(), &blob_name, credential)?;
     let mut upload = options.upload;
     upload.content_type = Some(options.format.content_type().to_owned());
     let (reader, packer) = pack::start(folder.to_owned(), options.format);

@@ -245,7 +245,7 @@ impl<W: Write> ZipWriter<W> {
         }
         let (time, date) = entry.dos_time;
         let mode: u32 = if entry.directory { 0o040_755 } else { 0o100_644 };
-        let external = (mode << 16) | u32::from(entry.directory) * 0x10;
+        let external = (mode << 16) | (u32::from(entry.directory) * 0x10);
         let mut header = Vec::with_capacity(46 + entry.name.len() + zip64_extra.len());
         header.extend_from_slice(&CENTRAL_HEADER.to_le_bytes());
         header.extend_from_slice(&MADE_BY.to_le_bytes());
@@ -271,8 +271,12 @@ impl<W: Write> ZipWriter<W> {
 }
 
 fn name_length(name: &str) -> io::Result<u16> {
-    u16::try_from(name.len())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, format!("path too long for a zip entry: {name}")))
+    u16::try_from(name.len()).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("path too long for a zip entry: {name}"),
+        )
+    })
 }
 
 /// The MS-DOS time and date of `time` (2-second resolution; 1980-01-01 for anything earlier).

@@ -144,7 +144,12 @@ mod tests {
         let section = failing_provisioner(&windows).unwrap();
         assert_eq!((section.provisioner.as_str(), section.index), ("powershell", 2));
         assert_eq!(section.lines.len(), 3);
-        assert_eq!(section.errors, vec![format!("{OP} PACKER OUT     azure-arm: Error: the agent installer returned 1603")]);
+        assert_eq!(
+            section.errors,
+            vec![format!(
+                "{OP} PACKER OUT     azure-arm: Error: the agent installer returned 1603"
+            )]
+        );
     }
 
     #[test]

@@ -191,7 +191,10 @@ mod tests {
         match find_log_location(url_form) {
             Some(LogLocation::BlobUrl(url)) => {
                 assert_eq!(url.host_str(), Some("xkzlyccln2x4qrzk8r60s8oc.blob.core.windows.net"));
-                assert_eq!(url.path(), "/packerlogs/0b2f3c8e-1111-4a5b-9c1d-2e3f4a5b6c7d/customization.log");
+                assert_eq!(
+                    url.path(),
+                    "/packerlogs/0b2f3c8e-1111-4a5b-9c1d-2e3f4a5b6c7d/customization.log"
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -216,10 +219,15 @@ mod tests {
 
     #[test]
     fn messages_without_a_location_give_none() {
-        assert_eq!(find_log_location("Failed while waiting for packerizer: Microservice has failed"), None);
+        assert_eq!(
+            find_log_location("Failed while waiting for packerizer: Microservice has failed"),
+            None
+        );
         assert_eq!(find_log_location("see customization.log"), None);
         assert_eq!(
-            find_log_location("at /subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/d/customization.log"),
+            find_log_location(
+                "at /subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/d/customization.log"
+            ),
             None
         );
     }

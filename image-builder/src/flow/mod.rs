@@ -156,7 +156,15 @@ impl BuildFlow {
         let cancel = cancel.fuse();
         let mut cancel = std::pin::pin!(cancel);
         let result = self
-            .build(&request, &name, &wait, &mut created, &mut cancel, &mut events, &mut outcome)
+            .build(
+                &request,
+                &name,
+                &wait,
+                &mut created,
+                &mut cancel,
+                &mut events,
+                &mut outcome,
+            )
             .await;
         if let Err(error) = result {
             outcome.error = Some(error);
@@ -165,9 +173,7 @@ impl BuildFlow {
         if created.template.is_some() || created.container.is_some() {
             events(BuildEvent::Step("cleaning up".to_owned()));
         }
-        outcome.cleanup = created
-            .clean(&self.templates, request.cleanup, succeeded, &wait)
-            .await;
+        outcome.cleanup = created.clean(&self.templates, request.cleanup, succeeded, &wait).await;
         outcome
     }
 
