@@ -48,30 +48,19 @@ pub(crate) fn settings(world: &World) -> ImageBuilderConfig {
 }
 
 impl Control {
-    /// Scripts the runs of image templates named `template` (any case; every template when
-    /// `None`) that start from now on: with `fail_in_customizer` (1 is the first customizer) or
-    /// a `message`, the run fails in that customizer (the first when only a message is given),
-    /// the message being the error the customizer prints in `customization.log`;
-    /// with `stuck_canceling`, a cancel of the run never ends. The rule goes before the ones
-    /// already set (the first matching rule applies).
-    pub fn script_image_builds(
-        &self,
-        template: Option<&str>,
-        fail_in_customizer: Option<usize>,
-        message: Option<&str>,
-        stuck_canceling: bool,
-    ) -> Result<(), ControlError> {
-        let script = ImageBuildScript {
-            template: template.map(str::to_owned),
-            fail_in_customizer,
-            message: message.map(str::to_owned),
-            stuck_canceling,
-        };
+    /// Scripts the runs of image templates that start from now on with `script` (the
+    /// configuration's `[[image_builder.scripts]]` rule): its `template` (any case; every
+    /// template when `None`), `fail_in_customizer` (1 is the first customizer) or `message` (the
+    /// error the failing customizer prints in `customization.log`; the first customizer fails
+    /// when only a message is given), `stuck_canceling` (a cancel of the run never ends). The
+    /// rule goes before the ones already set (the first matching rule applies); a rule the
+    /// configuration would refuse is [`ControlError::Invalid`].
+    pub fn script_image_builds(&self, script: ImageBuildScript) -> Result<(), ControlError> {
         let mut world = self.shared.write();
         let mut config = settings(&world);
         config.scripts.insert(0, script);
         config
-            .validate("script")
+            .validate("image_builder")
             .map_err(|error| ControlError::Invalid(error.to_string()))?;
         install(&mut world, &config);
         Ok(())

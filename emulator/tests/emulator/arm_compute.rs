@@ -101,6 +101,93 @@ async fn outcome(h: &Harness, token: &str, method: Method, path: &str, body: Opt
     (reply.status, reply.arm_code().to_owned())
 }
 
+/// DELETEs `path` as a client of ARM's long-running operations does: after a 202 (with
+/// `Location` and `Retry-After`, the resource reading `Deleting`), it polls the
+/// `Azure-AsyncOperation` while moving the clock until the operation `Succeeded`; then the
+/// resource is gone (404). Returns the DELETE's status: 200, 202 or 204.
+async fn delete_until_gone(h: &Harness, token: &str, path: &str) -> u16 {
+    let deleted = h.arm(Method::DELETE, path, token, None).await;
+    match deleted.status {
+        200 | 204 => assert!(deleted.text.is_empty(), "{path}: {}", deleted.text),
+        202 => {
+            assert!(deleted.header("location").is_some(), "{path}");
+            assert!(deleted.header("retry-after").is_some(), "{path}");
+            let during = h.arm(Method::GET, path, token, None).await;
+            assert_eq!(
+                during.json["properties"]["provisioningState"], "Deleting",
+                "{path}: {}",
+                during.text
+            );
+            let again = h.arm(Method::DELETE, path, token, None).await;
+            assert_eq!(
+                again.status, 202,
+                "{path}: a DELETE during the operation repeats its 202"
+            );
+            assert_eq!(
+                again.header("azure-asyncoperation"),
+                deleted.header("azure-asyncoperation")
+            );
+            let status_url = deleted.header("azure-asyncoperation").expect("Azure-AsyncOperation");
+            let status_path = status_url.strip_prefix(&h.info().endpoints.arm).expect("on ARM");
+            let mut ended = false;
+            for _ in 0..5 {
+                h.advance_clock(1).await;
+                let status = h.arm(Method::GET, status_path, token, None).await;
+                if status.json["status"] == "Succeeded" {
+                    ended = true;
+                    break;
+                }
+                assert_eq!(status.json["status"], "InProgress", "{path}: {}", status.text);
+            }
+            assert!(ended, "{path}: the deletion never ended");
+        }
+        other => panic!("{path}: undocumented DELETE status {other}: {}", deleted.text),
+    }
+    let after = h.arm(Method::GET, path, token, None).await;
+    assert_eq!(after.status, 404, "{path}: {}", after.text);
+    deleted.status
+}
+
+#[tokio::test]
+async fn deletes_draw_200_202_and_204_and_clients_following_202_see_the_resource_gone() {
+    let kinds = ["version", "definition", "gallery", "image"];
+    let mut seen: Vec<(&str, u16)> = Vec::new();
+    for seed in [3, 5, 8] {
+        let mut config = quick_config();
+        config.responses.seed = Some(seed);
+        let h = Harness::with(config).await;
+        let token = h.token().await;
+        let image = format!("{}/images/src", compute(&h, "rg-emulator"));
+        create(&h, &token, "images/src", COMPUTE_API, image_body()).await;
+        for g in 0..3 {
+            let gallery = format!("galleries/gal{g}");
+            let definition = format!("{gallery}/images/agent");
+            let version = format!("{definition}/versions/1.0.{g}");
+            let managed = format!("images/img{g}");
+            create(&h, &token, &gallery, GALLERY_API, gallery_body()).await;
+            create(&h, &token, &definition, GALLERY_API, definition_body()).await;
+            create(&h, &token, &version, GALLERY_API, version_body(&image)).await;
+            create(&h, &token, &managed, COMPUTE_API, image_body()).await;
+            h.advance_clock(1).await;
+            for (kind, rest, api) in [
+                ("version", &version, GALLERY_API),
+                ("definition", &definition, GALLERY_API),
+                ("gallery", &gallery, GALLERY_API),
+                ("image", &managed, COMPUTE_API),
+            ] {
+                let at = path(&h, "rg-emulator", rest, api);
+                seen.push((kind, delete_until_gone(&h, &token, &at).await));
+                assert_eq!(h.arm(Method::DELETE, &at, &token, None).await.status, 204, "{rest}");
+            }
+        }
+    }
+    for kind in kinds {
+        for status in [200, 202, 204] {
+            assert!(seen.contains(&(kind, status)), "{kind}: {status} never drawn: {seen:?}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_gallery_is_created_as_an_operation_updated_listed_and_deleted() {
     let h = Harness::start().await;
@@ -135,7 +222,7 @@ async fn a_gallery_is_created_as_an_operation_updated_listed_and_deleted() {
         let listed = h.arm(Method::GET, &list, &token, None).await;
         assert_eq!(listed.json["value"][0]["name"], "gal_1", "{}", listed.text);
     }
-    assert_eq!(h.arm(Method::DELETE, &item, &token, None).await.status, 200);
+    delete_until_gone(&h, &token, &item).await;
     assert_eq!(
         outcome(&h, &token, Method::GET, &item, None).await,
         (404, "ResourceNotFound".to_owned())
@@ -279,11 +366,7 @@ async fn definitions_and_versions_follow_azures_rules() {
         "galleries/gal/images/agent",
         "galleries/gal",
     ] {
-        assert_eq!(
-            h.arm(Method::DELETE, &at(rest), &token, None).await.status,
-            200,
-            "{rest}"
-        );
+        delete_until_gone(&h, &token, &at(rest)).await;
     }
 }
 
@@ -319,10 +402,7 @@ async fn managed_images_need_an_os_disk_and_no_vm_exists() {
     );
     let listed = h.arm(Method::GET, &at("images"), &token, None).await;
     assert_eq!(listed.json["value"].as_array().unwrap().len(), 1, "{}", listed.text);
-    assert_eq!(
-        h.arm(Method::DELETE, &at("images/img_"), &token, None).await.status,
-        200
-    );
+    delete_until_gone(&h, &token, &at("images/img_")).await;
     assert_eq!(
         h.arm(Method::DELETE, &at("images/img_"), &token, None).await.status,
         204

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use az_emulator::EmulatorConfig;
+use az_emulator::{EmulatorConfig, ImageBuildScript};
 
 use crate::common::{Harness, RG_API};
 
@@ -207,7 +207,12 @@ async fn a_scripted_failure_points_at_the_log_and_keeps_the_staging_group_until_
         .to_owned();
     h.emulator
         .control()
-        .script_image_builds(Some("t_fail"), Some(1), Some("boom: exit 3"), false)
+        .script_image_builds(ImageBuildScript {
+            template: Some("t_fail".into()),
+            fail_in_customizer: Some(1),
+            message: Some("boom: exit 3".into()),
+            stuck_canceling: false,
+        })
         .expect("scripted");
     h.arm(Method::POST, &template_path(&h, "t_fail", "/run"), &token, None)
         .await;
@@ -244,7 +249,11 @@ async fn a_stuck_cancel_refuses_delete_and_a_missing_definition_partially_succee
     create(&h, &token, "t_stuck", body(&h, vhd())).await;
     h.emulator
         .control()
-        .script_image_builds(Some("t_stuck"), None, None, true)
+        .script_image_builds(ImageBuildScript {
+            template: Some("t_stuck".into()),
+            stuck_canceling: true,
+            ..ImageBuildScript::default()
+        })
         .expect("scripted");
     h.arm(Method::POST, &template_path(&h, "t_stuck", "/run"), &token, None)
         .await;

@@ -1,21 +1,27 @@
 //! What the `Microsoft.Compute` providers (galleries, image definitions, image versions, managed
 //! images, platform images) share: their api-versions, Compute's error shapes, the name rules,
-//! the enumerations of their bodies, and creation as a long-running operation.
+//! the enumerations of their bodies, creation as a long-running operation, and deletion.
 
 use hyper::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::arm::body::{converting, join, string_at};
 use crate::arm::error::ArmError;
-use crate::arm::lro;
+use crate::arm::lro::{self, OperationHandle};
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
 use crate::model::World;
+use crate::model::compute::ComputeResource;
 use crate::model::operations::{LocationStyle, NewOperation, Outcome};
+use crate::model::resource_groups::Deletion;
 use crate::random;
 
 /// The namespace of the operations the providers start.
 const NAMESPACE: &str = "Microsoft.Compute";
+
+/// The statuses the specification documents for the DELETE of an existing gallery, image
+/// definition, image version or managed image.
+const DELETE_STATUSES: [u16; 3] = [200, 202, 204];
 
 /// Every api-version of the Compute Gallery resources (the stable and preview folders of
 /// Azure/azure-rest-api-specs `specification/compute/resource-manager/Microsoft.Compute/GalleryRP`,
@@ -169,10 +175,9 @@ pub(in crate::arm) fn properties(body: &Map<String, Value>) -> Result<&Map<Strin
     }
 }
 
-/// 201 Created with `body` (provisioningState `Creating`) and an `Azure-AsyncOperation` to
-/// poll: a `Microsoft.Compute` operation in `location` that succeeds once the emulator's
-/// operation duration has passed (the resource is `Succeeded` from then on).
-pub(in crate::arm) fn created(call: &ArmCall<'_>, world: &mut World, location: &str, body: &Value) -> Reply {
+/// Starts a `Microsoft.Compute` operation in `location` that succeeds once the emulator's
+/// operation duration has passed, its `Location` then answering `success_status`.
+fn start_operation(call: &ArmCall<'_>, world: &mut World, location: &str, success_status: u16) -> OperationHandle {
     let settings = &call.shared.settings;
     let subscription_id = world
         .subscription(call.params[0])
@@ -185,14 +190,54 @@ pub(in crate::arm) fn created(call: &ArmCall<'_>, world: &mut World, location: &
         api_version: call.api_version.to_owned(),
         duration: settings.operation_duration,
         outcome: Outcome::Succeeded,
-        success_status: 200,
+        success_status,
         style: LocationStyle::Provider,
     };
-    let handle = lro::start(world, spec, &call.shared.clock, call.arm(), settings.retry_after_secs);
-    handle.with_async_operation(Reply::json(StatusCode::CREATED, body))
+    lro::start(world, spec, &call.shared.clock, call.arm(), settings.retry_after_secs)
 }
 
-/// DELETE's answer: 200 when the resource existed (it is gone at once), 204 when it did not.
-pub(in crate::arm) fn deleted(existed: bool) -> Reply {
-    Reply::empty(if existed { StatusCode::OK } else { StatusCode::NO_CONTENT })
+/// 201 Created with `body` (provisioningState `Creating`) and an `Azure-AsyncOperation` to
+/// poll: a `Microsoft.Compute` operation in `location` that succeeds once the emulator's
+/// operation duration has passed (the resource is `Succeeded` from then on).
+pub(in crate::arm) fn created(call: &ArmCall<'_>, world: &mut World, location: &str, body: &Value) -> Reply {
+    start_operation(call, world, location, 200).with_async_operation(Reply::json(StatusCode::CREATED, body))
+}
+
+/// DELETE of the `T` with id `id` (its children already checked): 204 when there is none; else
+/// an answer drawn for each request (seeded: `[responses] seed`) among those the specification
+/// documents for `Galleries_Delete`, `GalleryImages_Delete`, `GalleryImageVersions_Delete` and
+/// `Images_Delete` (their examples' `responses`): 200 or 204, the resource gone at once, or 202
+/// with `Azure-AsyncOperation`, `Location` and `Retry-After`, the resource `Deleting` until the
+/// operation completes, then gone. A DELETE during that operation repeats its 202.
+pub(in crate::arm) fn delete<T: ComputeResource>(call: &ArmCall<'_>, world: &mut World, id: &str) -> Reply {
+    let settings = &call.shared.settings;
+    let now = call.shared.clock.instant();
+    let Some(existing) = world.resources.get::<T>().and_then(|store| store.get(id, now)) else {
+        return Reply::empty(StatusCode::NO_CONTENT);
+    };
+    if let Some(operation) = existing
+        .lifecycle()
+        .deletion
+        .as_ref()
+        .and_then(|deletion| world.operations.get(&deletion.operation_id))
+    {
+        return OperationHandle::of(operation, call.arm(), settings.retry_after_secs).accepted_with_async_operation();
+    }
+    match settings.draws.pick(&DELETE_STATUSES) {
+        Some(202) => {
+            let location = existing.location().to_owned();
+            let handle = start_operation(call, world, &location, 204);
+            if let Some(resource) = world.resources.get_mut::<T>().get_mut(id, now) {
+                resource.lifecycle_mut().deletion = Some(Deletion {
+                    operation_id: handle.id.clone(),
+                    until: now + settings.operation_duration,
+                });
+            }
+            handle.accepted_with_async_operation()
+        }
+        drawn => {
+            world.resources.get_mut::<T>().remove(id);
+            Reply::empty(if drawn == Some(200) { StatusCode::OK } else { StatusCode::NO_CONTENT })
+        }
+    }
 }

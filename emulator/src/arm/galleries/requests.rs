@@ -8,7 +8,7 @@ use crate::arm::error::ArmError;
 use crate::arm::list::{self, ListRules};
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
-use crate::model::compute::{GALLERY_TYPE, Gallery, galleries, gallery, images_of, insert_gallery, remove_gallery};
+use crate::model::compute::{GALLERY_TYPE, Gallery, Lifecycle, galleries, gallery, images_of, insert_gallery};
 use crate::model::store::Stored;
 use crate::model::{World, ids};
 
@@ -89,15 +89,15 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         location,
         tags,
         description,
-        ready_at: now + call.shared.settings.operation_duration,
+        lifecycle: Lifecycle::ready_at(now + call.shared.settings.operation_duration),
     };
     let reply = compute::created(call, &mut world, &created.location, &created.to_json(now));
     insert_gallery(&mut world, created);
     Ok(reply)
 }
 
-/// DELETE: 409 `CannotDeleteResource` while the gallery holds image definitions; else 200 when
-/// it existed, 204 when not.
+/// DELETE: 409 `CannotDeleteResource` while the gallery holds image definitions; else
+/// [`compute::delete`]'s answers.
 fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let now = call.shared.clock.instant();
     let mut world = call.shared.write();
@@ -106,7 +106,7 @@ fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     if !images_of(&world, &id, now).is_empty() {
         return Err(compute::nested_resources_exist());
     }
-    Ok(compute::deleted(remove_gallery(&mut world, &id)))
+    Ok(compute::delete::<Gallery>(call, &mut world, &id))
 }
 
 /// GET of a resource group's galleries.

@@ -12,7 +12,7 @@ use crate::http::Reply;
 use crate::model::World;
 use crate::model::compute::{
     GALLERY_TYPE, GalleryImageVersion, IMAGE_DEFINITION_TYPE, IMAGE_TYPE, IMAGE_VERSION_TYPE, gallery_image,
-    gallery_image_version, insert_gallery_image_version, managed_image, remove_gallery_image_version,
+    Lifecycle, gallery_image_version, insert_gallery_image_version, managed_image,
     version_name_error, versions_of,
 };
 use crate::model::ids;
@@ -117,7 +117,7 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         source,
         os_disk_size_gb: OS_DISK_SIZE_GB,
         published_date: wall,
-        ready_at: now + call.shared.settings.operation_duration,
+        lifecycle: Lifecycle::ready_at(now + call.shared.settings.operation_duration),
     };
     if let Some(existing) = gallery_image_version(&world, &version_id(call), now) {
         if existing.location != version.location {
@@ -130,7 +130,7 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         let updated = GalleryImageVersion {
             name: existing.name.clone(),
             published_date: existing.published_date,
-            ready_at: existing.ready_at,
+            lifecycle: existing.lifecycle.clone(),
             ..version
         };
         let reply = Reply::json(StatusCode::OK, &updated.to_json(now));
@@ -142,11 +142,11 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     Ok(reply)
 }
 
-/// DELETE: 200 when the version existed, 204 when not.
+/// DELETE: [`compute::delete`]'s answers.
 fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let mut world = call.shared.write();
     call.resource_group(&world)?;
-    Ok(compute::deleted(remove_gallery_image_version(&mut world, &version_id(call))))
+    Ok(compute::delete::<GalleryImageVersion>(call, &mut world, &version_id(call)))
 }
 
 /// GET of a definition's versions (404 when the definition does not exist).

@@ -11,7 +11,7 @@ use crate::arm::route::ArmCall;
 use crate::http::Reply;
 use crate::model::compute::{
     GALLERY_TYPE, GalleryImage, IMAGE_DEFINITION_TYPE, ImageIdentifier, gallery, gallery_image, images_of,
-    insert_gallery_image, remove_gallery_image, versions_of,
+    Lifecycle, insert_gallery_image, versions_of,
 };
 use crate::model::ids;
 use crate::model::store::Stored;
@@ -171,7 +171,7 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         identifier: requested.identifier.clone(),
         architecture: requested.architecture.clone(),
         other_properties: requested.other_properties.clone(),
-        ready_at: now + call.shared.settings.operation_duration,
+        lifecycle: Lifecycle::ready_at(now + call.shared.settings.operation_duration),
     };
     if let Some(existing) = gallery_image(&world, &image_id(call), now) {
         if existing.location != image.location {
@@ -181,7 +181,7 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         requested.check_unchanged(existing)?;
         let updated = GalleryImage {
             name: existing.name.clone(),
-            ready_at: existing.ready_at,
+            lifecycle: existing.lifecycle.clone(),
             ..image
         };
         let reply = Reply::json(StatusCode::OK, &updated.to_json(now));
@@ -193,8 +193,8 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     Ok(reply)
 }
 
-/// DELETE: 409 `CannotDeleteResource` while the definition has versions; else 200 when it
-/// existed, 204 when not.
+/// DELETE: 409 `CannotDeleteResource` while the definition has versions; else
+/// [`compute::delete`]'s answers.
 fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let now = call.shared.clock.instant();
     let mut world = call.shared.write();
@@ -203,7 +203,7 @@ fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     if !versions_of(&world, &id, now).is_empty() {
         return Err(compute::nested_resources_exist());
     }
-    Ok(compute::deleted(remove_gallery_image(&mut world, &id)))
+    Ok(compute::delete::<GalleryImage>(call, &mut world, &id))
 }
 
 /// GET of a gallery's definitions (404 when the gallery does not exist).

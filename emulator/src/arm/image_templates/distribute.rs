@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::template::{ImageTemplate, RunOutput};
 use crate::blob::internal;
 use crate::model::World;
-use crate::model::compute::{self, GalleryImageVersion, ImageSource, ManagedImage, TargetRegion};
+use crate::model::compute::{self, GalleryImageVersion, ImageSource, Lifecycle, ManagedImage, TargetRegion};
 use crate::model::ids;
 use crate::model::storage::{self, BlobContainer, PublicAccess};
 use crate::shared::Shared;
@@ -71,7 +71,7 @@ pub(super) fn settle(shared: &Shared, world: &mut World, template: &ImageTemplat
                     data_disks: Vec::new(),
                     zone_resilient: false,
                     created: wall,
-                    ready_at: now,
+                    lifecycle: Lifecycle::ready_at(now),
                 };
                 output.artifact_id = Some(image.id());
                 compute::insert_managed_image(world, image);
@@ -102,7 +102,7 @@ pub(super) fn settle(shared: &Shared, world: &mut World, template: &ImageTemplat
                     source: staging_vm.clone(),
                     os_disk_size_gb: source.2,
                     published_date: wall,
-                    ready_at: now,
+                    lifecycle: Lifecycle::ready_at(now),
                 };
                 output.artifact_id = Some(crate::model::store::Stored::id(&version));
                 compute::insert_gallery_image_version(world, version);

@@ -10,7 +10,7 @@ use crate::arm::list::{self, ListRules};
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
 use crate::model::compute::{
-    IMAGE_TYPE, ImageSource, ManagedImage, insert_managed_image, managed_image, managed_images, remove_managed_image,
+    IMAGE_TYPE, ImageSource, Lifecycle, ManagedImage, insert_managed_image, managed_image, managed_images,
 };
 use crate::model::store::Stored;
 use crate::model::{World, ids};
@@ -170,18 +170,18 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         data_disks: requested.data_disks,
         zone_resilient: requested.zone_resilient,
         created: wall,
-        ready_at: now + call.shared.settings.operation_duration,
+        lifecycle: Lifecycle::ready_at(now + call.shared.settings.operation_duration),
     };
     let reply = compute::created(call, &mut world, &image.location, &image.to_json(now));
     insert_managed_image(&mut world, image);
     Ok(reply)
 }
 
-/// DELETE: 200 when the image existed, 204 when not.
+/// DELETE: [`compute::delete`]'s answers.
 fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let mut world = call.shared.write();
     call.resource_group(&world)?;
-    Ok(compute::deleted(remove_managed_image(&mut world, &image_id(call))))
+    Ok(compute::delete::<ManagedImage>(call, &mut world, &image_id(call)))
 }
 
 /// GET of a resource group's images.

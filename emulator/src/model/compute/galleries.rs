@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
+use super::lifecycle::Lifecycle;
 use crate::model::ids;
 use crate::model::store::Stored;
 
@@ -15,12 +16,6 @@ pub(crate) const GALLERY_TYPE: &str = "Microsoft.Compute/galleries";
 
 /// The image definition resource type.
 pub(crate) const IMAGE_DEFINITION_TYPE: &str = "Microsoft.Compute/galleries/images";
-
-/// `Creating` until `ready_at`, `Succeeded` after: the provisioning state of a resource created
-/// as a long-running operation.
-pub(super) fn provisioning_state(ready_at: Instant, now: Instant) -> &'static str {
-    if now < ready_at { "Creating" } else { "Succeeded" }
-}
 
 /// An Azure Compute Gallery.
 #[derive(Clone, Debug)]
@@ -32,8 +27,7 @@ pub(crate) struct Gallery {
     pub location: String,
     pub tags: BTreeMap<String, String>,
     pub description: Option<String>,
-    /// When its creation completes (provisioningState `Creating` before, `Succeeded` after).
-    pub ready_at: Instant,
+    pub lifecycle: Lifecycle,
 }
 
 impl Gallery {
@@ -53,7 +47,7 @@ impl Stored for Gallery {
     fn to_json(&self, now: Instant) -> Value {
         let mut properties = json!({
             "identifier": { "uniqueName": format!("{}-{}", self.subscription_id, self.name.to_uppercase()) },
-            "provisioningState": provisioning_state(self.ready_at, now),
+            "provisioningState": self.lifecycle.provisioning_state(now),
         });
         if let Some(description) = &self.description {
             properties["description"] = description.as_str().into();
@@ -66,6 +60,10 @@ impl Stored for Gallery {
             "tags": self.tags,
             "properties": properties,
         })
+    }
+
+    fn is_gone(&self, now: Instant) -> bool {
+        self.lifecycle.is_gone(now)
     }
 }
 
@@ -99,8 +97,7 @@ pub(crate) struct GalleryImage {
     /// The other `properties` of the request (`description`, `eula`, `features`, `recommended`,
     /// `endOfLifeDate`, ...), kept and echoed without being modelled.
     pub other_properties: Map<String, Value>,
-    /// When its creation completes.
-    pub ready_at: Instant,
+    pub lifecycle: Lifecycle,
 }
 
 impl Stored for GalleryImage {
@@ -120,7 +117,7 @@ impl Stored for GalleryImage {
                 "offer": self.identifier.offer,
                 "sku": self.identifier.sku,
             },
-            "provisioningState": provisioning_state(self.ready_at, now),
+            "provisioningState": self.lifecycle.provisioning_state(now),
         });
         if let Value::Object(computed) = computed {
             properties.extend(computed);
@@ -133,5 +130,9 @@ impl Stored for GalleryImage {
             "tags": self.tags,
             "properties": properties,
         })
+    }
+
+    fn is_gone(&self, now: Instant) -> bool {
+        self.lifecycle.is_gone(now)
     }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::galleries::provisioning_state;
+use super::lifecycle::Lifecycle;
 use crate::clock::rfc3339;
 use crate::model::ids;
 use crate::model::store::Stored;
@@ -52,8 +52,7 @@ pub(crate) struct ManagedImage {
     pub zone_resilient: bool,
     /// When it was created (`systemData.createdAt`).
     pub created: OffsetDateTime,
-    /// When its creation completes (provisioningState `Creating` before, `Succeeded` after).
-    pub ready_at: Instant,
+    pub lifecycle: Lifecycle,
 }
 
 impl ManagedImage {
@@ -81,7 +80,7 @@ impl Stored for ManagedImage {
                 "dataDisks": self.data_disks,
                 "zoneResilient": self.zone_resilient,
             },
-            "provisioningState": provisioning_state(self.ready_at, now),
+            "provisioningState": self.lifecycle.provisioning_state(now),
             "hyperVGeneration": self.hyper_v_generation,
         });
         match &self.source {
@@ -100,5 +99,9 @@ impl Stored for ManagedImage {
             "properties": properties,
             "systemData": { "createdAt": rfc3339(self.created), "lastModifiedAt": rfc3339(self.created) },
         })
+    }
+
+    fn is_gone(&self, now: Instant) -> bool {
+        self.lifecycle.is_gone(now)
     }
 }

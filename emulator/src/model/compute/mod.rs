@@ -5,6 +5,7 @@
 
 mod galleries;
 mod images;
+mod lifecycle;
 mod platform;
 mod versions;
 
@@ -15,6 +16,7 @@ use crate::model::store::Store;
 
 pub(crate) use galleries::{GALLERY_TYPE, Gallery, GalleryImage, IMAGE_DEFINITION_TYPE, ImageIdentifier};
 pub(crate) use images::{IMAGE_TYPE, ImageSource, ManagedImage};
+pub(crate) use lifecycle::{ComputeResource, Lifecycle};
 pub(crate) use platform::{PlatformImage, platform_image, platform_images, resolve_platform_version, set_marketplace};
 pub(crate) use versions::{GalleryImageVersion, IMAGE_VERSION_TYPE, TargetRegion, version_name_error};
 
@@ -80,26 +82,6 @@ pub(crate) fn insert_gallery_image(world: &mut World, image: GalleryImage) {
 /// know.
 pub(crate) fn insert_gallery_image_version(world: &mut World, version: GalleryImageVersion) {
     world.resources.get_mut::<GalleryImageVersion>().insert(version);
-}
-
-/// Removes the gallery with id `id`; whether there was one.
-pub(crate) fn remove_gallery(world: &mut World, id: &str) -> bool {
-    world.resources.get_mut::<Gallery>().remove(id).is_some()
-}
-
-/// Removes the image definition with id `id`; whether there was one.
-pub(crate) fn remove_gallery_image(world: &mut World, id: &str) -> bool {
-    world.resources.get_mut::<GalleryImage>().remove(id).is_some()
-}
-
-/// Removes the image version with id `id`; whether there was one.
-pub(crate) fn remove_gallery_image_version(world: &mut World, id: &str) -> bool {
-    world.resources.get_mut::<GalleryImageVersion>().remove(id).is_some()
-}
-
-/// Removes the managed image with id `id`; whether there was one.
-pub(crate) fn remove_managed_image(world: &mut World, id: &str) -> bool {
-    world.resources.get_mut::<ManagedImage>().remove(id).is_some()
 }
 
 /// The live versions of the image definition with id `image_id`, in key order.

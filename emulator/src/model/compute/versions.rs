@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::galleries::provisioning_state;
+use super::lifecycle::Lifecycle;
 use crate::clock::rfc3339;
 use crate::model::store::Stored;
 
@@ -50,8 +50,8 @@ pub(crate) struct GalleryImageVersion {
     /// `storageProfile.osDiskImage.sizeInGB`.
     pub os_disk_size_gb: u32,
     pub published_date: OffsetDateTime,
-    /// When its creation (replication) completes.
-    pub ready_at: Instant,
+    /// Its creation (replication) and deletion.
+    pub lifecycle: Lifecycle,
 }
 
 impl GalleryImageVersion {
@@ -106,9 +106,13 @@ impl Stored for GalleryImageVersion {
                 "publishingProfile": publishing,
                 "storageProfile": storage,
                 "safetyProfile": { "allowDeletionOfReplicatedLocations": false },
-                "provisioningState": provisioning_state(self.ready_at, now),
+                "provisioningState": self.lifecycle.provisioning_state(now),
             },
         })
+    }
+
+    fn is_gone(&self, now: Instant) -> bool {
+        self.lifecycle.is_gone(now)
     }
 }
 
