@@ -548,3 +548,204 @@ async fn a_range_is_read_with_a_range_header() {
     let empty = storage(&server).read_range(&blob(), 5..5).await.unwrap_err();
     assert_eq!(empty.to_string(), "invalid range: 5..5 is empty");
 }
+
+#[tokio::test]
+async fn a_blob_is_deleted_with_a_storage_token_and_one_already_gone_counts_as_deleted() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/c/dir/b.bin"))
+        .and(header("authorization", "Bearer storage-token"))
+        .and(header("x-ms-version", "2026-04-06"))
+        .respond_with(ResponseTemplate::new(202).insert_header("x-ms-delete-type-permanent", "true"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/c/dir/b.bin"))
+        .respond_with(storage_error(404, "BlobNotFound", "The specified blob does not exist."))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/gone/b"))
+        .respond_with(storage_error(
+            404,
+            "ContainerNotFound",
+            "The specified container does not exist.",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/locked/b"))
+        .respond_with(storage_error(
+            403,
+            "AuthorizationPermissionMismatch",
+            "This request is not authorized to perform this operation using this permission.",
+        ))
+        .mount(&server)
+        .await;
+    let storage = storage(&server);
+    assert!(storage.delete_blob(&blob()).await.unwrap(), "202: deleted by this call");
+    assert!(
+        !storage.delete_blob(&blob()).await.unwrap(),
+        "404 BlobNotFound: already gone"
+    );
+    let in_gone_container = BlobLocation::with_credential(
+        "https://acct.blob.core.windows.net/gone/b".parse().unwrap(),
+        StaticTokenCredential::new("storage-token"),
+    )
+    .unwrap();
+    assert!(!storage.delete_blob(&in_gone_container).await.unwrap());
+    let locked = BlobLocation::with_credential(
+        "https://acct.blob.core.windows.net/locked/b".parse().unwrap(),
+        StaticTokenCredential::new("storage-token"),
+    )
+    .unwrap();
+    let error = storage.delete_blob(&locked).await.unwrap_err();
+    assert_eq!(error.code(), Some("AuthorizationPermissionMismatch"));
+    assert_eq!(
+        error.to_string(),
+        "Delete Blob https://acct.blob.core.windows.net/locked/b failed: 403 AuthorizationPermissionMismatch: This request is not authorized to perform this operation using this permission. [x-ms-request-id: req-1]"
+    );
+}
+
+#[tokio::test]
+async fn a_delete_through_a_sas_url_keeps_its_query_and_sends_no_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/c/dir/b.bin"))
+        .and(query_param("sp", "d"))
+        .and(query_param("sig", "SECRET"))
+        .respond_with(ResponseTemplate::new(202))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sas = SasUrl::parse(&format!(
+        "{BLOB}?sv=2025-01-05&sr=b&sp=d&se=2999-01-01T00:00:00Z&sig=SECRET"
+    ))
+    .unwrap();
+    assert!(
+        storage(&server)
+            .delete_blob(&BlobLocation::from_sas(sas).unwrap())
+            .await
+            .unwrap()
+    );
+    let received = server.received_requests().await.unwrap();
+    assert!(received[0].headers.get("authorization").is_none());
+}
+
+/// A DELETE answered 503 is sent again (Delete Blob is idempotent); when the first one had in fact
+/// deleted the blob, the retry's 404 `BlobNotFound` still counts as done.
+#[tokio::test]
+async fn a_delete_answered_503_is_retried_and_its_404_counts_as_done() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/c/dir/b.bin"))
+        .respond_with(storage_error(503, "ServerBusy", "The server is busy.").insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/c/dir/b.bin"))
+        .respond_with(storage_error(404, "BlobNotFound", "The specified blob does not exist."))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert!(!storage(&server).delete_blob(&blob()).await.unwrap());
+}
+
+/// Get Container Properties first; Create Container (private: no `x-ms-blob-public-access`) only
+/// when it answers `404 ContainerNotFound`.
+#[tokio::test]
+async fn a_missing_container_is_created_private() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/c"))
+        .and(query_param("restype", "container"))
+        .and(header("authorization", "Bearer storage-token"))
+        .respond_with(storage_error(
+            404,
+            "ContainerNotFound",
+            "The specified container does not exist.",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/c"))
+        .and(query_param("restype", "container"))
+        .and(header("authorization", "Bearer storage-token"))
+        .respond_with(ResponseTemplate::new(201).insert_header("etag", "\"0x1\""))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert!(storage(&server).create_container_if_missing(&blob()).await.unwrap());
+    let received = server.received_requests().await.unwrap();
+    let put = received.iter().find(|r| r.method.as_str() == "PUT").unwrap();
+    assert!(put.headers.get("x-ms-blob-public-access").is_none(), "no public access");
+}
+
+#[tokio::test]
+async fn an_existing_container_is_only_read() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/c"))
+        .and(query_param("restype", "container"))
+        .respond_with(ResponseTemplate::new(200).insert_header("etag", "\"0x1\""))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(201))
+        .expect(0)
+        .mount(&server)
+        .await;
+    assert!(!storage(&server).create_container_if_missing(&blob()).await.unwrap());
+}
+
+/// Another build created the container between the read and the creation: `409
+/// ContainerAlreadyExists` counts as existing; any other refusal is the service's error.
+#[tokio::test]
+async fn a_container_created_meanwhile_counts_as_existing() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(storage_error(
+            404,
+            "ContainerNotFound",
+            "The specified container does not exist.",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/c"))
+        .respond_with(storage_error(
+            409,
+            "ContainerAlreadyExists",
+            "The specified container already exists.",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/deleting"))
+        .respond_with(storage_error(
+            409,
+            "ContainerBeingDeleted",
+            "The specified container is being deleted. Try operation later.",
+        ))
+        .mount(&server)
+        .await;
+    let storage = storage(&server);
+    assert!(!storage.create_container_if_missing(&blob()).await.unwrap());
+    let deleting = BlobLocation::with_credential(
+        "https://acct.blob.core.windows.net/deleting/b".parse().unwrap(),
+        StaticTokenCredential::new("storage-token"),
+    )
+    .unwrap();
+    let error = storage.create_container_if_missing(&deleting).await.unwrap_err();
+    assert_eq!(error.code(), Some("ContainerBeingDeleted"));
+    assert_eq!(
+        error.to_string(),
+        "Create Container https://acct.blob.core.windows.net/deleting failed: 409 ContainerBeingDeleted: The specified container is being deleted. Try operation later. [x-ms-request-id: req-1]"
+    );
+}

@@ -13,6 +13,9 @@
 //!   block), one Put Blob for small data;
 //! - [`StorageClient::user_delegation_sas`]: a read-only, https-only SAS for one blob, signed
 //!   with a user delegation key;
+//! - [`StorageClient::create_container_if_missing`] and [`StorageClient::delete_blob`]: a
+//!   container made on demand and a blob deleted on the data plane, so that a data role
+//!   (Storage Blob Data Contributor) is enough, with no ARM write right on the account;
 //! - [`StorageClient::read_range`] and [`StorageClient::follow_append_blob`]: range reads, and
 //!   an append blob followed as it grows until its completion metadata appears;
 //! - [`Progress`]: an indicatif bar on a terminal, a `tracing` line every few seconds otherwise.
@@ -47,6 +50,7 @@ mod endpoint;
 mod error;
 mod follow;
 mod location;
+mod manage;
 mod progress;
 mod read;
 mod redact;
