@@ -18,7 +18,14 @@ const SAS_VERSION: &str = "2022-11-02";
 
 /// A read-only, https-only user delegation SAS query for `/{account}/{container}/{blob}`
 /// signed with the key of a Get User Delegation Key answer.
-fn user_delegation_sas(key_xml: &str, account: &str, container: &str, blob: &str, start: &str, expiry: &str) -> String {
+pub fn user_delegation_sas(
+    key_xml: &str,
+    account: &str,
+    container: &str,
+    blob: &str,
+    start: &str,
+    expiry: &str,
+) -> String {
     let field = |tag: &str| texts(key_xml, tag).pop().expect("a key field");
     let (oid, tid, skt, ske, sks, skv) = (
         field("SignedOid"),
@@ -80,7 +87,8 @@ fn user_delegation_sas(key_xml: &str, account: &str, container: &str, blob: &str
         .finish()
 }
 
-fn iso(at: time::OffsetDateTime) -> String {
+/// `at` as ISO 8601 UTC to the second, as SAS times are written.
+pub fn iso(at: time::OffsetDateTime) -> String {
     at.format(time::macros::format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
     ))
