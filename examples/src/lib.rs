@@ -4,7 +4,9 @@
 //! - [`ephemeral_agent`]: the container entrypoint of a run-once agent;
 //! - [`spawn_agent`]: creates an agent's container group from a pipeline and waits until the
 //!   agent is online;
-//! - [`reap`]: deletes what ephemeral agents left behind.
+//! - [`reap`]: deletes what ephemeral agents left behind;
+//! - [`image_builder`]: builds VM images with Azure VM Image Builder (clap flags, each also an
+//!   environment variable).
 //!
 //! Each module's `main` takes the command-line arguments (without the program name) and reads
 //! its configuration from the environment.
@@ -12,6 +14,7 @@
 mod cli;
 mod env_config;
 pub mod ephemeral_agent;
+pub mod image_builder;
 pub mod logging;
 pub mod reap;
 pub mod spawn_agent;

@@ -8,7 +8,7 @@
 
 mod agents;
 mod config;
-mod table;
+pub(crate) mod table;
 
 use crate::cli::{self, CONFIG_ERROR, Invocation};
 use aci_lifecycle::{ContainerGroupsClient, ReapOptions, ReapScope};
