@@ -6,10 +6,16 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-/// The `az-emulator` binary of the running bench's profile, built first (`cargo build --profile
-/// <dev|bench> -p az-emulator --bin az-emulator`, a no-op when it is up to date) with the cargo
-/// that runs the bench.
+/// The variable that names an `az-emulator` binary to use instead of building one.
+pub const EMULATOR_BIN: &str = "AZ_EMULATOR_BIN";
+
+/// The `az-emulator` binary: the one `$AZ_EMULATOR_BIN` names when it is set, else the one of
+/// the running bench's profile, built first (`cargo build --profile <dev|bench> -p az-emulator
+/// --bin az-emulator`, a no-op when it is up to date) with the cargo that runs the bench.
 pub fn emulator_binary() -> PathBuf {
+    if let Some(binary) = std::env::var_os(EMULATOR_BIN) {
+        return PathBuf::from(binary);
+    }
     let exe = std::env::current_exe().expect("the bench's path");
     // target/<profile>/deps/<bench>-<hash>
     let profile_dir = exe

@@ -11,7 +11,7 @@ use arm_core::{ArmClient, ResourceId};
 use serde::Deserialize;
 
 /// The resource group of [`EMULATOR_CONFIG`] that the benchmarks' accounts go in.
-pub const RESOURCE_GROUP: &str = "rg-bench";
+pub const RESOURCE_GROUP: &str = "rg-emulator";
 
 /// An emulator configuration for the Blob benchmarks: one tenant and subscription, the
 /// resource group [`RESOURCE_GROUP`], and a service principal that is Owner and Storage Blob
@@ -24,7 +24,7 @@ operation_duration_ms = 100
 [[subscriptions]]
 
 [[resource_groups]]
-name = "rg-bench"
+name = "rg-emulator"
 
 [[service_principals]]
 name = "bench"
