@@ -1,19 +1,25 @@
 //! What the `Microsoft.Compute` providers (galleries, image definitions, image versions, managed
 //! images, platform images) share: their api-versions, Compute's error shapes, the name rules,
-//! the enumerations of their bodies, creation as a long-running operation, and deletion.
+//! the enumerations of their bodies, creation as a long-running operation, and the requests
+//! that are the same for every type (GET, DELETE, the lists).
+
+use std::time::Instant;
 
 use hyper::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::arm::body::{converting, join, string_at};
 use crate::arm::error::ArmError;
+use crate::arm::list::{self, ListRules};
 use crate::arm::lro::{self, OperationHandle};
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
 use crate::model::World;
 use crate::model::compute::ComputeResource;
+use crate::model::ids;
 use crate::model::operations::{LocationStyle, NewOperation, Outcome};
 use crate::model::resource_groups::Deletion;
+use crate::model::store::Stored;
 use crate::random;
 
 /// The namespace of the operations the providers start.
@@ -22,6 +28,13 @@ const NAMESPACE: &str = "Microsoft.Compute";
 /// The statuses the specification documents for the DELETE of an existing gallery, image
 /// definition, image version or managed image.
 const DELETE_STATUSES: [u16; 3] = [200, 202, 204];
+
+/// Pages of 100 resources; the lists take neither `$top` nor `$filter`.
+const LIST_RULES: ListRules = ListRules {
+    page: 100,
+    top: false,
+    filter: &[],
+};
 
 /// Every api-version of the Compute Gallery resources (the stable and preview folders of
 /// Azure/azure-rest-api-specs `specification/compute/resource-manager/Microsoft.Compute/GalleryRP`,
@@ -96,7 +109,7 @@ pub(in crate::arm) fn change_not_allowed(name: &str) -> ArmError {
 }
 
 /// Compute's 409 for the deletion of a gallery or image definition that still holds children.
-pub(in crate::arm) fn nested_resources_exist() -> ArmError {
+fn nested_resources_exist() -> ArmError {
     ArmError::new(
         StatusCode::CONFLICT,
         "CannotDeleteResource",
@@ -203,17 +216,27 @@ pub(in crate::arm) fn created(call: &ArmCall<'_>, world: &mut World, location: &
     start_operation(call, world, location, 200).with_async_operation(Reply::json(StatusCode::CREATED, body))
 }
 
-/// DELETE of the `T` with id `id` (its children already checked): 204 when there is none; else
-/// an answer drawn for each request (seeded: `[responses] seed`) among those the specification
-/// documents for `Galleries_Delete`, `GalleryImages_Delete`, `GalleryImageVersions_Delete` and
+/// DELETE of the `T` with id `id`: 404 without its resource group, 409 `CannotDeleteResource`
+/// while `holds_children` (at the time of the request); 204 when there is none; else an answer
+/// drawn for each request (seeded: `[responses] seed`) among those the specification documents
+/// for `Galleries_Delete`, `GalleryImages_Delete`, `GalleryImageVersions_Delete` and
 /// `Images_Delete` (their examples' `responses`): 200 or 204, the resource gone at once, or 202
 /// with `Azure-AsyncOperation`, `Location` and `Retry-After`, the resource `Deleting` until the
 /// operation completes, then gone. A DELETE during that operation repeats its 202.
-pub(in crate::arm) fn delete<T: ComputeResource>(call: &ArmCall<'_>, world: &mut World, id: &str) -> Reply {
+pub(in crate::arm) fn delete<T: ComputeResource>(
+    call: &ArmCall<'_>,
+    id: &str,
+    holds_children: impl FnOnce(&World, Instant) -> bool,
+) -> Result<Reply, ArmError> {
     let settings = &call.shared.settings;
     let now = call.shared.clock.instant();
+    let mut world = call.shared.write();
+    call.resource_group(&world)?;
+    if holds_children(&world, now) {
+        return Err(nested_resources_exist());
+    }
     let Some(existing) = world.resources.get::<T>().and_then(|store| store.get(id, now)) else {
-        return Reply::empty(StatusCode::NO_CONTENT);
+        return Ok(Reply::empty(StatusCode::NO_CONTENT));
     };
     if let Some(operation) = existing
         .lifecycle()
@@ -221,12 +244,12 @@ pub(in crate::arm) fn delete<T: ComputeResource>(call: &ArmCall<'_>, world: &mut
         .as_ref()
         .and_then(|deletion| world.operations.get(&deletion.operation_id))
     {
-        return OperationHandle::of(operation, call.arm(), settings.retry_after_secs).accepted_with_async_operation();
+        return Ok(OperationHandle::of(operation, call.arm(), settings.retry_after_secs).accepted_with_async_operation());
     }
-    match settings.draws.pick(&DELETE_STATUSES) {
+    Ok(match settings.draws.pick(&DELETE_STATUSES) {
         Some(202) => {
             let location = existing.location().to_owned();
-            let handle = start_operation(call, world, &location, 204);
+            let handle = start_operation(call, &mut world, &location, 204);
             if let Some(resource) = world.resources.get_mut::<T>().get_mut(id, now) {
                 resource.lifecycle_mut().deletion = Some(Deletion {
                     operation_id: handle.id.clone(),
@@ -239,5 +262,52 @@ pub(in crate::arm) fn delete<T: ComputeResource>(call: &ArmCall<'_>, world: &mut
             world.resources.get_mut::<T>().remove(id);
             Reply::empty(if drawn == Some(200) { StatusCode::OK } else { StatusCode::NO_CONTENT })
         }
-    }
+    })
+}
+
+/// GET of the `T` with id `id`: 200 with it; 404 without its resource group, or `not_found`.
+pub(in crate::arm) fn get<T: Stored>(
+    call: &ArmCall<'_>,
+    id: &str,
+    not_found: impl FnOnce() -> ArmError,
+) -> Result<Reply, ArmError> {
+    let now = call.shared.clock.instant();
+    let world = call.shared.read();
+    call.resource_group(&world)?;
+    let found = world
+        .resources
+        .get::<T>()
+        .and_then(|store| store.get(id, now))
+        .ok_or_else(not_found)?;
+    Ok(Reply::json(StatusCode::OK, &found.to_json(now)))
+}
+
+/// A page of the live `T`s whose ids start with `prefix` (any case).
+pub(in crate::arm) fn list_under<T: Stored>(call: &ArmCall<'_>, world: &World, prefix: &str) -> Result<Reply, ArmError> {
+    let now = call.shared.clock.instant();
+    let items = json_under::<T>(world, prefix, now);
+    list::respond(call, world, &LIST_RULES, items.into_iter())
+}
+
+/// GET of the `T`s of the path's resource group.
+pub(in crate::arm) fn list_resource_group<T: Stored>(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
+    let world = call.shared.read();
+    let prefix = call.resource_group(&world)?.scope();
+    list_under::<T>(call, &world, &prefix)
+}
+
+/// GET of the `T`s of the path's subscription (those the caller may read).
+pub(in crate::arm) fn list_subscription<T: Stored>(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
+    let world = call.shared.read();
+    list_under::<T>(call, &world, &ids::resource_groups_of(call.params[0]))
+}
+
+/// The JSON of the live `T`s whose ids start with `prefix` at `now`, in key order (a provider's
+/// `resources_under`).
+pub(in crate::arm) fn json_under<T: Stored>(world: &World, prefix: &str, now: Instant) -> Vec<Value> {
+    world
+        .resources
+        .get::<T>()
+        .map(|store| store.under(prefix, now).map(|resource| resource.to_json(now)).collect())
+        .unwrap_or_default()
 }

@@ -16,9 +16,8 @@ use super::api_version::ApiVersions;
 use super::provider::ResourceProvider;
 use super::route::{Access, Route};
 use crate::model::World;
-use crate::model::compute::{self as model, galleries};
+use crate::model::compute::{self as model, Gallery};
 use crate::model::resource_groups::ResourceGroup;
-use crate::model::store::Stored;
 
 /// The galleries provider.
 pub(crate) struct Provider;
@@ -34,13 +33,13 @@ impl ResourceProvider for Provider {
                 pattern: "subscriptions/{subscriptionId}/providers/Microsoft.Compute/galleries",
                 methods: &["GET"],
                 access: Access::Filtered,
-                handler: requests::list_subscription,
+                handler: compute::list_subscription::<Gallery>,
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/galleries",
                 methods: &["GET"],
                 access: Access::Rbac,
-                handler: requests::list_resource_group,
+                handler: compute::list_resource_group::<Gallery>,
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/galleries/{galleryName}",
@@ -58,8 +57,6 @@ impl ResourceProvider for Provider {
     }
 
     fn resources_under(&self, world: &World, prefix: &str, now: Instant) -> Vec<Value> {
-        galleries(world)
-            .map(|store| store.under(prefix, now).map(|gallery| gallery.to_json(now)).collect())
-            .unwrap_or_default()
+        compute::json_under::<Gallery>(world, prefix, now)
     }
 }

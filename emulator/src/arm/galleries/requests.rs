@@ -5,19 +5,11 @@ use hyper::StatusCode;
 use super::compute::{self, NameRule};
 use crate::arm::body::{self, string_at};
 use crate::arm::error::ArmError;
-use crate::arm::list::{self, ListRules};
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
-use crate::model::compute::{GALLERY_TYPE, Gallery, Lifecycle, galleries, gallery, images_of, insert_gallery};
+use crate::model::compute::{GALLERY_TYPE, Gallery, Lifecycle, gallery, images_of, insert_gallery};
 use crate::model::store::Stored;
-use crate::model::{World, ids};
-
-/// Pages of 100 galleries; the lists take neither `$top` nor `$filter`.
-const RULES: ListRules = ListRules {
-    page: 100,
-    top: false,
-    filter: &[],
-};
+use crate::model::ids;
 
 /// Gallery names: letters, digits, underscores and periods.
 const NAME: NameRule = NameRule {
@@ -43,12 +35,9 @@ fn gallery_id(call: &ArmCall<'_>) -> String {
 
 /// GET: the gallery, or 404 `ResourceNotFound`.
 fn get(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let world = call.shared.read();
-    call.resource_group(&world)?;
-    let gallery = gallery(&world, &gallery_id(call), now)
-        .ok_or_else(|| ArmError::resource_not_found(GALLERY_TYPE, call.params[2], call.params[1]))?;
-    Ok(Reply::json(StatusCode::OK, &gallery.to_json(now)))
+    compute::get::<Gallery>(call, &gallery_id(call), || {
+        ArmError::resource_not_found(GALLERY_TYPE, call.params[2], call.params[1])
+    })
 }
 
 /// PUT: creates a gallery (201, `Creating` until its operation completes) or updates the tags
@@ -99,35 +88,6 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
 /// DELETE: 409 `CannotDeleteResource` while the gallery holds image definitions; else
 /// [`compute::delete`]'s answers.
 fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let mut world = call.shared.write();
-    call.resource_group(&world)?;
     let id = gallery_id(call);
-    if !images_of(&world, &id, now).is_empty() {
-        return Err(compute::nested_resources_exist());
-    }
-    Ok(compute::delete::<Gallery>(call, &mut world, &id))
-}
-
-/// GET of a resource group's galleries.
-pub(super) fn list_resource_group(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let world = call.shared.read();
-    let prefix = call.resource_group(&world)?.scope();
-    list(call, &world, &prefix)
-}
-
-/// GET of a subscription's galleries (those the caller may read).
-pub(super) fn list_subscription(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let world = call.shared.read();
-    list(call, &world, &ids::resource_groups_of(call.params[0]))
-}
-
-/// A page of the galleries under `prefix`.
-fn list(call: &ArmCall<'_>, world: &World, prefix: &str) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let items = galleries(world)
-        .into_iter()
-        .flat_map(|store| store.under(prefix, now))
-        .map(|gallery| gallery.to_json(now));
-    list::respond(call, world, &RULES, items)
+    compute::delete::<Gallery>(call, &id, |world, now| !images_of(world, &id, now).is_empty())
 }

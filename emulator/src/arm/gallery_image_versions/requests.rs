@@ -6,24 +6,16 @@ use super::publishing::{Publishing, source};
 use crate::arm::body;
 use crate::arm::error::ArmError;
 use crate::arm::galleries::compute::{self, change_not_allowed, invalid};
-use crate::arm::list::{self, ListRules};
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
 use crate::model::World;
 use crate::model::compute::{
     GALLERY_TYPE, GalleryImageVersion, IMAGE_DEFINITION_TYPE, IMAGE_TYPE, IMAGE_VERSION_TYPE, gallery_image,
     Lifecycle, gallery_image_version, insert_gallery_image_version, managed_image,
-    version_name_error, versions_of,
+    version_name_error,
 };
 use crate::model::ids;
 use crate::model::store::Stored;
-
-/// Pages of 100 versions; the list takes neither `$top` nor `$filter`.
-const RULES: ListRules = ListRules {
-    page: 100,
-    top: false,
-    filter: &[],
-};
 
 /// The size of the OS disk image of a version, in GiB (emulator choice: the OS disk size of
 /// Azure's Linux marketplace images).
@@ -57,11 +49,7 @@ fn not_found(call: &ArmCall<'_>) -> ArmError {
 
 /// GET: the version, or 404 `ResourceNotFound`.
 fn get(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let world = call.shared.read();
-    call.resource_group(&world)?;
-    let version = gallery_image_version(&world, &version_id(call), now).ok_or_else(|| not_found(call))?;
-    Ok(Reply::json(StatusCode::OK, &version.to_json(now)))
+    compute::get::<GalleryImageVersion>(call, &version_id(call), || not_found(call))
 }
 
 /// 400 `InvalidParameter` when `source` names a managed image or an image version that does
@@ -144,9 +132,7 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
 
 /// DELETE: [`compute::delete`]'s answers.
 fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let mut world = call.shared.write();
-    call.resource_group(&world)?;
-    Ok(compute::delete::<GalleryImageVersion>(call, &mut world, &version_id(call)))
+    compute::delete::<GalleryImageVersion>(call, &version_id(call), |_, _| false)
 }
 
 /// GET of a definition's versions (404 when the definition does not exist).
@@ -159,6 +145,5 @@ pub(super) fn list(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         let name = format!("{}/{}", call.params[2], call.params[3]);
         return Err(ArmError::resource_not_found(IMAGE_DEFINITION_TYPE, &name, call.params[1]));
     }
-    let items = versions_of(&world, &image_id, now).into_iter().map(|version| version.to_json(now));
-    list::respond(call, &world, &RULES, items)
+    compute::list_under::<GalleryImageVersion>(call, &world, &format!("{image_id}/versions/"))
 }

@@ -10,12 +10,11 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::api_version::ApiVersions;
-use super::galleries::compute::GALLERY_API_VERSIONS;
+use super::galleries::compute::{self, GALLERY_API_VERSIONS};
 use super::provider::ResourceProvider;
 use super::route::{Access, Route};
 use crate::model::World;
-use crate::model::compute::gallery_images;
-use crate::model::store::Stored;
+use crate::model::compute::GalleryImage;
 
 /// The image definitions provider (their resource group's cascade is the galleries provider's).
 pub(crate) struct Provider;
@@ -43,8 +42,6 @@ impl ResourceProvider for Provider {
     }
 
     fn resources_under(&self, world: &World, prefix: &str, now: Instant) -> Vec<Value> {
-        gallery_images(world)
-            .map(|store| store.under(prefix, now).map(|image| image.to_json(now)).collect())
-            .unwrap_or_default()
+        compute::json_under::<GalleryImage>(world, prefix, now)
     }
 }

@@ -6,22 +6,14 @@ use serde_json::{Map, Value};
 use crate::arm::body::{self, object_at, string_at};
 use crate::arm::error::ArmError;
 use crate::arm::galleries::compute::{self, NameRule, change_not_allowed, missing, one_of};
-use crate::arm::list::{self, ListRules};
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
 use crate::model::compute::{
-    GALLERY_TYPE, GalleryImage, IMAGE_DEFINITION_TYPE, ImageIdentifier, gallery, gallery_image, images_of,
+    GALLERY_TYPE, GalleryImage, IMAGE_DEFINITION_TYPE, ImageIdentifier, gallery, gallery_image,
     Lifecycle, insert_gallery_image, versions_of,
 };
 use crate::model::ids;
 use crate::model::store::Stored;
-
-/// Pages of 100 definitions; the list takes neither `$top` nor `$filter`.
-const RULES: ListRules = ListRules {
-    page: 100,
-    top: false,
-    filter: &[],
-};
 
 /// Image definition names: letters, digits, hyphens, underscores and periods.
 const NAME: NameRule = NameRule {
@@ -68,11 +60,7 @@ fn not_found(call: &ArmCall<'_>) -> ArmError {
 
 /// GET: the definition, or 404 `ResourceNotFound`.
 fn get(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let world = call.shared.read();
-    call.resource_group(&world)?;
-    let image = gallery_image(&world, &image_id(call), now).ok_or_else(|| not_found(call))?;
-    Ok(Reply::json(StatusCode::OK, &image.to_json(now)))
+    compute::get::<GalleryImage>(call, &image_id(call), || not_found(call))
 }
 
 /// What a PUT asks for.
@@ -196,14 +184,8 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
 /// DELETE: 409 `CannotDeleteResource` while the definition has versions; else
 /// [`compute::delete`]'s answers.
 fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let mut world = call.shared.write();
-    call.resource_group(&world)?;
     let id = image_id(call);
-    if !versions_of(&world, &id, now).is_empty() {
-        return Err(compute::nested_resources_exist());
-    }
-    Ok(compute::delete::<GalleryImage>(call, &mut world, &id))
+    compute::delete::<GalleryImage>(call, &id, |world, now| !versions_of(world, &id, now).is_empty())
 }
 
 /// GET of a gallery's definitions (404 when the gallery does not exist).
@@ -215,6 +197,5 @@ pub(super) fn list(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     if gallery(&world, &gallery_id, now).is_none() {
         return Err(ArmError::resource_not_found(GALLERY_TYPE, call.params[2], call.params[1]));
     }
-    let items = images_of(&world, &gallery_id, now).into_iter().map(|image| image.to_json(now));
-    list::respond(call, &world, &RULES, items)
+    compute::list_under::<GalleryImage>(call, &world, &format!("{gallery_id}/images/"))
 }

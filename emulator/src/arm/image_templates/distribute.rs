@@ -141,16 +141,9 @@ fn source_facts(world: &World, template: &ImageTemplate, now: Instant) -> (Strin
             .unwrap_or_default()
     };
     let (os, generation) = match text("type") {
-        "PlatformImage" => compute::platform_image(
-            world,
-            &template.location,
-            text("publisher"),
-            text("offer"),
-            text("sku"),
-            Some(text("version")).filter(|v| !v.is_empty()).unwrap_or("latest"),
-            now,
-        )
-        .map(|image| (image.os_type, image.hyper_v_generation)),
+        "PlatformImage" => template
+            .platform_source(world, now)
+            .map(|image| (image.os_type, image.hyper_v_generation)),
         "ManagedImage" => compute::managed_image(world, text("imageId"), now)
             .map(|image| (image.os_type.clone(), image.hyper_v_generation.clone())),
         _ => {

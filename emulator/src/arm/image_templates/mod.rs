@@ -28,6 +28,7 @@ use time::OffsetDateTime;
 
 use super::api_version::ApiVersions;
 use super::error::ArmError;
+use super::galleries::compute;
 use super::lro::{self, OperationHandle};
 use super::provider::ResourceProvider;
 use super::route::{Access, ArmCall, Handler, Route};
@@ -35,7 +36,7 @@ use crate::blob::internal;
 use crate::http::Reply;
 use crate::model::operations::{LocationStyle, NewOperation, Outcome};
 use crate::model::resource_groups::ResourceGroup;
-use crate::model::store::{Store, Stored};
+use crate::model::store::Store;
 use crate::model::{World, ids};
 use crate::random;
 use crate::shared::Shared;
@@ -94,12 +95,12 @@ impl ResourceProvider for Provider {
                 pattern: "subscriptions/{subscriptionId}/providers/Microsoft.VirtualMachineImages/imageTemplates",
                 methods: &["GET"],
                 access: Access::Filtered,
-                handler: read::list_subscription,
+                handler: compute::list_subscription::<ImageTemplate>,
             },
             route(
                 "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.VirtualMachineImages/imageTemplates",
                 &["GET"],
-                read::list_resource_group,
+                compute::list_resource_group::<ImageTemplate>,
             ),
             route(template_path!(""), &["GET", "PUT", "PATCH", "DELETE"], item),
             route(template_path!("/run"), &["POST"], actions::run),
@@ -143,9 +144,7 @@ impl ResourceProvider for Provider {
     }
 
     fn resources_under(&self, world: &World, prefix: &str, now: Instant) -> Vec<Value> {
-        templates(world)
-            .map(|store| store.under(prefix, now).map(|t| t.to_json(now)).collect())
-            .unwrap_or_default()
+        compute::json_under::<ImageTemplate>(world, prefix, now)
     }
 }
 

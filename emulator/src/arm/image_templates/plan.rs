@@ -190,18 +190,7 @@ fn exact_version(world: &World, template: &ImageTemplate, now: Instant) -> Optio
     let source = template.properties.get("source")?;
     let text = |key: &str| source.get(key).and_then(Value::as_str).unwrap_or_default();
     match text("type") {
-        "PlatformImage" => {
-            let version = Some(text("version")).filter(|v| !v.is_empty()).unwrap_or("latest");
-            compute::resolve_platform_version(
-                world,
-                &template.location,
-                text("publisher"),
-                text("offer"),
-                text("sku"),
-                version,
-                now,
-            )
-        }
+        "PlatformImage" => template.platform_source(world, now).map(|image| image.version),
         "SharedImageVersion" => text("imageVersionId").rsplit('/').next().map(str::to_owned),
         _ => None,
     }

@@ -1,6 +1,6 @@
-//! GET of a template, the lists by resource group and by subscription, and the run outputs
-//! (learn.microsoft.com "Virtual Machine Image Templates - Get", "- List", "- List Run Outputs",
-//! "- Get Run Output").
+//! GET of a template and of the run outputs (learn.microsoft.com "Virtual Machine Image
+//! Templates - Get", "- List Run Outputs", "- Get Run Output"); the lists are the generic ones
+//! of [`crate::arm::galleries::compute`].
 
 use hyper::StatusCode;
 use serde_json::json;
@@ -8,18 +8,10 @@ use serde_json::json;
 use super::template::ImageTemplate;
 use super::{not_found, template_id, templates};
 use crate::arm::error::ArmError;
-use crate::arm::list::{self, ListRules};
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
 use crate::model::store::Stored;
-use crate::model::{World, ids};
-
-/// Pages of 100 templates; the lists take neither `$top` nor `$filter`.
-const RULES: ListRules = ListRules {
-    page: 100,
-    top: false,
-    filter: &[],
-};
+use crate::model::World;
 
 /// The template of the path (404 when missing).
 fn find<'w>(call: &ArmCall<'_>, world: &'w World) -> Result<&'w ImageTemplate, ArmError> {
@@ -37,29 +29,6 @@ pub(super) fn get(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         StatusCode::OK,
         &template.to_json(call.shared.clock.instant()),
     ))
-}
-
-/// GET of a resource group's templates.
-pub(super) fn list_resource_group(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let world = call.shared.read();
-    let prefix = call.resource_group(&world)?.scope();
-    list(call, &world, &prefix)
-}
-
-/// GET of a subscription's templates (those the caller may read).
-pub(super) fn list_subscription(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let world = call.shared.read();
-    list(call, &world, &ids::resource_groups_of(call.params[0]))
-}
-
-/// A page of the templates under `prefix`.
-fn list(call: &ArmCall<'_>, world: &World, prefix: &str) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let items = templates(world)
-        .into_iter()
-        .flat_map(|store| store.under(prefix, now))
-        .map(|template| template.to_json(now));
-    list::respond(call, world, &RULES, items)
 }
 
 /// GET runOutputs: the outputs of the last run.

@@ -8,7 +8,8 @@ use std::time::Instant;
 use serde_json::{Map, Value, json};
 
 use super::run::Run;
-use crate::model::ids;
+use crate::model::compute::{self, PlatformImage};
+use crate::model::{World, ids};
 use crate::model::resource_groups::Deletion;
 use crate::model::store::Stored;
 
@@ -97,6 +98,23 @@ impl ImageTemplate {
             .get("distribute")
             .and_then(Value::as_array)
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The platform image of a `PlatformImage` source in the template's region (its `version`,
+    /// `latest` when left out, resolved), if it exists.
+    pub fn platform_source(&self, world: &World, now: Instant) -> Option<PlatformImage> {
+        let source = self.properties.get("source")?;
+        let text = |key: &str| source.get(key).and_then(Value::as_str).unwrap_or_default();
+        let version = Some(text("version")).filter(|v| !v.is_empty()).unwrap_or("latest");
+        compute::platform_image(
+            world,
+            &self.location,
+            text("publisher"),
+            text("offer"),
+            text("sku"),
+            version,
+            now,
+        )
     }
 
     /// The customizers (`properties.customize`).

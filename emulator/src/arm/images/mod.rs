@@ -11,12 +11,11 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::api_version::ApiVersions;
-use super::galleries::compute::COMPUTE_API_VERSIONS;
+use super::galleries::compute::{self, COMPUTE_API_VERSIONS};
 use super::provider::ResourceProvider;
 use super::route::{Access, Route};
 use crate::model::World;
-use crate::model::compute::managed_images;
-use crate::model::store::Stored;
+use crate::model::compute::ManagedImage;
 
 /// The managed images provider (their resource group's cascade is the galleries provider's).
 pub(crate) struct Provider;
@@ -32,13 +31,13 @@ impl ResourceProvider for Provider {
                 pattern: "subscriptions/{subscriptionId}/providers/Microsoft.Compute/images",
                 methods: &["GET"],
                 access: Access::Filtered,
-                handler: requests::list_subscription,
+                handler: compute::list_subscription::<ManagedImage>,
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/images",
                 methods: &["GET"],
                 access: Access::Rbac,
-                handler: requests::list_resource_group,
+                handler: compute::list_resource_group::<ManagedImage>,
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/images/{imageName}",
@@ -50,8 +49,6 @@ impl ResourceProvider for Provider {
     }
 
     fn resources_under(&self, world: &World, prefix: &str, now: Instant) -> Vec<Value> {
-        managed_images(world)
-            .map(|store| store.under(prefix, now).map(|image| image.to_json(now)).collect())
-            .unwrap_or_default()
+        compute::json_under::<ManagedImage>(world, prefix, now)
     }
 }

@@ -6,21 +6,13 @@ use serde_json::{Map, Value};
 use crate::arm::body::{self, array_at, converting, object_at, string_at};
 use crate::arm::error::ArmError;
 use crate::arm::galleries::compute::{self, NameRule, change_not_allowed, missing, one_of};
-use crate::arm::list::{self, ListRules};
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
 use crate::model::compute::{
-    IMAGE_TYPE, ImageSource, Lifecycle, ManagedImage, insert_managed_image, managed_image, managed_images,
+    IMAGE_TYPE, ImageSource, Lifecycle, ManagedImage, insert_managed_image, managed_image,
 };
 use crate::model::store::Stored;
-use crate::model::{World, ids};
-
-/// Pages of 100 images; the lists take neither `$top` nor `$filter`.
-const RULES: ListRules = ListRules {
-    page: 100,
-    top: false,
-    filter: &[],
-};
+use crate::model::ids;
 
 /// Managed image names: letters, digits, underscores, periods and hyphens, ending with a letter,
 /// a digit or an underscore.
@@ -47,12 +39,9 @@ fn image_id(call: &ArmCall<'_>) -> String {
 
 /// GET: the image, or 404 `ResourceNotFound`.
 fn get(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let world = call.shared.read();
-    call.resource_group(&world)?;
-    let image = managed_image(&world, &image_id(call), now)
-        .ok_or_else(|| ArmError::resource_not_found(IMAGE_TYPE, call.params[2], call.params[1]))?;
-    Ok(Reply::json(StatusCode::OK, &image.to_json(now)))
+    compute::get::<ManagedImage>(call, &image_id(call), || {
+        ArmError::resource_not_found(IMAGE_TYPE, call.params[2], call.params[1])
+    })
 }
 
 /// What a PUT asks for.
@@ -179,30 +168,5 @@ fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
 
 /// DELETE: [`compute::delete`]'s answers.
 fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let mut world = call.shared.write();
-    call.resource_group(&world)?;
-    Ok(compute::delete::<ManagedImage>(call, &mut world, &image_id(call)))
-}
-
-/// GET of a resource group's images.
-pub(super) fn list_resource_group(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let world = call.shared.read();
-    let prefix = call.resource_group(&world)?.scope();
-    list(call, &world, &prefix)
-}
-
-/// GET of a subscription's images (those the caller may read).
-pub(super) fn list_subscription(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let world = call.shared.read();
-    list(call, &world, &ids::resource_groups_of(call.params[0]))
-}
-
-/// A page of the images under `prefix`.
-fn list(call: &ArmCall<'_>, world: &World, prefix: &str) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let items = managed_images(world)
-        .into_iter()
-        .flat_map(|store| store.under(prefix, now))
-        .map(|image| image.to_json(now));
-    list::respond(call, world, &RULES, items)
+    compute::delete::<ManagedImage>(call, &image_id(call), |_, _| false)
 }

@@ -158,7 +158,7 @@ impl Requested {
 }
 
 /// The encryption of an account that asks for none: Microsoft-managed keys for blobs and files.
-pub(super) fn default_encryption(at: OffsetDateTime) -> Value {
+pub(crate) fn default_encryption(at: OffsetDateTime) -> Value {
     let requested = json!({
         "keySource": "Microsoft.Storage",
         "services": {

@@ -17,7 +17,7 @@ use crate::model::store::Store;
 pub(crate) use galleries::{GALLERY_TYPE, Gallery, GalleryImage, IMAGE_DEFINITION_TYPE, ImageIdentifier};
 pub(crate) use images::{IMAGE_TYPE, ImageSource, ManagedImage};
 pub(crate) use lifecycle::{ComputeResource, Lifecycle};
-pub(crate) use platform::{PlatformImage, platform_image, platform_images, resolve_platform_version, set_marketplace};
+pub(crate) use platform::{PlatformImage, platform_image, platform_images, set_marketplace};
 pub(crate) use versions::{GalleryImageVersion, IMAGE_VERSION_TYPE, TargetRegion, version_name_error};
 
 /// The galleries of `world`, if any was ever stored.

@@ -160,20 +160,6 @@ pub(crate) fn platform_image(
         .find(|image| image.version.eq_ignore_ascii_case(version))
 }
 
-/// The exact version `version` names (`latest`: the newest) of `publisher`/`offer`/`sku` in
-/// region `location`, if it exists.
-pub(crate) fn resolve_platform_version(
-    world: &World,
-    location: &str,
-    publisher: &str,
-    offer: &str,
-    sku: &str,
-    version: &str,
-    now: Instant,
-) -> Option<String> {
-    platform_image(world, location, publisher, offer, sku, version, now).map(|image| image.version)
-}
-
 /// Narrows the marketplace of `world` to `images` (with none, every image exists again).
 pub(crate) fn set_marketplace(world: &mut World, images: Vec<PlatformImage>) {
     let store = world.resources.get_mut::<PlatformImage>();
@@ -187,7 +173,7 @@ pub(crate) fn set_marketplace(world: &mut World, images: Vec<PlatformImage>) {
 mod tests {
     use std::time::Instant;
 
-    use super::{DEFAULT_PLATFORM_VERSIONS, PlatformImage, platform_images, resolve_platform_version, set_marketplace};
+    use super::{DEFAULT_PLATFORM_VERSIONS, PlatformImage, platform_image, platform_images, set_marketplace};
     use crate::model::World;
 
     fn image(version: &str, locations: &[&str]) -> PlatformImage {
@@ -217,12 +203,9 @@ mod tests {
         assert_eq!(names, DEFAULT_PLATFORM_VERSIONS);
         assert_eq!(versions[0].os_type, "Windows");
         assert_eq!(versions[0].hyper_v_generation, "V2");
-        let latest = resolve_platform_version(&world, "eastus", "a", "b", "c", "LATEST", now);
+        let latest = platform_image(&world, "eastus", "a", "b", "c", "LATEST", now).map(|image| image.version);
         assert_eq!(latest.as_deref(), DEFAULT_PLATFORM_VERSIONS.last().copied());
-        assert_eq!(
-            resolve_platform_version(&world, "eastus", "a", "b", "c", "9.9.9", now),
-            None
-        );
+        assert!(platform_image(&world, "eastus", "a", "b", "c", "9.9.9", now).is_none());
     }
 
     #[test]
