@@ -6,7 +6,7 @@ use crate::validation;
 use arm_core::azure_core::credentials::TokenCredential;
 use arm_core::azure_core::http::Method;
 use arm_core::{
-    ArmClient, ArmClientOptions, ArmRequest, Cloud, LroPoller, Pager, PollOptions, RequestOptions, ResourceId,
+    ArmClient, ArmClientOptions, ArmRequest, Cloud, LroPoller, Pager, RequestOptions, ResourceId, ResourceType,
     SubscriptionClient, SubscriptionScope,
 };
 use serde::Serialize;
@@ -17,8 +17,10 @@ use std::sync::Arc;
 /// [`ContainerGroupsClientOptions::api_version`] or [`ContainerGroupsClient::with_api_version`].
 pub const DEFAULT_API_VERSION: &str = "2023-05-01";
 
-const PROVIDER: &str = "Microsoft.ContainerInstance";
-const TYPE: &str = "containerGroups";
+/// The options of the long-running operations (`begin_*`): how to poll them.
+pub use arm_core::BeginOptions;
+
+const CONTAINER_GROUPS: ResourceType = ResourceType::new("Microsoft.ContainerInstance", "containerGroups");
 
 /// Options of [`ContainerGroupsClient::new`].
 #[derive(Clone, Debug)]
@@ -36,13 +38,6 @@ impl Default for ContainerGroupsClientOptions {
             arm: ArmClientOptions::default(),
         }
     }
-}
-
-/// Options of the long-running operations (`begin_*`).
-#[derive(Clone, Debug, Default)]
-pub struct BeginOptions {
-    /// How to poll the operation.
-    pub poll: PollOptions,
 }
 
 /// Options of [`ContainerGroupsClient::list_logs`].
@@ -123,15 +118,9 @@ impl ContainerGroupsClient {
 
     /// The id of a container group of this subscription.
     pub fn group_id(&self, resource_group: &str, name: &str) -> Result<ResourceId, Error> {
-        validation::resource_group_name(resource_group)?;
+        let id = self.scope.resource_id(resource_group, CONTAINER_GROUPS, name)?;
         validation::group_name(name)?;
-        Ok(ResourceId::resource(
-            self.scope.subscription_id(),
-            resource_group,
-            PROVIDER,
-            TYPE,
-            name,
-        ))
+        Ok(id)
     }
 
     pub(crate) fn request(
@@ -141,8 +130,8 @@ impl ContainerGroupsClient {
         name: &str,
         suffix: &str,
     ) -> Result<ArmRequest, Error> {
-        let path = format!("{}{suffix}", self.group_id(resource_group, name)?);
-        Ok(self.scope.request(method, &path)?)
+        let id = self.group_id(resource_group, name)?;
+        Ok(self.scope.resource_request(method, &id, suffix)?)
     }
 
     /// Creates or replaces a container group (`PUT`, long-running).
@@ -155,11 +144,7 @@ impl ContainerGroupsClient {
     ) -> Result<LroPoller<ContainerGroup>, Error> {
         validation::container_group(group)?;
         let request = self.request(Method::Put, resource_group, name, "")?.json(group)?;
-        Ok(self
-            .scope
-            .arm()
-            .begin(request, Some(options.unwrap_or_default().poll))
-            .await?)
+        Ok(self.scope.begin(request, options).await?)
     }
 
     /// Gets a container group with its instance view.
@@ -170,11 +155,7 @@ impl ContainerGroupsClient {
         options: Option<RequestOptions>,
     ) -> Result<ContainerGroup, Error> {
         let request = self.request(Method::Get, resource_group, name, "")?;
-        Ok(self
-            .scope
-            .arm()
-            .send_json(options.unwrap_or_default().apply(request))
-            .await?)
+        Ok(self.scope.send_json(request, options).await?)
     }
 
     /// Lists the container groups of a resource group; `options` apply to each page's request.
@@ -183,24 +164,12 @@ impl ContainerGroupsClient {
         resource_group: &str,
         options: Option<RequestOptions>,
     ) -> Result<Pager<ContainerGroup>, Error> {
-        validation::resource_group_name(resource_group)?;
-        let scope = ResourceId::resource_group_id(self.scope.subscription_id(), resource_group);
-        self.list_in(&scope.to_string(), options)
+        Ok(self.scope.list(CONTAINER_GROUPS, Some(resource_group), options)?)
     }
 
     /// Lists the container groups of the subscription; `options` apply to each page's request.
     pub fn list(&self, options: Option<RequestOptions>) -> Result<Pager<ContainerGroup>, Error> {
-        self.list_in(
-            &ResourceId::subscription(self.scope.subscription_id()).to_string(),
-            options,
-        )
-    }
-
-    fn list_in(&self, scope: &str, options: Option<RequestOptions>) -> Result<Pager<ContainerGroup>, Error> {
-        let request = self
-            .scope
-            .request(Method::Get, &format!("{scope}/providers/{PROVIDER}/{TYPE}"))?;
-        Ok(self.scope.arm().pager(options.unwrap_or_default().apply(request)))
+        Ok(self.scope.list(CONTAINER_GROUPS, None, options)?)
     }
 
     /// Replaces the tags of a container group (`PATCH`).
@@ -215,11 +184,7 @@ impl ContainerGroupsClient {
             .request(Method::Patch, resource_group, name, "")?
             .json(&TagsPatch { tags })?
             .idempotent(true);
-        Ok(self
-            .scope
-            .arm()
-            .send_json(options.unwrap_or_default().apply(request))
-            .await?)
+        Ok(self.scope.send_json(request, options).await?)
     }
 
     /// Deletes a container group (`DELETE`, long-running). A group that is already gone (204 or
@@ -231,10 +196,7 @@ impl ContainerGroupsClient {
         options: Option<BeginOptions>,
     ) -> Result<LroPoller<()>, Error> {
         let request = self.delete_request(resource_group, name)?;
-        Ok(self
-            .arm()
-            .begin_delete(request, Some(options.unwrap_or_default().poll))
-            .await?)
+        Ok(self.scope.begin_delete(request, options).await?)
     }
 
     /// Stops every container of a group and releases its compute (`POST .../stop`, 204).
@@ -259,11 +221,7 @@ impl ContainerGroupsClient {
         let request = self
             .request(Method::Post, resource_group, name, "/start")?
             .idempotent(true);
-        Ok(self
-            .scope
-            .arm()
-            .begin(request, Some(options.unwrap_or_default().poll))
-            .await?)
+        Ok(self.scope.begin(request, options).await?)
     }
 
     /// Restarts every container of a group in place (`POST .../restart`, long-running).
@@ -274,11 +232,7 @@ impl ContainerGroupsClient {
         options: Option<BeginOptions>,
     ) -> Result<LroPoller<()>, Error> {
         let request = self.request(Method::Post, resource_group, name, "/restart")?;
-        Ok(self
-            .scope
-            .arm()
-            .begin(request, Some(options.unwrap_or_default().poll))
-            .await?)
+        Ok(self.scope.begin(request, options).await?)
     }
 
     /// Reads the log of one container (`GET .../containers/{container}/logs`).

@@ -11,72 +11,23 @@ use aci_lifecycle::models::{
     RestartPolicy, Scheme, Volume,
 };
 use arm_core::azure_core::credentials::Secret;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Debug;
-use std::path::PathBuf;
+use arm_core::test_support::examples::{ApiExamples, assert_same_json, check_enum, leaf_count, round_trip};
+use arm_core::test_support::spec_walker::SpecWalker;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 const SPEC: &str = "spec-2026-05-01.json";
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/api-examples/aci")
+fn examples() -> ApiExamples {
+    ApiExamples::new("aci")
 }
 
 fn read_json(name: &str) -> Value {
-    let path = fixtures().join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    examples().read(name)
 }
 
 fn spec() -> Value {
     read_json(SPEC)
-}
-
-/// The JSON pointers where `actual` differs from `expected`, for a readable failure.
-fn differences(expected: &Value, actual: &Value, at: &str, out: &mut Vec<String>) {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            let keys: BTreeSet<&String> = e.keys().chain(a.keys()).collect();
-            for key in keys {
-                let path = format!("{at}/{key}");
-                match (e.get(key), a.get(key)) {
-                    (Some(e), Some(a)) => differences(e, a, &path, out),
-                    (Some(e), None) => out.push(format!("{path}: lost (was {e})")),
-                    (None, Some(a)) => out.push(format!("{path}: added ({a})")),
-                    (None, None) => unreachable!(),
-                }
-            }
-        }
-        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
-            for (i, (e, a)) in e.iter().zip(a).enumerate() {
-                differences(e, a, &format!("{at}/{i}"), out);
-            }
-        }
-        _ if expected == actual => {}
-        _ => out.push(format!("{at}: {expected} became {actual}")),
-    }
-}
-
-fn assert_same_json(expected: &Value, actual: &Value, context: &str) {
-    let mut out = Vec::new();
-    differences(expected, actual, "", &mut out);
-    assert!(
-        out.is_empty(),
-        "{context}: serialized JSON differs from the original:\n  {}",
-        out.join("\n  ")
-    );
-}
-
-/// Deserializes `value` as `T`, serializes it back and asserts the JSON is the same; returns `T`.
-fn round_trip<T: DeserializeOwned + Serialize + PartialEq + Debug>(value: &Value, context: &str) -> T {
-    let typed: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{context}: {e}"));
-    let back = serde_json::to_value(&typed).unwrap_or_else(|e| panic!("{context}: {e}"));
-    assert_same_json(value, &back, context);
-    let again: T = serde_json::from_value(back).unwrap_or_else(|e| panic!("{context}: {e}"));
-    assert_eq!(typed, again, "{context}: a second round trip changed the value");
-    typed
 }
 
 /// Round-trips `body` through the Rust type of the spec's schema `#/definitions/{schema}`.
@@ -95,63 +46,21 @@ fn round_trip_schema(schema: &str, body: &Value, context: &str) {
     }
 }
 
-fn definition_name(schema: &Value) -> Option<&str> {
-    schema.get("$ref")?.as_str()?.strip_prefix("#/definitions/")
-}
-
-/// The operation of the spec with `operation_id`.
-fn operation<'a>(spec: &'a Value, operation_id: &str) -> &'a Value {
-    spec["paths"]
-        .as_object()
-        .unwrap()
-        .values()
-        .flat_map(|methods| methods.as_object().unwrap().values())
-        .find(|op| op.get("operationId").and_then(Value::as_str) == Some(operation_id))
-        .unwrap_or_else(|| panic!("operation {operation_id} is not in the spec"))
-}
-
 #[test]
 fn every_example_body_round_trips_through_its_model() {
     let spec = spec();
-    let mut files: Vec<String> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .filter(|name| name.ends_with(".json") && !name.starts_with("spec-"))
-        .collect();
-    files.sort();
+    let files = examples().files();
     assert!(
         files.len() >= 11,
         "expected the 11 examples of the spec, found {files:?}"
     );
 
-    let mut requests = 0;
-    let mut responses = 0;
-    for file in &files {
-        let example = read_json(file);
-        let operation_id = example["operationId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{file}: no operationId"));
-        let op = operation(&spec, operation_id);
-
-        for parameter in op["parameters"].as_array().into_iter().flatten() {
-            if parameter.get("in").and_then(Value::as_str) != Some("body") {
-                continue;
-            }
-            let name = parameter["name"].as_str().unwrap();
-            let Some(body) = example["parameters"].get(name) else {
-                continue;
-            };
-            let schema = definition_name(&parameter["schema"]).unwrap();
-            round_trip_schema(schema, body, &format!("{file} request {name} ({schema})"));
+    let (mut requests, mut responses) = (0, 0);
+    for body in examples().bodies(&spec) {
+        round_trip_schema(&body.schema, &body.body, &body.context);
+        if body.is_request {
             requests += 1;
-        }
-
-        for (status, response) in example["responses"].as_object().unwrap() {
-            let Some(body) = response.get("body") else { continue };
-            let declared = &op["responses"][status];
-            let schema = definition_name(&declared["schema"])
-                .unwrap_or_else(|| panic!("{file}: the spec declares no body for {operation_id} {status}"));
-            round_trip_schema(schema, body, &format!("{file} response {status} ({schema})"));
+        } else {
             responses += 1;
         }
     }
@@ -241,151 +150,29 @@ fn example_values_land_in_typed_fields() {
     );
 }
 
-/// A JSON value for `schema` with every property of the spec set, recursively.
-fn sample(spec: &Value, schema: &Value, name: &str) -> Value {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let definition = reference
-            .strip_prefix("#/definitions/")
-            .unwrap_or_else(|| panic!("external $ref {reference}"));
-        return sample(spec, &spec["definitions"][definition], name);
-    }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        return values[0].clone();
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string") if schema.get("format").and_then(Value::as_str) == Some("date-time") => {
-            json!("2026-05-01T12:34:56.789Z")
-        }
-        Some("string") => json!(format!("sample-{name}")),
-        Some("integer") => json!(7),
-        Some("number") => json!(1.25),
-        Some("boolean") => json!(true),
-        Some("array") => json!([sample(spec, &schema["items"], name)]),
-        Some("object") | None if schema.get("properties").is_some() || schema.get("allOf").is_some() => {
-            let mut object = Map::new();
-            for (key, property) in schema["properties"].as_object().into_iter().flatten() {
-                object.insert(key.clone(), sample(spec, property, key));
-            }
-            for parent in schema["allOf"].as_array().into_iter().flatten() {
-                object.extend(parent_sample(parent));
-            }
-            Value::Object(object)
-        }
-        Some("object") if schema.get("additionalProperties").is_some() => {
-            json!({ "sample-key": sample(spec, &schema["additionalProperties"], name) })
-        }
-        // No schema at all (`emptyDir`, extension settings): any JSON.
-        None => json!({ "any": ["json", 1, true] }),
-        other => panic!("{name}: unexpected schema type {other:?}"),
-    }
-}
-
-/// The properties of the ARM common type a definition extends (only `ProxyResource` here).
-fn parent_sample(parent: &Value) -> Map<String, Value> {
-    let reference = parent["$ref"].as_str().unwrap();
-    assert!(
-        reference.ends_with("common-types/resource-management/v5/types.json#/definitions/ProxyResource"),
-        "{reference}"
-    );
-    let system_data = json!({
-        "createdBy": "someone@example.com",
-        "createdByType": "User",
-        "createdAt": "2026-05-01T12:34:56.789Z",
-        "lastModifiedBy": "00000000-0000-0000-0000-000000000000",
-        "lastModifiedByType": "Application",
-        "lastModifiedAt": "2026-05-02T12:34:56.789Z"
-    });
-    let value = json!({ "id": "sample-id", "name": "sample-name", "type": "sample-type", "systemData": system_data });
-    value.as_object().unwrap().clone()
-}
-
-fn leaf_count(value: &Value) -> usize {
-    match value {
-        Value::Object(map) => map.values().map(leaf_count).sum(),
-        Value::Array(items) => items.iter().map(leaf_count).sum(),
-        _ => 1,
-    }
-}
-
 #[test]
 fn every_spec_property_reachable_from_a_container_group_is_modelled() {
     let spec = spec();
+    let walker = SpecWalker::new(&spec);
     // Serde ignores unknown fields: a property the model lacks is lost on the way back.
-    let group = sample(&spec, &json!({ "$ref": "#/definitions/ContainerGroup" }), "group");
+    let group = walker.sample_of("ContainerGroup");
     assert!(
         leaf_count(&group) > 150,
         "the sample should set every property: {group}"
     );
     round_trip::<ContainerGroup>(&group, "fully populated ContainerGroup");
 
-    let list = sample(
-        &spec,
-        &json!({ "$ref": "#/definitions/ContainerGroupListResult" }),
-        "list",
-    );
+    let list = walker.sample_of("ContainerGroupListResult");
     round_trip::<ContainerGroupListResult>(&list, "fully populated ContainerGroupListResult");
 
-    let logs = sample(&spec, &json!({ "$ref": "#/definitions/Logs" }), "logs");
+    let logs = walker.sample_of("Logs");
     round_trip::<Logs>(&logs, "fully populated Logs");
-}
-
-/// Every enum schema (named by `x-ms-enum`, else by its definition) reachable from `root`.
-fn enums(
-    spec: &Value,
-    schema: &Value,
-    name: &str,
-    seen: &mut BTreeSet<String>,
-    out: &mut BTreeMap<String, Vec<String>>,
-) {
-    if let Some(definition) = definition_name(schema) {
-        if seen.insert(definition.to_owned()) {
-            enums(spec, &spec["definitions"][definition], definition, seen, out);
-        }
-        return;
-    }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let enum_name = schema
-            .pointer("/x-ms-enum/name")
-            .and_then(Value::as_str)
-            .unwrap_or(name);
-        out.insert(
-            enum_name.to_owned(),
-            values.iter().map(|v| v.as_str().unwrap().to_owned()).collect(),
-        );
-        return;
-    }
-    if let Some(object) = schema.as_object() {
-        for (key, child) in object {
-            if key != "allOf" {
-                enums(spec, child, name, seen, out);
-            }
-        }
-    }
-}
-
-/// Asserts that `value` is a known variant of `T` (not `Other`) and round-trips, and that an
-/// unknown value round-trips through `Other`.
-fn check_enum<T: DeserializeOwned + Serialize + Debug>(value: &str) {
-    let typed: T = serde_json::from_value(json!(value)).unwrap();
-    assert!(
-        !format!("{typed:?}").starts_with("Other("),
-        "{value:?} is not a variant of {}",
-        std::any::type_name::<T>()
-    );
-    assert_eq!(serde_json::to_value(&typed).unwrap(), json!(value));
-    let future: T = serde_json::from_value(json!("AddedIn2030")).unwrap();
-    assert_eq!(format!("{future:?}"), "Other(\"AddedIn2030\")");
-    assert_eq!(serde_json::to_value(&future).unwrap(), json!("AddedIn2030"));
 }
 
 #[test]
 fn every_spec_enum_value_is_a_variant() {
     let spec = spec();
-    let mut found = BTreeMap::new();
-    for root in ["ContainerGroup", "ContainerGroupListResult"] {
-        let root = json!({ "$ref": format!("#/definitions/{root}") });
-        enums(&spec, &root, "", &mut BTreeSet::new(), &mut found);
-    }
+    let found = SpecWalker::new(&spec).enums(["ContainerGroup", "ContainerGroupListResult"]);
     assert!(found.len() >= 13, "{found:?}");
     for (name, values) in &found {
         for value in values {

@@ -19,6 +19,7 @@
 //! - [`Error`]: one error type carrying ARM's code, message, target, details, request ids and
 //!   throttling information;
 //! - [`ResourceId`]: parse, build and compare resource ids;
+//! - [`SystemData`]: the `systemData` ARM adds to every resource;
 //! - [`string_enum!`]: the extensible, case-insensitive string enums of Azure's APIs;
 //! - [`resource_groups`]: the resource group client.
 //!
@@ -57,6 +58,7 @@ mod service;
 pub mod storage;
 mod string_enum;
 mod subscription_scope;
+mod system_data;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod transport;
@@ -81,7 +83,8 @@ pub use pipeline::pipeline;
 pub use resource_id::{ResourceId, ResourceIdError};
 pub use retry::{Deadline, Idempotent, RetryOptions, RetryPolicy};
 pub use service::ServicePipeline;
-pub use subscription_scope::{SubscriptionClient, SubscriptionScope};
+pub use subscription_scope::{BeginOptions, ResourceType, SubscriptionClient, SubscriptionScope};
+pub use system_data::{CreatedByType, SystemData};
 pub use transport::{
     AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, DEFAULT_READ_TIMEOUT, HttpTransport, HttpTransportBuilder,
 };

@@ -1,5 +1,9 @@
-//! Test support (feature `test-support`): a clock tests drive, a fixed credential, and clients
-//! whose `https://` requests land on a local mock server.
+//! Test support (feature `test-support`): a clock tests drive, a fixed credential, clients
+//! whose `https://` requests land on a local mock server, and the checks of serde models
+//! against Azure's examples and specs ([`examples`], [`spec_walker`]).
+
+pub mod examples;
+pub mod spec_walker;
 
 use crate::client::{ArmClient, ArmClientOptions};
 use crate::clock::Clock;

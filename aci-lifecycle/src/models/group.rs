@@ -10,8 +10,8 @@ use super::network::{ContainerGroupSubnetId, DnsConfiguration, IpAddress};
 use super::profile::{ContainerGroupProfileReference, StandbyPoolProfile};
 use super::registry::{ImageRegistryCredential, SecretReference};
 use super::security::{ConfidentialComputeProperties, EncryptionProperties};
-use super::system_data::SystemData;
 use super::volume::Volume;
+use arm_core::SystemData;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

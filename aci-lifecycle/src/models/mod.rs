@@ -33,10 +33,10 @@ mod profile;
 mod registry;
 mod resources;
 mod security;
-mod system_data;
 mod volume;
 mod whole_number;
 
+pub use arm_core::{CreatedByType, SystemData};
 pub use container::{ConfigMap, Container, ContainerProperties};
 pub use diagnostics::{ContainerGroupDiagnostics, LogAnalytics, LogAnalyticsLogType};
 pub use env::EnvironmentVariable;
@@ -62,5 +62,4 @@ pub use profile::{ContainerGroupProfileReference, StandbyPoolProfile};
 pub use registry::{ImageRegistryCredential, SecretReference};
 pub use resources::{GpuResource, GpuSku, ResourceLimits, ResourceRequests, ResourceRequirements};
 pub use security::{ConfidentialComputeProperties, EncryptionProperties, SecurityCapabilities, SecurityContext};
-pub use system_data::{CreatedByType, SystemData};
 pub use volume::{AzureFileVolume, GitRepoVolume, Volume, VolumeMount};

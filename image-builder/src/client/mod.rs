@@ -12,13 +12,15 @@ use crate::{DEFAULT_API_VERSION, validate_template, validate_template_name};
 use arm_core::azure_core::credentials::TokenCredential;
 use arm_core::azure_core::http::Method;
 use arm_core::{
-    ArmClient, ArmClientOptions, ArmRequest, Cloud, LroPoller, Pager, PollOptions, RequestOptions, ResourceId,
+    ArmClient, ArmClientOptions, ArmRequest, Cloud, LroPoller, Pager, RequestOptions, ResourceId, ResourceType,
     SubscriptionClient, SubscriptionScope,
 };
 use std::sync::Arc;
 
-pub(crate) const PROVIDER: &str = "Microsoft.VirtualMachineImages";
-pub(crate) const TYPE: &str = "imageTemplates";
+/// The options of the long-running operations (`begin_*`): how to poll them.
+pub use arm_core::BeginOptions;
+
+pub(crate) const IMAGE_TEMPLATES: ResourceType = ResourceType::new("Microsoft.VirtualMachineImages", "imageTemplates");
 
 /// Options of [`ImageTemplatesClient::new`].
 #[derive(Clone, Debug)]
@@ -36,13 +38,6 @@ impl Default for ImageTemplatesClientOptions {
             arm: ArmClientOptions::default(),
         }
     }
-}
-
-/// Options of the long-running operations (`begin_*`).
-#[derive(Clone, Debug, Default)]
-pub struct BeginOptions {
-    /// How to poll the operation.
-    pub poll: PollOptions,
 }
 
 /// A client for the image templates of one subscription.
@@ -123,15 +118,9 @@ impl ImageTemplatesClient {
 
     /// The id of template `name` of `resource_group`.
     pub fn template_id(&self, resource_group: &str, name: &str) -> Result<ResourceId, Error> {
-        arm_core::resource_groups::validate_name(resource_group)?;
+        let id = self.scope.resource_id(resource_group, IMAGE_TEMPLATES, name)?;
         check_name("name", name)?;
-        Ok(ResourceId::resource(
-            self.scope.subscription_id(),
-            resource_group,
-            PROVIDER,
-            TYPE,
-            name,
-        ))
+        Ok(id)
     }
 
     /// A request to template `name`, or to `suffix` below it (`/run`, `/runOutputs/x`).
@@ -142,8 +131,8 @@ impl ImageTemplatesClient {
         name: &str,
         suffix: &str,
     ) -> Result<ArmRequest, Error> {
-        let path = format!("{}{suffix}", self.template_id(resource_group, name)?);
-        Ok(self.scope.request(method, &path)?)
+        let id = self.template_id(resource_group, name)?;
+        Ok(self.scope.resource_request(method, &id, suffix)?)
     }
 
     /// Creates a template (`PUT`, long-running; the final state comes through
@@ -160,11 +149,7 @@ impl ImageTemplatesClient {
     ) -> Result<LroPoller<ImageTemplate>, Error> {
         validate_template(name, template)?;
         let request = self.request(Method::Put, resource_group, name, "")?.json(template)?;
-        Ok(self
-            .scope
-            .arm()
-            .begin(request, Some(options.unwrap_or_default().poll))
-            .await?)
+        Ok(self.scope.begin(request, options).await?)
     }
 
     /// Gets a template, with its provisioning state and `lastRunStatus`.
@@ -175,19 +160,12 @@ impl ImageTemplatesClient {
         options: Option<RequestOptions>,
     ) -> Result<ImageTemplate, Error> {
         let request = self.request(Method::Get, resource_group, name, "")?;
-        Ok(self
-            .scope
-            .arm()
-            .send_json(options.unwrap_or_default().apply(request))
-            .await?)
+        Ok(self.scope.send_json(request, options).await?)
     }
 
     /// Lists the templates of the subscription; `options` apply to each page's request.
     pub fn list(&self, options: Option<RequestOptions>) -> Result<Pager<ImageTemplate>, Error> {
-        self.list_in(
-            &ResourceId::subscription(self.scope.subscription_id()).to_string(),
-            options,
-        )
+        Ok(self.scope.list(IMAGE_TEMPLATES, None, options)?)
     }
 
     /// Lists the templates of a resource group; `options` apply to each page's request.
@@ -196,16 +174,7 @@ impl ImageTemplatesClient {
         resource_group: &str,
         options: Option<RequestOptions>,
     ) -> Result<Pager<ImageTemplate>, Error> {
-        arm_core::resource_groups::validate_name(resource_group)?;
-        let scope = ResourceId::resource_group_id(self.scope.subscription_id(), resource_group);
-        self.list_in(&scope.to_string(), options)
-    }
-
-    fn list_in(&self, scope: &str, options: Option<RequestOptions>) -> Result<Pager<ImageTemplate>, Error> {
-        let request = self
-            .scope
-            .request(Method::Get, &format!("{scope}/providers/{PROVIDER}/{TYPE}"))?;
-        Ok(self.scope.arm().pager(options.unwrap_or_default().apply(request)))
+        Ok(self.scope.list(IMAGE_TEMPLATES, Some(resource_group), options)?)
     }
 
     /// Changes what may change on an existing template: tags, identity, distribution targets,
@@ -220,11 +189,7 @@ impl ImageTemplatesClient {
         let request = self
             .request(Method::Patch, resource_group, name, "")?
             .json(parameters)?;
-        Ok(self
-            .scope
-            .arm()
-            .begin(request, Some(options.unwrap_or_default().poll))
-            .await?)
+        Ok(self.scope.begin(request, options).await?)
     }
 
     /// Deletes a template (`DELETE`, long-running, followed through `Location`), and with it
@@ -238,11 +203,7 @@ impl ImageTemplatesClient {
         options: Option<BeginOptions>,
     ) -> Result<LroPoller<()>, Error> {
         let request = self.request(Method::Delete, resource_group, name, "")?;
-        Ok(self
-            .scope
-            .arm()
-            .begin_delete(request, Some(options.unwrap_or_default().poll))
-            .await?)
+        Ok(self.scope.begin_delete(request, options).await?)
     }
 
     /// Starts a build (`POST .../run`, long-running). The operation ends with the build; its
@@ -275,11 +236,7 @@ impl ImageTemplatesClient {
         options: Option<BeginOptions>,
     ) -> Result<LroPoller<()>, Error> {
         let request = self.request(Method::Post, resource_group, name, action)?;
-        Ok(self
-            .scope
-            .arm()
-            .begin(request, Some(options.unwrap_or_default().poll))
-            .await?)
+        Ok(self.scope.begin(request, options).await?)
     }
 
     /// Lists the outputs of the last run (one per distribution target that succeeded).
@@ -290,7 +247,7 @@ impl ImageTemplatesClient {
         options: Option<RequestOptions>,
     ) -> Result<Pager<RunOutput>, Error> {
         let request = self.request(Method::Get, resource_group, name, "/runOutputs")?;
-        Ok(self.scope.arm().pager(options.unwrap_or_default().apply(request)))
+        Ok(self.scope.pager(request, options))
     }
 
     /// Gets one output of the last run, by the `runOutputName` of its distribution target.
@@ -308,10 +265,6 @@ impl ImageTemplatesClient {
             name,
             &format!("/runOutputs/{run_output_name}"),
         )?;
-        Ok(self
-            .scope
-            .arm()
-            .send_json(options.unwrap_or_default().apply(request))
-            .await?)
+        Ok(self.scope.send_json(request, options).await?)
     }
 }

@@ -49,11 +49,7 @@ impl TriggersClient {
         let request = self
             .request(Method::Put, resource_group, template, Some(name))?
             .json(trigger)?;
-        Ok(self
-            .templates
-            .arm()
-            .begin(request, Some(options.unwrap_or_default().poll))
-            .await?)
+        Ok(self.templates.scope().begin(request, options).await?)
     }
 
     /// Gets trigger `name` of `template`.
@@ -65,11 +61,7 @@ impl TriggersClient {
         options: Option<RequestOptions>,
     ) -> Result<Trigger, Error> {
         let request = self.request(Method::Get, resource_group, template, Some(name))?;
-        Ok(self
-            .templates
-            .arm()
-            .send_json(options.unwrap_or_default().apply(request))
-            .await?)
+        Ok(self.templates.scope().send_json(request, options).await?)
     }
 
     /// Lists the triggers of `template`; `options` apply to each page's request.
@@ -80,7 +72,7 @@ impl TriggersClient {
         options: Option<RequestOptions>,
     ) -> Result<Pager<Trigger>, Error> {
         let request = self.request(Method::Get, resource_group, template, None)?;
-        Ok(self.templates.arm().pager(options.unwrap_or_default().apply(request)))
+        Ok(self.templates.scope().pager(request, options))
     }
 
     /// Deletes trigger `name` of `template` (`DELETE`, long-running); one already gone counts
@@ -93,10 +85,6 @@ impl TriggersClient {
         options: Option<BeginOptions>,
     ) -> Result<LroPoller<()>, Error> {
         let request = self.request(Method::Delete, resource_group, template, Some(name))?;
-        Ok(self
-            .templates
-            .arm()
-            .begin_delete(request, Some(options.unwrap_or_default().poll))
-            .await?)
+        Ok(self.templates.scope().begin_delete(request, options).await?)
     }
 }

@@ -28,13 +28,13 @@ mod identity;
 mod run_output;
 mod source;
 mod state;
-mod system_data;
 mod tagged;
 mod template;
 mod trigger;
 mod validator;
 mod vm_profile;
 
+pub use arm_core::{CreatedByType, SystemData};
 pub use build::{
     AutoRunState, ErrorHandling, ImageTemplateAutoRun, OnBuildError, OptimizationState, Optimize, Validate,
     VmBootOptimization, WorkloadOptimization,
@@ -54,7 +54,6 @@ pub use source::{
 pub use state::{
     ImageTemplateLastRunStatus, ProvisioningError, ProvisioningErrorCode, ProvisioningState, RunState, RunSubState,
 };
-pub use system_data::{CreatedByType, SystemData};
 pub use template::{
     ImageTemplate, ImageTemplateListResult, ImageTemplateProperties, ImageTemplateUpdateParameters,
     ImageTemplateUpdateProperties,

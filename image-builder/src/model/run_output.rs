@@ -1,7 +1,7 @@
 //! What a run produced: one run output per distribution target.
 
 use super::state::ProvisioningState;
-use super::system_data::SystemData;
+use arm_core::SystemData;
 use serde::{Deserialize, Serialize};
 
 /// The output of one distribution target of the last run

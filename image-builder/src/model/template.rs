@@ -6,8 +6,8 @@ use super::distributor::ImageTemplateDistributor;
 use super::identity::ImageTemplateIdentity;
 use super::source::ImageTemplateSource;
 use super::state::{ImageTemplateLastRunStatus, ProvisioningError, ProvisioningState};
-use super::system_data::SystemData;
 use super::vm_profile::{DataDisk, ImageTemplateVmProfile};
+use arm_core::SystemData;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -2,8 +2,8 @@
 //! when the source image changes.
 
 use super::state::ProvisioningState;
-use super::system_data::SystemData;
 use super::tagged::tagged_union;
+use arm_core::SystemData;
 use serde::{Deserialize, Serialize};
 
 /// A trigger of an image template.

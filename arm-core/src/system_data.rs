@@ -2,8 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Creation and modification metadata that ARM adds to a resource (common types v5,
-/// `systemData`). Times are kept as the RFC 3339 strings Azure sent.
+/// Creation and modification metadata that ARM adds to a resource: `systemData` of the ARM
+/// common types (`common-types/resource-management/v3/types.json` and `v5/types.json` of
+/// Azure/azure-rest-api-specs, which define it alike). Times are kept as the RFC 3339 strings
+/// Azure sent.
+///
+/// ```
+/// use arm_core::{CreatedByType, SystemData};
+///
+/// let data: SystemData = serde_json::from_value(serde_json::json!({
+///     "createdBy": "someone@example.com",
+///     "createdByType": "User",
+///     "createdAt": "2025-10-01T12:34:56.789Z"
+/// }))?;
+/// assert_eq!(data.created_by_type, Some(CreatedByType::User));
+/// assert_eq!(data.last_modified_by, None);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SystemData {
@@ -27,8 +42,8 @@ pub struct SystemData {
     pub last_modified_at: Option<String>,
 }
 
-arm_core::string_enum! {
-    /// The kind of principal that created or modified a resource.
+crate::string_enum! {
+    /// The kind of principal that created or modified a resource (`createdByType`).
     pub enum CreatedByType {
         /// A user.
         User = "User",
