@@ -7,7 +7,10 @@ use crate::storage::error::Error;
 use crate::storage::location::{BlobAuth, BlobLocation};
 use crate::transport::HttpTransport;
 use azure_core::http::ClientOptions;
-use azure_storage_blob::{BlobClient, BlobClientOptions, BlobServiceClient, BlobServiceClientOptions};
+use azure_storage_blob::{
+    BlobClient, BlobClientOptions, BlobContainerClient, BlobContainerClientOptions, BlobServiceClient,
+    BlobServiceClientOptions,
+};
 use std::sync::Arc;
 
 /// Options of a [`StorageClient`].
@@ -91,6 +94,29 @@ impl StorageClient {
         }
         let url = blob.service_url();
         BlobServiceClient::new(url.clone(), credential(blob), Some(options))
+            .map_err(|e| Error::from_azure("create client", &url, e))
+    }
+}
+
+impl StorageClient {
+    /// The official container client of the container of `blob`, with its credential (a SAS
+    /// query stays on the URL). Built from the service URL rather than with
+    /// `BlobServiceClient::blob_container_client`, which keeps the trailing `/` of a path-style
+    /// service URL (`https://127.0.0.1:port/acct/`) and so addresses `acct//container`.
+    pub(crate) fn container_client(&self, blob: &BlobLocation) -> Result<BlobContainerClient, Error> {
+        let mut options = BlobContainerClientOptions {
+            client_options: self.client_options.clone(),
+            ..Default::default()
+        };
+        if let Some(version) = &self.version {
+            options.version = version.clone();
+        }
+        let mut url = blob.service_url();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().push(blob.container());
+        }
+        url.set_query(blob.request_url().query());
+        BlobContainerClient::new(url.clone(), credential(blob), Some(options))
             .map_err(|e| Error::from_azure("create client", &url, e))
     }
 }

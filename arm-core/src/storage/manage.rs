@@ -25,7 +25,7 @@ impl StorageClient {
     /// it exists; a `409 ContainerAlreadyExists` from a creation that lost a race counts as
     /// existing.
     pub async fn create_container_if_missing(&self, blob: &BlobLocation) -> Result<bool, Error> {
-        let container = self.service_client(blob)?.blob_container_client(blob.container());
+        let container = self.container_client(blob)?;
         let url = container.url().clone();
         let exists = container
             .exists()

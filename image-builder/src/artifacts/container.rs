@@ -1,54 +1,82 @@
-//! The container of a build's artifacts, created and deleted through ARM
-//! (learn.microsoft.com "Blob Containers - Create" and "Blob Containers - Delete",
-//! `Microsoft.Storage` 2024-01-01).
+//! Where artifacts go in a storage account: one container per account, made on demand on the
+//! Blob data plane, and one blob per build under the template's name.
+//!
+//! Least privilege: everything here is a Blob data plane request with the caller's Entra
+//! credential, which Storage Blob Data Contributor on the account (or on the container) allows
+//! (learn.microsoft.com "Permissions for Blob service operations": Get Container Properties and
+//! Create Container need `.../blobServices/containers/read` and `/write`, in that role's
+//! actions; Put Block, Put Block List and Delete Blob its data actions; Get User Delegation Key
+//! `.../generateUserDelegationKey/action`). No ARM write right on the account is needed, and no
+//! account key.
 
+use super::ArchiveFormat;
 use crate::error::Error;
-use arm_core::azure_core::http::Method;
-use arm_core::storage::DEFAULT_STORAGE_API_VERSION;
-use arm_core::{ArmClient, ResourceId};
+use arm_core::azure_core::credentials::TokenCredential;
+use arm_core::storage::{BlobEndpoint, BlobLocation};
+use std::path::Path;
+use std::sync::Arc;
 
-/// The container name for the artifacts of template `template`: `imagebuilder-` and the
-/// template name lowercased, every run of characters other than letters and digits made one
-/// `-` (container names are 3-63 lowercase letters, digits and single dashes).
-///
-/// ```
-/// assert_eq!(image_builder::artifacts::artifact_container_name("t_1700000000000"), "imagebuilder-t-1700000000000");
-/// ```
-pub fn artifact_container_name(template: &str) -> String {
-    let mut name = String::from("imagebuilder-");
-    for c in template.chars() {
-        if c.is_ascii_alphanumeric() {
-            name.push(c.to_ascii_lowercase());
-        } else if !name.ends_with('-') {
-            name.push('-');
+/// The container of every build's artifacts in a storage account: `imagebuilder`.
+pub const ARTIFACT_CONTAINER: &str = "imagebuilder";
+
+/// Where an artifact goes: a storage account, its container, and the build's virtual folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArtifactTarget {
+    /// The storage account's Blob endpoint (from ARM: [`BlobEndpoint::resolve`]).
+    pub endpoint: BlobEndpoint,
+    /// The container (3-63 lowercase letters, digits and single dashes); created when missing,
+    /// never deleted.
+    pub container: String,
+    /// The build's virtual folder: the blob is `<prefix>/<folder name>.<tar.gz|zip>`, deleted
+    /// alone at cleanup.
+    pub prefix: String,
+}
+
+impl ArtifactTarget {
+    /// The target of template `template`'s artifacts: container [`ARTIFACT_CONTAINER`] of the
+    /// account at `endpoint`, prefix the template name.
+    pub fn for_template(endpoint: BlobEndpoint, template: &str) -> Self {
+        Self {
+            endpoint,
+            container: ARTIFACT_CONTAINER.to_owned(),
+            prefix: template.to_owned(),
         }
     }
-    name.truncate(63);
-    name.trim_end_matches('-').to_owned()
+
+    /// The blob of `folder` packed as `format`, reached with `credential`: the one
+    /// [`upload_artifact`](super::upload_artifact) writes and cleanup deletes. Refuses a prefix
+    /// with an empty, `.` or `..` segment (a URL would resolve it elsewhere) and a folder
+    /// without a UTF-8 name.
+    pub fn blob(
+        &self,
+        folder: &Path,
+        format: ArchiveFormat,
+        credential: Arc<dyn TokenCredential>,
+    ) -> Result<BlobLocation, Error> {
+        if self.prefix.split('/').any(|s| matches!(s, "" | "." | "..")) {
+            return Err(Error::invalid(
+                "artifact prefix",
+                format!("'{}' has an empty, '.' or '..' segment", self.prefix),
+            ));
+        }
+        let name = format!("{}/{}.{}", self.prefix, folder_name(folder)?, format.extension());
+        Ok(self.endpoint.blob(&self.container, &name, credential)?)
+    }
 }
 
-/// Creates container `name` in storage account `account` (its resource id), without public
-/// access, and returns the container's resource id.
-pub async fn create_container(arm: &ArmClient, account: &ResourceId, name: &str) -> Result<ResourceId, Error> {
-    if !account.is_type("Microsoft.Storage/storageAccounts") {
-        return Err(Error::invalid(
-            "storage_account",
-            format!("{account} is not a Microsoft.Storage/storageAccounts id"),
-        ));
-    }
-    let id = account.child("blobServices", "default").child("containers", name);
-    let request = arm
-        .request(Method::Put, &id.to_string(), DEFAULT_STORAGE_API_VERSION)?
-        .json(&serde_json::json!({"properties": {"publicAccess": "None"}}))?;
-    arm.send(request).await?;
-    Ok(id)
-}
-
-/// Deletes a container and every blob in it; one already gone counts as deleted.
-pub async fn delete_container(arm: &ArmClient, container: &ResourceId) -> Result<(), Error> {
-    let request = arm.request(Method::Delete, &container.to_string(), DEFAULT_STORAGE_API_VERSION)?;
-    match arm.send(request).await {
-        Err(error) if error.is_not_found() => Ok(()),
-        other => other.map(drop).map_err(Error::from),
-    }
+/// The last component of `folder` (after resolving `.` and links): `/tmp/<name>` or
+/// `C:\buildArtifacts\<name>` on the build VM.
+pub(crate) fn folder_name(folder: &Path) -> Result<String, Error> {
+    folder
+        .canonicalize()
+        .ok()
+        .filter(|p| p.is_dir())
+        .and_then(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_owned))
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| {
+            Error::invalid(
+                "package_path",
+                format!("'{}' is not a folder with a UTF-8 name", folder.display()),
+            )
+        })
 }

@@ -10,25 +10,29 @@
 //! template's identity reading the blob through RBAC (Storage Blob Data Reader). Never an
 //! account key.
 //!
-//! Each build gets its own container, created and deleted through ARM
-//! (`Microsoft.Storage/storageAccounts/blobServices/containers`), so that cleanup removes the
-//! blob and any block an interrupted upload staged, with the caller's ARM permission.
+//! Every build of a storage account shares one container ([`ARTIFACT_CONTAINER`]), created on
+//! the Blob data plane when missing; each build writes one blob under its template's name
+//! (`<template>/<folder>.<tar.gz|zip>`), and cleanup deletes that blob only
+//! ([`delete_artifact`]). A data role on the account (Storage Blob Data Contributor) is all the
+//! caller needs there: no ARM write right on the account (see [`ArtifactTarget`]).
 
 mod container;
 mod pack;
 mod pipe;
 mod zip;
 
-pub use container::{artifact_container_name, create_container, delete_container};
+pub(crate) use container::folder_name;
+pub use container::{ARTIFACT_CONTAINER, ArtifactTarget};
 pub use pack::ArchiveFormat;
 
 use crate::error::Error;
 use crate::model::{FileDownload, ImageTemplate, ImageTemplateCustomizer, PowerShellScript, ShellScript};
-use arm_core::ResourceId;
 use arm_core::azure_core::credentials::Secret;
-use arm_core::storage::{BlobEndpoint, BlobLocation, SasUrl, StorageClient, UploadOptions};
+use arm_core::azure_core::credentials::TokenCredential;
+use arm_core::storage::{BlobLocation, SasUrl, StorageClient, UploadOptions};
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How the build VM reads the artifact blob.
@@ -46,17 +50,6 @@ pub enum ArtifactAccess {
     /// No SAS: the template's identity reads the blob through RBAC (it needs Storage Blob
     /// Data Reader on the account or the container).
     TemplateIdentity,
-}
-
-/// Where an artifact goes: a storage account and the container made for this build.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ArtifactTarget {
-    /// The storage account's Blob endpoint (from ARM: [`BlobEndpoint::resolve`]).
-    pub endpoint: BlobEndpoint,
-    /// The container's resource id
-    /// (`.../storageAccounts/<account>/blobServices/default/containers/<name>`), created with
-    /// [`create_container`].
-    pub container: ResourceId,
 }
 
 /// Options of [`upload_artifact`].
@@ -87,7 +80,6 @@ impl Default for ArtifactOptions {
 #[derive(Clone)]
 pub struct UploadedArtifact {
     blob: BlobLocation,
-    container: ResourceId,
     sas: Option<SasUrl>,
     sha256: String,
     bytes: u64,
@@ -111,11 +103,6 @@ impl UploadedArtifact {
     /// The blob (URL without query).
     pub fn blob(&self) -> &BlobLocation {
         &self.blob
-    }
-
-    /// The resource id of the container made for this build.
-    pub fn container(&self) -> &ResourceId {
-        &self.container
     }
 
     /// The SHA-256 of the archive, lowercase hex (the File customizer's `sha256Checksum`).
@@ -197,8 +184,9 @@ fn powershell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-/// Packs `folder` and uploads it as blob `<folder name>.<tar.gz|zip>` of the container of
-/// `target`, reached with the caller's credential; computes its SHA-256 on the way and, for
+/// Packs `folder` and uploads it as blob `<prefix>/<folder name>.<tar.gz|zip>` of `target`
+/// ([`ArtifactTarget::blob`]), reached with the caller's credential, after creating the
+/// container if it is missing; computes its SHA-256 on the way and, for
 /// [`ArtifactAccess::UserDelegationSas`], signs a read-only SAS for it.
 ///
 /// Packing runs on a blocking thread that feeds the upload through a bounded pipe (about 2 MiB)
@@ -207,25 +195,21 @@ fn powershell_quote(text: &str) -> String {
 /// packed, fails the upload before anything is committed.
 pub async fn upload_artifact(
     storage: &StorageClient,
-    credential: std::sync::Arc<dyn arm_core::azure_core::credentials::TokenCredential>,
+    credential: Arc<dyn TokenCredential>,
     target: &ArtifactTarget,
     folder: &Path,
     options: Option<ArtifactOptions>,
 ) -> Result<UploadedArtifact, Error> {
     let options = options.unwrap_or_default();
-    let folder_name = folder
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_owned))
-        .filter(|n| !n.is_empty())
-        .ok_or_else(|| {
-            Error::invalid(
-                "package_path",
-                format!("'{}' is not a folder with a UTF-8 name", folder.display()),
-            )
-        })?;
-    let blob_name = format!("{folder_name}.{}", options.format.extension());
-    let blob = target.endpoint.blob(target.container.name(), &blob_name, credential)?;
+    let folder_name = container::folder_name(folder)?;
+    let blob = target.blob(folder, options.format, credential)?;
+    if storage.create_container_if_missing(&blob).await? {
+        tracing::info!(
+            account = blob.account(),
+            container = blob.container(),
+            "artifact container created"
+        );
+    }
     let mut upload = options.upload;
     upload.content_type = Some(options.format.content_type().to_owned());
     let (reader, packer) = pack::start(folder.to_owned(), options.format);
@@ -250,13 +234,19 @@ pub async fn upload_artifact(
     tracing::info!(blob = %blob, bytes = written.bytes, sha256 = %written.sha256, "artifact uploaded");
     Ok(UploadedArtifact {
         blob,
-        container: target.container.clone(),
         sas,
         sha256: written.sha256,
         bytes: written.bytes,
         format: options.format,
         folder_name,
     })
+}
+
+/// Deletes the artifact blob `blob` (and nothing else: the container stays for the next
+/// builds); one already gone counts as deleted. A SAS signed for it stops working with it.
+pub async fn delete_artifact(storage: &StorageClient, blob: &BlobLocation) -> Result<(), Error> {
+    storage.delete_blob(blob).await?;
+    Ok(())
 }
 
 /// `template` as JSON with the query of every `sourceUri` and `scriptUri` that carries a

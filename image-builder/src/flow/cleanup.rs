@@ -1,10 +1,10 @@
 //! The cleanup guard of a build: what the flow created, deleted per the policy at the end.
 
 use super::outcome::CleanupReport;
-use crate::artifacts::delete_container;
+use crate::artifacts::delete_artifact;
 use crate::client::ImageTemplatesClient;
 use crate::runs::{self, RunWaitOptions};
-use arm_core::{ResourceId, SubscriptionClient};
+use arm_core::storage::{BlobLocation, StorageClient};
 
 /// When the flow deletes what it created.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -16,24 +16,26 @@ pub enum CleanupPolicy {
     OnSuccess,
     /// Always, whatever the outcome (a running build is canceled first).
     Always,
-    /// Never: the template and the artifact container stay.
+    /// Never: the template and the artifact blob stay.
     Never,
 }
 
 /// What the flow created so far.
 #[derive(Debug, Default)]
 pub(crate) struct Created {
-    pub(crate) container: Option<ResourceId>,
+    pub(crate) artifact: Option<BlobLocation>,
     pub(crate) template: Option<(String, String)>,
 }
 
 impl Created {
     /// Deletes what was created, as `policy` says for a build that `succeeded` or not: the
     /// template first (its run canceled if needed; Azure deletes the staging group with it),
-    /// then the artifact container. Every failure is reported, none stops the rest.
+    /// then the artifact blob (the container stays for the next builds). Every failure is
+    /// reported, none stops the rest.
     pub(crate) async fn clean(
         self,
         templates: &ImageTemplatesClient,
+        storage: &StorageClient,
         policy: CleanupPolicy,
         succeeded: bool,
         wait: &RunWaitOptions,
@@ -57,12 +59,12 @@ impl Created {
                 }
             }
         }
-        if let Some(container) = self.container {
-            let id = container.to_string();
+        if let Some(artifact) = self.artifact {
+            let id = artifact.url().to_string();
             if !delete {
                 report.kept.push(id);
             } else {
-                match delete_container(templates.arm(), &container).await {
+                match delete_artifact(storage, &artifact).await {
                     Ok(()) => report.removed.push(id),
                     Err(error) => report.failed.push((id, error.to_string())),
                 }

@@ -10,10 +10,7 @@ mod outcome;
 pub use cleanup::CleanupPolicy;
 pub use outcome::{BuildOutcome, BuildStatus, CleanupReport};
 
-use crate::artifacts::{
-    ArchiveFormat, ArtifactAccess, ArtifactOptions, ArtifactTarget, artifact_container_name, create_container,
-    upload_artifact,
-};
+use crate::artifacts::{ArchiveFormat, ArtifactAccess, ArtifactOptions, ArtifactTarget, upload_artifact};
 use crate::client::{BeginOptions, ImageTemplatesClient};
 use crate::diagnostics::find_log_location;
 use crate::error::Error;
@@ -43,8 +40,11 @@ const SAS_MARGIN: Duration = Duration::from_secs(30 * 60);
 pub struct ArtifactRequest {
     /// The folder; its name becomes `/tmp/<name>` or `C:\buildArtifacts\<name>` on the VM.
     pub folder: PathBuf,
-    /// The storage account (`.../providers/Microsoft.Storage/storageAccounts/<name>`); a
-    /// container `imagebuilder-<template>` is created in it for this build.
+    /// The storage account (`.../providers/Microsoft.Storage/storageAccounts/<name>`): its Blob
+    /// endpoint is read through ARM (`Microsoft.Storage/storageAccounts/read`), the archive goes
+    /// to `<template>/<folder>.<ext>` in its container [`ARTIFACT_CONTAINER`](crate::artifacts::ARTIFACT_CONTAINER) (created when
+    /// missing) with the caller's Entra credential (Storage Blob Data Contributor), and cleanup
+    /// deletes that blob only.
     pub storage_account: ResourceId,
     /// `tar.gz` (Linux) or `zip` (Windows).
     pub format: ArchiveFormat,
@@ -52,6 +52,20 @@ pub struct ArtifactRequest {
     pub sas: bool,
     /// The upload's block size, parallelism and progress.
     pub upload: UploadOptions,
+}
+
+impl ArtifactRequest {
+    /// Refuses, before anything is created, a storage account id of another type and a
+    /// folder that is not one.
+    fn check(&self) -> Result<(), Error> {
+        if !self.storage_account.is_type("Microsoft.Storage/storageAccounts") {
+            return Err(Error::invalid(
+                "storage_account",
+                format!("{} is not a Microsoft.Storage/storageAccounts id", self.storage_account),
+            ));
+        }
+        crate::artifacts::folder_name(&self.folder).map(drop)
+    }
 }
 
 /// What to build.
@@ -170,10 +184,12 @@ impl BuildFlow {
             outcome.error = Some(error);
         }
         let succeeded = outcome.status == BuildStatus::Succeeded;
-        if created.template.is_some() || created.container.is_some() {
+        if created.template.is_some() || created.artifact.is_some() {
             events(BuildEvent::Step("cleaning up".to_owned()));
         }
-        outcome.cleanup = created.clean(&self.templates, request.cleanup, succeeded, &wait).await;
+        outcome.cleanup = created
+            .clean(&self.templates, &self.storage, request.cleanup, succeeded, &wait)
+            .await;
         outcome
     }
 
@@ -197,6 +213,9 @@ impl BuildFlow {
         // Everything is checked before anything is created.
         validate_template(name, &template)?;
         self.templates.template_id(resource_group, name)?;
+        if let Some(artifacts) = &request.artifacts {
+            artifacts.check()?;
+        }
 
         if let Some(artifacts) = &request.artifacts {
             let sas_lifetime = wait.waiter.max_wait + SAS_MARGIN;
@@ -280,14 +299,17 @@ impl BuildFlow {
             None,
         )
         .await?;
-        let container_name = artifact_container_name(name);
+        let target = ArtifactTarget::for_template(endpoint, name);
+        let blob = target.blob(&artifacts.folder, artifacts.format, self.credential.clone())?;
         events(BuildEvent::Step(format!(
-            "uploading {} to {}/{container_name}",
+            "uploading {} to {}/{}/{}",
             artifacts.folder.display(),
-            endpoint.account()
+            blob.account(),
+            blob.container(),
+            blob.name()
         )));
-        let container = create_container(self.templates.arm(), account, &container_name).await?;
-        created.container = Some(container.clone());
+        // Recorded before the upload: a commit that happens as the caller cancels is deleted too.
+        created.artifact = Some(blob);
         let options = ArtifactOptions {
             format: artifacts.format,
             access: if artifacts.sas {
@@ -299,7 +321,6 @@ impl BuildFlow {
             },
             upload: artifacts.upload.clone(),
         };
-        let target = ArtifactTarget { endpoint, container };
         let uploaded = upload_artifact(
             &self.storage,
             self.credential.clone(),
