@@ -84,32 +84,7 @@ async fn assert_succeeded_and_clean(world: &World, outcome: &BuildOutcome, event
         outcome.cleanup
     );
     assert!(outcome.cleanup.removed.contains(&uploaded), "{:?}", outcome.cleanup);
-    assert_nothing_left(world, &outcome.template_name).await;
-}
-
-/// The template, its staging groups and every artifact blob are gone; the group holds only what
-/// the test made itself (the storage account, identities, galleries, images).
-async fn assert_nothing_left(world: &World, template: &str) {
-    let template_path = world.id(&format!("Microsoft.VirtualMachineImages/imageTemplates/{template}"));
-    assert!(
-        world
-            .get(&template_path, image_builder::DEFAULT_API_VERSION)
-            .await
-            .is_none(),
-        "{template} is gone"
-    );
-    for group in world.staging_groups(template).await {
-        assert!(world.wait_group_gone(&group).await, "staging group {group} is gone");
-    }
-    let blobs = world.artifact_blobs().await;
-    assert!(blobs.is_empty(), "artifact blobs left: {blobs:?}");
-    let templates: Vec<String> = world
-        .resources()
-        .await
-        .into_iter()
-        .filter(|id| id.to_ascii_lowercase().contains("/imagetemplates/"))
-        .collect();
-    assert!(templates.is_empty(), "templates left in {RG}: {templates:?}");
+    world.assert_nothing_left(&outcome.template_name).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -320,7 +295,7 @@ async fn a_failed_build_with_cleanup_always_leaves_nothing() {
     assert!(outcome.cleanup.is_complete(), "{:?}", outcome.cleanup);
     assert!(outcome.cleanup.kept.is_empty(), "{:?}", outcome.cleanup);
     assert_eq!(outcome.cleanup.removed.len(), 2, "{:?}", outcome.cleanup);
-    assert_nothing_left(&world, &outcome.template_name).await;
+    world.assert_nothing_left(&outcome.template_name).await;
     world.emulator.shutdown().await;
 }
 
@@ -372,7 +347,7 @@ async fn a_cancel_while_customizing_cancels_the_run_then_cleans_up_everything_un
     );
     assert!(outcome.cleanup.is_complete(), "{:?}", outcome.cleanup);
     assert_eq!(outcome.cleanup.removed.len(), 2, "{:?}", outcome.cleanup);
-    assert_nothing_left(&world, &outcome.template_name).await;
+    world.assert_nothing_left(&outcome.template_name).await;
     world.emulator.shutdown().await;
 }
 

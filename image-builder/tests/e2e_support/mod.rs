@@ -345,6 +345,30 @@ impl World {
             .collect()
     }
 
+    /// The template, its staging groups and every artifact blob are gone; the group holds only what
+    /// the test made itself (the storage account, identities, galleries, images).
+    pub async fn assert_nothing_left(&self, template: &str) {
+        let template_path = self.id(&format!("Microsoft.VirtualMachineImages/imageTemplates/{template}"));
+        assert!(
+            self.get(&template_path, image_builder::DEFAULT_API_VERSION)
+                .await
+                .is_none(),
+            "{template} is gone"
+        );
+        for group in self.staging_groups(template).await {
+            assert!(self.wait_group_gone(&group).await, "staging group {group} is gone");
+        }
+        let blobs = self.artifact_blobs().await;
+        assert!(blobs.is_empty(), "artifact blobs left: {blobs:?}");
+        let templates: Vec<String> = self
+            .resources()
+            .await
+            .into_iter()
+            .filter(|id| id.to_ascii_lowercase().contains("/imagetemplates/"))
+            .collect();
+        assert!(templates.is_empty(), "templates left in {RG}: {templates:?}");
+    }
+
     /// Waits (a few seconds at most) until the resource group `name` is gone.
     pub async fn wait_group_gone(&self, name: &str) -> bool {
         let path = format!("/subscriptions/{}/resourceGroups/{name}", self.subscription);
