@@ -316,9 +316,14 @@ async fn unknown_routes_are_answered_in_the_arm_envelope() {
             "InvalidResourceType",
         ),
         (
-            in_group("Microsoft.Compute/virtualMachines/vm"),
+            in_group("Microsoft.KeyVault/vaults/kv"),
             400,
             "NoRegisteredProviderFound",
+        ),
+        (
+            in_group("Microsoft.Compute/virtualMachines/vm"),
+            404,
+            "InvalidResourceType",
         ),
         (in_group("Microsoft.Nope/things/x"), 400, "InvalidResourceNamespace"),
     ];

@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use serde_json::json;
 use time::OffsetDateTime;
 
 use super::template::Staging;
@@ -148,7 +147,7 @@ fn account(shared: &Shared, group_id: &str, location: &str, wall: OffsetDateTime
         ready_at: shared.clock.instant(),
         operation_id: random::uuid(),
         access_tier: Some("Hot".to_owned()),
-        encryption: json!({ "keySource": "Microsoft.Storage", "services": { "blob": { "enabled": true, "keyType": "Account" } } }),
+        encryption: crate::arm::storage_accounts::default_encryption(wall),
         extended_location: None,
         other_properties: Default::default(),
     })

@@ -12,6 +12,8 @@ mod keys;
 mod names;
 mod operation;
 mod properties;
+
+pub(in crate::arm) use properties::default_encryption;
 mod requests;
 
 use std::time::Instant;
