@@ -3,11 +3,11 @@
 //! the spec, parsed and written back, and must come back identical.
 
 use super::{PackageMetadata, TaskAgent, TaskAgentJobRequest, TaskAgentPool};
+use arm_core::test_support::examples::{ApiExamples, assert_same_json};
+use arm_core::test_support::spec_walker::SpecWalker;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
-
-const SPEC: &str = include_str!("../../../fixtures/api-examples/devops/taskAgent-7.1.json");
+use serde_json::json;
 
 /// Definitions we keep as opaque JSON: their samples are not expanded.
 const OPAQUE: &[&str] = &[
@@ -19,55 +19,12 @@ const OPAQUE: &[&str] = &[
     "TaskAgentCloudRequest",
 ];
 
-fn sample(spec: &Value, schema: &Value) -> Value {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference.trim_start_matches("#/definitions/");
-        if OPAQUE.contains(&name) {
-            return json!({"opaque": name});
-        }
-        return sample(spec, &spec["definitions"][name]);
-    }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        return values[0].clone();
-    }
-    let mut object = Map::new();
-    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-        if let Value::Object(inner) = sample(spec, part) {
-            object.extend(inner);
-        }
-    }
-    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-        for (name, property) in properties {
-            object.insert(name.clone(), sample(spec, property));
-        }
-        return Value::Object(object);
-    }
-    if !object.is_empty() {
-        return Value::Object(object);
-    }
-    match (
-        schema.get("type").and_then(Value::as_str),
-        schema.get("format").and_then(Value::as_str),
-    ) {
-        (Some("integer"), _) => json!(7),
-        (Some("boolean"), _) => json!(true),
-        (Some("array"), _) => json!([sample(spec, &schema["items"])]),
-        (Some("object"), _) => match schema.get("additionalProperties") {
-            Some(values) => json!({"key": sample(spec, values)}),
-            None => json!({}),
-        },
-        (_, Some("date-time")) => json!("2026-11-23T10:00:00.123Z"),
-        (_, Some("uuid")) => json!("0f6b5c1e-3d4a-4b8e-9c2d-1a2b3c4d5e6f"),
-        _ => json!("text"),
-    }
-}
-
 fn round_trips<T: DeserializeOwned + Serialize>(definition: &str) {
-    let spec: Value = serde_json::from_str(SPEC).unwrap();
-    let sample = sample(&spec, &json!({"$ref": format!("#/definitions/{definition}")}));
+    let spec = ApiExamples::new("devops").read("taskAgent-7.1.json");
+    let sample = SpecWalker::new(&spec).with_opaque(OPAQUE).sample_of(definition);
     let parsed: T = serde_json::from_value(sample.clone()).unwrap_or_else(|e| panic!("{definition}: {e}"));
     let written = serde_json::to_value(&parsed).unwrap();
-    assert_eq!(written, sample, "{definition} lost or changed properties");
+    assert_same_json(&sample, &written, &format!("{definition} lost or changed properties"));
 }
 
 #[test]
