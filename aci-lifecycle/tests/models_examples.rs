@@ -11,9 +11,11 @@ use aci_lifecycle::models::{
     RestartPolicy, Scheme, Volume,
 };
 use arm_core::azure_core::credentials::Secret;
-use arm_core::test_support::examples::{ApiExamples, assert_same_json, check_enum, leaf_count, round_trip};
+use arm_core::test_support::examples::{
+    ApiExamples, ExampleBody, assert_same_json, check_enum, leaf_count, round_trip,
+};
 use arm_core::test_support::spec_walker::SpecWalker;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::BTreeMap;
 
 const SPEC: &str = "spec-2026-05-01.json";
@@ -22,17 +24,10 @@ fn examples() -> ApiExamples {
     ApiExamples::new("aci")
 }
 
-fn read_json(name: &str) -> Value {
-    examples().read(name)
-}
-
-fn spec() -> Value {
-    read_json(SPEC)
-}
-
-/// Round-trips `body` through the Rust type of the spec's schema `#/definitions/{schema}`.
-fn round_trip_schema(schema: &str, body: &Value, context: &str) {
-    match schema {
+/// Round-trips an example body through the Rust type of its schema.
+fn round_trip_body(example: &ExampleBody) {
+    let (body, context) = (&example.body, example.context.as_str());
+    match example.schema.as_str() {
         "ContainerGroup" => {
             round_trip::<ContainerGroup>(body, context);
         }
@@ -48,22 +43,17 @@ fn round_trip_schema(schema: &str, body: &Value, context: &str) {
 
 #[test]
 fn every_example_body_round_trips_through_its_model() {
-    let spec = spec();
+    let spec = examples().read(SPEC);
     let files = examples().files();
     assert!(
         files.len() >= 11,
         "expected the 11 examples of the spec, found {files:?}"
     );
 
-    let (mut requests, mut responses) = (0, 0);
-    for body in examples().bodies(&spec) {
-        round_trip_schema(&body.schema, &body.body, &body.context);
-        if body.is_request {
-            requests += 1;
-        } else {
-            responses += 1;
-        }
-    }
+    let bodies = examples().bodies(&spec);
+    bodies.iter().for_each(round_trip_body);
+    let requests = bodies.iter().filter(|body| body.is_request).count();
+    let responses = bodies.len() - requests;
     // At least: two create requests; create 200 and 201 twice, delete 200, two gets, two lists, logs.
     assert!(
         requests >= 2 && responses >= 10,
@@ -74,7 +64,7 @@ fn every_example_body_round_trips_through_its_model() {
 #[test]
 fn example_values_land_in_typed_fields() {
     let failed: ContainerGroup =
-        serde_json::from_value(read_json("ContainerGroupsGet_Failed.json")["responses"]["200"]["body"].clone())
+        serde_json::from_value(examples().read("ContainerGroupsGet_Failed.json")["responses"]["200"]["body"].clone())
             .unwrap();
     let properties = &failed.properties;
     assert_eq!(
@@ -101,7 +91,7 @@ fn example_values_land_in_typed_fields() {
         (IpAddressType::Public, Some(NetworkProtocol::Tcp))
     );
 
-    let create = read_json("ContainerGroupsCreateOrUpdate.json");
+    let create = examples().read("ContainerGroupsCreateOrUpdate.json");
     let request: ContainerGroup = serde_json::from_value(create["parameters"]["containerGroup"].clone()).unwrap();
     let identity = request.identity.as_ref().unwrap();
     assert_eq!(
@@ -152,7 +142,7 @@ fn example_values_land_in_typed_fields() {
 
 #[test]
 fn every_spec_property_reachable_from_a_container_group_is_modelled() {
-    let spec = spec();
+    let spec = examples().read(SPEC);
     let walker = SpecWalker::new(&spec);
     // Serde ignores unknown fields: a property the model lacks is lost on the way back.
     let group = walker.sample_of("ContainerGroup");
@@ -171,7 +161,7 @@ fn every_spec_property_reachable_from_a_container_group_is_modelled() {
 
 #[test]
 fn every_spec_enum_value_is_a_variant() {
-    let spec = spec();
+    let spec = examples().read(SPEC);
     let found = SpecWalker::new(&spec).enums(["ContainerGroup", "ContainerGroupListResult"]);
     assert!(found.len() >= 13, "{found:?}");
     for (name, values) in &found {

@@ -19,7 +19,8 @@
 //! - [`Error`]: one error type carrying ARM's code, message, target, details, request ids and
 //!   throttling information;
 //! - [`ResourceId`]: parse, build and compare resource ids;
-//! - [`SystemData`]: the `systemData` ARM adds to every resource;
+//! - [`SystemData`]: the `systemData` ARM adds to every resource, and
+//!   [`UserAssignedIdentity`]: the ids of a resource's user-assigned identity;
 //! - [`string_enum!`]: the extensible, case-insensitive string enums of Azure's APIs;
 //! - [`resource_groups`]: the resource group client.
 //!
@@ -59,6 +60,7 @@ pub mod storage;
 mod string_enum;
 mod subscription_scope;
 mod system_data;
+mod user_assigned_identity;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod transport;
@@ -85,6 +87,7 @@ pub use retry::{Deadline, Idempotent, RetryOptions, RetryPolicy};
 pub use service::ServicePipeline;
 pub use subscription_scope::{BeginOptions, ResourceType, SubscriptionClient, SubscriptionScope};
 pub use system_data::{CreatedByType, SystemData};
+pub use user_assigned_identity::UserAssignedIdentity;
 pub use transport::{
     AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, DEFAULT_READ_TIMEOUT, HttpTransport, HttpTransportBuilder,
 };

@@ -3,7 +3,7 @@
 //! (a sample with every property, of every polymorphic kind, is generated from the spec), and
 //! kinds and values from the future are kept.
 
-use arm_core::test_support::examples::{ApiExamples, check_enum, leaf_count, round_trip};
+use arm_core::test_support::examples::{ApiExamples, ExampleBody, check_enum, leaf_count, round_trip};
 use arm_core::test_support::spec_walker::SpecWalker;
 use image_builder::model::{
     AutoRunState, CreatedByType, DistributeVersioner, ImageTemplate, ImageTemplateCustomizer, ImageTemplateDistributor,
@@ -11,7 +11,7 @@ use image_builder::model::{
     ProvisioningErrorCode, ProvisioningState, ReplicationMode, ResourceIdentityType, RunOutput, RunOutputCollection,
     RunState, RunSubState, SharedImageStorageAccountType, Trigger, TriggerCollection, TriggerProperties,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 
 const SPEC: &str = "spec-2025-10-01.json";
 
@@ -19,17 +19,10 @@ fn examples() -> ApiExamples {
     ApiExamples::new("imagebuilder")
 }
 
-fn read_json(name: &str) -> Value {
-    examples().read(name)
-}
-
-fn spec() -> Value {
-    read_json(SPEC)
-}
-
-/// Round-trips `body` through the Rust type of the spec's schema `#/definitions/{schema}`.
-fn round_trip_schema(schema: &str, body: &Value, context: &str) {
-    match schema {
+/// Round-trips an example body through the Rust type of its schema.
+fn round_trip_body(example: &ExampleBody) {
+    let (body, context) = (&example.body, example.context.as_str());
+    match example.schema.as_str() {
         "ImageTemplate" => drop(round_trip::<ImageTemplate>(body, context)),
         "ImageTemplateUpdateParameters" => drop(round_trip::<ImageTemplateUpdateParameters>(body, context)),
         "ImageTemplateListResult" => drop(round_trip::<ImageTemplateListResult>(body, context)),
@@ -43,19 +36,14 @@ fn round_trip_schema(schema: &str, body: &Value, context: &str) {
 
 #[test]
 fn every_example_body_round_trips_through_its_model() {
-    let spec = spec();
+    let spec = examples().read(SPEC);
     let files = examples().files();
     assert!(files.len() >= 11, "expected the 11 examples, found {files:?}");
 
-    let (mut requests, mut responses) = (0, 0);
-    for body in examples().bodies(&spec) {
-        round_trip_schema(&body.schema, &body.body, &body.context);
-        if body.is_request {
-            requests += 1;
-        } else {
-            responses += 1;
-        }
-    }
+    let bodies = examples().bodies(&spec);
+    bodies.iter().for_each(round_trip_body);
+    let requests = bodies.iter().filter(|body| body.is_request).count();
+    let responses = bodies.len() - requests;
     // Requests: two creates, two updates. Responses: create 200+201 twice, two updates, get,
     // list, run outputs list and get.
     assert!(
@@ -67,7 +55,7 @@ fn every_example_body_round_trips_through_its_model() {
 #[test]
 fn example_values_land_in_typed_fields() {
     let windows: ImageTemplate =
-        serde_json::from_value(read_json("CreateImageTemplateWindows.json")["parameters"]["parameters"].clone())
+        serde_json::from_value(examples().read("CreateImageTemplateWindows.json")["parameters"]["parameters"].clone())
             .unwrap();
     let customize = windows.properties.customize.as_ref().unwrap();
     let kinds: Vec<&str> = customize.iter().map(ImageTemplateCustomizer::kind).collect();
@@ -116,15 +104,16 @@ fn example_values_land_in_typed_fields() {
     );
 
     let outputs: RunOutputCollection =
-        serde_json::from_value(read_json("ListRunOutputs.json")["responses"]["200"]["body"].clone()).unwrap();
+        serde_json::from_value(examples().read("ListRunOutputs.json")["responses"]["200"]["body"].clone()).unwrap();
     let output = outputs.value[1].properties.as_ref().unwrap();
     assert!(output.artifact_id.as_deref().unwrap().ends_with("/imageversions/1.2.3"));
     assert_eq!(output.provisioning_state, Some(ProvisioningState::Succeeded));
     assert!(outputs.next_link.as_deref().unwrap().contains("$skipToken=3"));
 
-    let update: ImageTemplateUpdateParameters =
-        serde_json::from_value(read_json("UpdateImageTemplateVmProfile.json")["parameters"]["parameters"].clone())
-            .unwrap();
+    let update: ImageTemplateUpdateParameters = serde_json::from_value(
+        examples().read("UpdateImageTemplateVmProfile.json")["parameters"]["parameters"].clone(),
+    )
+    .unwrap();
     let vnet = update.properties.unwrap().vm_profile.unwrap().vnet_config.unwrap();
     assert!(
         vnet.container_instance_subnet_id
@@ -135,7 +124,7 @@ fn example_values_land_in_typed_fields() {
 
 #[test]
 fn every_spec_property_of_every_kind_is_modelled() {
-    let spec = spec();
+    let spec = examples().read(SPEC);
     let variants = SpecWalker::new(&spec).variants();
     assert_eq!(variants, 5, "customizers have five kinds");
     for variant in 0..variants {
@@ -168,7 +157,7 @@ fn every_spec_property_of_every_kind_is_modelled() {
 
 #[test]
 fn every_polymorphic_kind_of_the_spec_is_a_variant() {
-    let spec = spec();
+    let spec = examples().read(SPEC);
     let walker = SpecWalker::new(&spec);
     for (base, kind, definition) in walker
         .polymorphic()
@@ -239,7 +228,7 @@ fn kinds_from_the_future_are_kept_whole() {
 
 #[test]
 fn every_spec_enum_value_is_a_variant() {
-    let spec = spec();
+    let spec = examples().read(SPEC);
     let definitions = spec["definitions"].as_object().unwrap().keys().map(String::as_str);
     let found = SpecWalker::new(&spec).enums(definitions);
     assert_eq!(found.len(), 11, "{found:?}");

@@ -1,5 +1,6 @@
 //! Managed identities of a group, and which containers may use them.
 
+use arm_core::UserAssignedIdentity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -59,18 +60,6 @@ arm_core::string_enum! {
         /// None (removes the identities).
         None = "None",
     }
-}
-
-/// A user-assigned identity of a group; both ids are set by Azure.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserAssignedIdentity {
-    /// The principal (object) id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub principal_id: Option<String>,
-    /// The client (application) id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
 }
 
 /// Which containers may use which of the group's identities.

@@ -36,7 +36,7 @@ mod security;
 mod volume;
 mod whole_number;
 
-pub use arm_core::{CreatedByType, SystemData};
+pub use arm_core::{CreatedByType, SystemData, UserAssignedIdentity};
 pub use container::{ConfigMap, Container, ContainerProperties};
 pub use diagnostics::{ContainerGroupDiagnostics, LogAnalytics, LogAnalyticsLogType};
 pub use env::EnvironmentVariable;
@@ -47,7 +47,6 @@ pub use group::{
 };
 pub use identity::{
     ContainerGroupIdentity, IdentityAccessControl, IdentityAccessLevel, IdentityAcls, ResourceIdentityType,
-    UserAssignedIdentity,
 };
 pub use init_container::{InitContainer, InitContainerProperties};
 pub use instance_view::{

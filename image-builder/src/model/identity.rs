@@ -1,5 +1,6 @@
 //! The managed identity of an image template.
 
+use arm_core::UserAssignedIdentity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -40,18 +41,6 @@ impl ImageTemplateIdentity {
             .flatten()
             .map(|(id, _)| id.as_str())
     }
-}
-
-/// The ids Azure reports for a user-assigned identity; both are empty in requests.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserAssignedIdentity {
-    /// The principal (object) id; only in responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub principal_id: Option<String>,
-    /// The client (application) id; only in responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
 }
 
 arm_core::string_enum! {

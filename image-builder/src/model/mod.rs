@@ -34,7 +34,7 @@ mod trigger;
 mod validator;
 mod vm_profile;
 
-pub use arm_core::{CreatedByType, SystemData};
+pub use arm_core::{CreatedByType, SystemData, UserAssignedIdentity};
 pub use build::{
     AutoRunState, ErrorHandling, ImageTemplateAutoRun, OnBuildError, OptimizationState, Optimize, Validate,
     VmBootOptimization, WorkloadOptimization,
@@ -46,7 +46,7 @@ pub use distributor::{
     DistributeVersioner, ImageTemplateDistributor, LatestVersioner, ManagedImageDistributor, ReplicationMode,
     SharedImageDistributor, SharedImageStorageAccountType, SourceVersioner, TargetRegion, VhdDistributor,
 };
-pub use identity::{ImageTemplateIdentity, ResourceIdentityType, UserAssignedIdentity};
+pub use identity::{ImageTemplateIdentity, ResourceIdentityType};
 pub use run_output::{RunOutput, RunOutputCollection, RunOutputProperties};
 pub use source::{
     ImageTemplateSource, ManagedImageSource, PlatformImagePurchasePlan, PlatformImageSource, SharedImageVersionSource,
