@@ -116,6 +116,15 @@ pub struct BuildArgs {
     /// What is deleted at the end: on-success (a failed build keeps its staging group), always, never.
     #[arg(long, env = "IMAGE_BUILDER_CLEANUP", value_enum, default_value_t = Cleanup::OnSuccess)]
     pub cleanup: Cleanup,
+    /// The longest time between two reads of the running template (seconds, or a number with
+    /// s, m or h); reads start every 10 s at most and back off to this.
+    #[arg(
+        long,
+        env = "IMAGE_BUILDER_POLL_INTERVAL",
+        default_value = "60s",
+        value_name = "DURATION"
+    )]
+    pub poll_interval: String,
     /// Validate everything and print the template that would be submitted (SAS masked); only reads.
     #[arg(long, env = "IMAGE_BUILDER_CHECK")]
     pub check: bool,

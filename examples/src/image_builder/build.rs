@@ -13,9 +13,11 @@ use arm_core::ResourceId;
 use arm_core::resource_groups::ResourceGroupsClient;
 use arm_core::storage::{BlobEndpoint, UploadOptions};
 use image_builder::artifacts::{ArtifactTarget, masked_template};
+use image_builder::diagnostics::{self, LogLocation, find_log_location};
 use image_builder::flow::{
-    ArtifactRequest, BuildFlow, BuildOutcome, BuildRequest, BuildStatus, CREATED_BY_TAG, CREATED_BY_VALUE,
+    ArtifactRequest, BuildEvent, BuildFlow, BuildOutcome, BuildRequest, BuildStatus, CREATED_BY_TAG, CREATED_BY_VALUE,
 };
+use image_builder::model::RunState;
 
 /// Runs `build`; returns the exit code.
 pub(super) async fn run(args: BuildArgs) -> u8 {
@@ -52,15 +54,35 @@ pub(super) async fn run(args: BuildArgs) -> u8 {
             upload: UploadOptions::default(),
         }),
         cleanup: plan.cleanup,
-        wait: None,
+        wait: Some(plan.wait),
     };
     println!(
         "image-builder: building {} in resource group {}",
         plan.name, plan.resource_group
     );
     let flow = BuildFlow::new(azure.templates.clone(), azure.storage.clone(), azure.credential.clone());
-    let outcome = flow.run(request, stop.wait(), |event| output::event(&event)).await;
-    report(&azure, &template, &outcome).await;
+    // A failed run's log is read as soon as the failure is seen, the flow paused meanwhile:
+    // `--cleanup always` deletes it with the staging group before the flow returns.
+    let mut early_log = None;
+    let outcome = flow
+        .run(request, stop.wait(), |event| {
+            output::event(&event);
+            if early_log.is_none()
+                && let Some(location) = failed_run_log(&event)
+            {
+                let fetch = fetch_log(&azure, &location);
+                early_log = Some(tokio::task::block_in_place(|| {
+                    tokio::runtime::Handle::current().block_on(fetch)
+                }));
+            }
+        })
+        .await;
+    let log = match (early_log, &outcome.log_location) {
+        (Some(log), _) => log,
+        (None, Some(location)) => fetch_log(&azure, location).await,
+        (None, None) => Err("no customization.log is named".to_owned()),
+    };
+    report(&template, &outcome, log);
     exit_code(&outcome, &received)
 }
 
@@ -144,8 +166,25 @@ fn check(azure: &Azure, plan: &Plan, account: Option<&(ResourceId, BlobEndpoint)
     exit::SUCCEEDED
 }
 
+/// Where the `customization.log` is, when `event` reports a failed run that names it.
+fn failed_run_log(event: &BuildEvent) -> Option<LogLocation> {
+    let BuildEvent::Run(run) = event else {
+        return None;
+    };
+    if run.run_state != Some(RunState::Failed) {
+        return None;
+    }
+    find_log_location(run.message.as_deref()?)
+}
+
+async fn fetch_log(azure: &Azure, location: &LogLocation) -> Result<String, String> {
+    diagnostics::fetch_log(&azure.arm, &azure.storage, azure.credential.clone(), location, None)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// The outcome as output: variables, failed targets, the failure's log, cleanup.
-async fn report(azure: &Azure, template: &image_builder::model::ImageTemplate, outcome: &BuildOutcome) {
+fn report(template: &image_builder::model::ImageTemplate, outcome: &BuildOutcome, log: Result<String, String>) {
     match outcome.status {
         BuildStatus::Succeeded | BuildStatus::PartiallySucceeded => {
             if let Err(error) = output::variables(outcome) {
@@ -164,19 +203,9 @@ async fn report(azure: &Azure, template: &image_builder::model::ImageTemplate, o
         }
         BuildStatus::Canceled => println!("image-builder: {} canceled", outcome.template_name),
         _ => {
-            if let Some(location) = &outcome.log_location {
-                let log = image_builder::diagnostics::fetch_log(
-                    &azure.arm,
-                    &azure.storage,
-                    azure.credential.clone(),
-                    location,
-                    None,
-                )
-                .await;
-                match log {
-                    Ok(log) => output::failure_log(&log, &output::log_file(&outcome.template_name)),
-                    Err(error) => println!("##[warning]cannot read customization.log: {error}"),
-                }
+            match log {
+                Ok(log) => output::failure_log(&log, &output::log_file(&outcome.template_name)),
+                Err(error) => println!("##[warning]cannot read customization.log: {error}"),
             }
             match &outcome.error {
                 Some(error) => println!("##[error]{error}"),

@@ -12,9 +12,13 @@ use image_builder::model::{
     ManagedImageDistributor, PowerShellScript, SharedImageDistributor, ShellScript, TargetRegion, VhdDistributor,
     WindowsUpdate,
 };
+use image_builder::runs::RunWaitOptions;
 use image_builder::{ImageTemplateBuilder, SourceImage};
 use std::path::PathBuf;
+use std::time::Duration;
 
+/// The longest `--poll-interval`.
+const MAX_POLL_INTERVAL: Duration = Duration::from_secs(600);
 /// The run output name of the one target the flags make.
 const RUN_OUTPUT: &str = "image";
 
@@ -37,6 +41,9 @@ pub(super) struct Plan {
     pub sas: bool,
     /// What is deleted at the end.
     pub cleanup: CleanupPolicy,
+    /// How the run is waited for: bounded by the build timeout, read at most every
+    /// `--poll-interval`.
+    pub wait: RunWaitOptions,
 }
 
 /// Checks every flag of `args` (reading only local files) and makes the plan for
@@ -65,6 +72,11 @@ pub(super) fn plan(args: &BuildArgs, subscription: &str) -> Result<Plan, String>
         );
     }
     vm_settings(args, subscription, &mut template.properties)?;
+    let interval = arm_core::parse_duration("--poll-interval", &args.poll_interval, MAX_POLL_INTERVAL)
+        .map_err(|e| e.to_string())?;
+    let mut wait = RunWaitOptions::for_build_timeout(template.properties.build_timeout_in_minutes.unwrap_or(0));
+    wait.waiter.max_delay = interval;
+    wait.waiter.min_delay = wait.waiter.min_delay.min(interval);
     let name = generated_template_name();
     let template = ImageTemplateBuilder::from_template(name.clone(), template)
         .build()
@@ -85,23 +97,22 @@ pub(super) fn plan(args: &BuildArgs, subscription: &str) -> Result<Plan, String>
             Cleanup::Always => CleanupPolicy::Always,
             Cleanup::Never => CleanupPolicy::Never,
         },
+        wait,
     })
 }
 
 /// The package folder and its storage account: both or neither.
 fn package(args: &BuildArgs) -> Result<(Option<PathBuf>, Option<AccountRef>), String> {
+    if let Some(folder) = args.package_path.as_ref().filter(|f| !f.is_dir()) {
+        return Err(format!("--package-path: '{}' is not a folder", folder.display()));
+    }
     match (&args.package_path, &args.storage_account) {
         (None, None) => Ok((None, None)),
         (Some(_), None) => {
             Err("--storage-account: required with --package-path (the package is uploaded there)".to_owned())
         }
         (None, Some(_)) => Err("--storage-account: only used with --package-path".to_owned()),
-        (Some(folder), Some(account)) => {
-            if !folder.is_dir() {
-                return Err(format!("--package-path: '{}' is not a folder", folder.display()));
-            }
-            Ok((Some(folder.clone()), Some(AccountRef::parse(account)?)))
-        }
+        (Some(folder), Some(account)) => Ok((Some(folder.clone()), Some(AccountRef::parse(account)?))),
     }
 }
 
