@@ -7,11 +7,17 @@
 //! killed container cannot clean up after itself): its agent goes offline and its group stays,
 //! until `reap` deletes both. The pool and the resource group end empty.
 //!
+//! Then the image story ([`image_story`]): a package folder becomes a gallery image version
+//! through `image-builder build`; a build scripted to fail shows the failing provisioner's log;
+//! `image-builder reap` deletes what the failure kept.
+//!
 //! This executable is also each of the binaries it shows (`demo ephemeral-agent`, `demo
-//! spawn-agent`, `demo reap` run the same code as `ephemeral-agent`, `spawn-agent` and `reap`)
+//! spawn-agent`, `demo reap`, `demo image-builder` run the same code as `ephemeral-agent`,
+//! `spawn-agent`, `reap` and `image-builder`)
 //! and the emulator's stand-in Azure Pipelines agent, so that `cargo run` builds everything the
 //! story needs.
 
+mod image_story;
 mod story;
 
 use std::process::ExitCode;
@@ -19,6 +25,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     if az_emulator::standin::invoked_as_standin() {
         return az_emulator::standin::main();
+    }
+    if std::env::args_os().nth(1).is_some_and(|c| c == "image-builder") {
+        return examples::image_builder::main(std::env::args_os().skip(1).collect());
     }
     let mut args = std::env::args().skip(1);
     let command = args.next();
@@ -29,7 +38,9 @@ fn main() -> ExitCode {
         Some("reap") => return examples::reap::main(rest),
         None => {}
         Some(other) => {
-            eprintln!("demo: unknown command '{other}'; expected none, ephemeral-agent, spawn-agent or reap");
+            eprintln!(
+                "demo: unknown command '{other}'; expected none, ephemeral-agent, spawn-agent, reap or image-builder"
+            );
             return ExitCode::from(2);
         }
     }

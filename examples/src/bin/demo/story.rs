@@ -1,5 +1,6 @@
 //! The demo's story, step by step, with the real binaries as processes.
 
+use crate::image_story;
 use aci_lifecycle::ContainerGroupsClient;
 use arm_core::ArmEnvironment;
 use arm_core::azure_core::credentials::TokenRequestOptions;
@@ -15,7 +16,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::task::JoinHandle;
 
-type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+/// The demo's result: any error, shown as one line.
+pub(super) type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// The agent image; the emulator runs it as `demo ephemeral-agent`.
 const AGENT_IMAGE: &str = "contoso.azurecr.io/ephemeral-agent:1";
@@ -28,13 +30,15 @@ const TOOL_TIMEOUT: Duration = Duration::from_secs(120);
 const DRAIN: Duration = Duration::from_millis(500);
 
 /// What every step needs.
-struct Demo {
+pub(super) struct Demo {
     me: PathBuf,
-    scratch: PathBuf,
-    info: StartupInfo,
-    /// The emulator's typed control API, for what a pipeline would do in Azure DevOps: queue a
-    /// job, read its result, list the pool's agents.
-    control: Control,
+    /// A folder of this run, removed at the end.
+    pub(super) scratch: PathBuf,
+    /// The emulator's startup line: endpoints, environment, defaults.
+    pub(super) info: StartupInfo,
+    /// The emulator's typed control API, for what a pipeline would do in Azure DevOps (queue a
+    /// job, read its result, list the pool's agents) and for scripting Image Builder runs.
+    pub(super) control: Control,
     containers: ContainerGroupsClient,
     started: Instant,
 }
@@ -46,7 +50,8 @@ pub async fn run() -> Result<()> {
     std::fs::create_dir_all(&scratch)?;
     println!("[ 0.00s] 1. starting the Azure emulator in this process");
     let config = format!(
-        "[devops]\nagent_binary = {me:?}\nmessage_poll_secs = 2\nsession_timeout_secs = 5\n\n[images]\n{AGENT_IMAGE:?} = [{me:?}, \"ephemeral-agent\"]\n"
+        "[devops]\nagent_binary = {me:?}\nmessage_poll_secs = 2\nsession_timeout_secs = 5\n\n[images]\n{AGENT_IMAGE:?} = [{me:?}, \"ephemeral-agent\"]\n\n{}",
+        image_story::CONFIG
     );
     let emulator = Emulator::start(EmulatorConfig::from_toml_str(&config)?).await?;
     let info = emulator.info().clone();
@@ -75,7 +80,8 @@ pub async fn run() -> Result<()> {
 }
 
 impl Demo {
-    fn step(&self, n: u32, text: &str) {
+    /// Prints step `n` with the time since the start.
+    pub(super) fn step(&self, n: u32, text: &str) {
         println!("[{:>5.2}s] {n}. {text}", self.started.elapsed().as_secs_f64());
     }
 
@@ -172,7 +178,8 @@ impl Demo {
         if !agents.is_empty() {
             return Err(format!("agents left in the pool: {agents:?}").into());
         }
-        self.step(10, "stopping the emulator");
+        image_story::run(self, env).await?;
+        self.step(15, "stopping the emulator");
         Ok(())
     }
 
@@ -189,11 +196,19 @@ impl Demo {
 
     /// Runs `demo <tool> <args>` with `env` only, prints its output indented; its output.
     async fn run_tool(&self, tool: &str, args: &[&str], env: &BTreeMap<String, String>) -> Result<String> {
-        let shown = std::iter::once(tool)
-            .chain(args.iter().copied())
-            .collect::<Vec<_>>()
-            .join(" ");
-        println!("          $ {shown}");
+        self.run_tool_expecting(tool, args, env, 0).await
+    }
+
+    /// Runs `demo <tool> <args>` with `env` only, prints its output indented; its output if it
+    /// exited with `expected`.
+    pub(super) async fn run_tool_expecting(
+        &self,
+        tool: &str,
+        args: &[&str],
+        env: &BTreeMap<String, String>,
+        expected: i32,
+    ) -> Result<String> {
+        println!("          $ {}", shown(tool, args));
         let mut child = tokio::process::Command::new(&self.me)
             .arg(tool)
             .args(args)
@@ -218,8 +233,8 @@ impl Demo {
             println!("          | {line}");
         }
         match status.code() {
-            Some(0) => Ok(text),
-            code => Err(format!("{tool} exited with {code:?}").into()),
+            Some(code) if code == expected => Ok(text),
+            code => Err(format!("{tool} exited with {code:?}, expected {expected}").into()),
         }
     }
 
@@ -254,7 +269,9 @@ impl Demo {
         env
     }
 
-    fn base_env(&self) -> BTreeMap<String, String> {
+    /// The environment every tool gets: the emulator's (the service connection's login, its
+    /// CA), `PATH`, and the pool and resource group of the story.
+    pub(super) fn base_env(&self) -> BTreeMap<String, String> {
         let d = &self.info.defaults;
         let mut env: BTreeMap<String, String> = self.info.env.clone().into_iter().collect();
         env.insert("PATH".to_owned(), std::env::var("PATH").unwrap_or_default());
@@ -302,7 +319,7 @@ impl Demo {
     }
 
     /// Looks every 250 ms until `check` gives a value, at most 60 s.
-    async fn wait<T, F: Future<Output = Result<Option<T>>>>(
+    pub(super) async fn wait<T, F: Future<Output = Result<Option<T>>>>(
         &self,
         what: &str,
         mut check: impl FnMut() -> F,
@@ -317,6 +334,39 @@ impl Demo {
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
+    }
+}
+
+/// A command line as the demo shows it: on one line when short, else one flag (with its
+/// value) per continuation line.
+fn shown(tool: &str, args: &[&str]) -> String {
+    let mut parts: Vec<String> = vec![tool.to_owned()];
+    for arg in args.iter().map(|a| quoted(a)) {
+        // A value joins its flag; a word joins the words before the first flag.
+        let takes_value = |last: &String| !last.starts_with("--") || !last.contains(' ');
+        match parts.last_mut() {
+            Some(last) if !arg.starts_with("--") && takes_value(last) => {
+                last.push(' ');
+                last.push_str(&arg);
+            }
+            _ => parts.push(arg),
+        }
+    }
+    let line = parts.join(" ");
+    if line.len() <= 100 {
+        return line;
+    }
+    parts.join(" \\\n              ")
+}
+
+/// `arg` as a shell would need it: in single quotes when it holds anything but letters, digits
+/// and `-_./:,=@`.
+fn quoted(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:,=@".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
     }
 }
 
