@@ -749,3 +749,216 @@ async fn a_container_created_meanwhile_counts_as_existing() {
         "Create Container https://acct.blob.core.windows.net/deleting failed: 409 ContainerBeingDeleted: The specified container is being deleted. Try operation later. [x-ms-request-id: req-1]"
     );
 }
+
+/// An account as `GET .../storageAccounts/{name}` answers it, its endpoint at `blob`.
+fn account_body(name: &str, blob: &str) -> serde_json::Value {
+    serde_json::json!({
+        "name": name,
+        "properties": {"provisioningState": "Succeeded", "primaryEndpoints": {"blob": blob}}
+    })
+}
+
+#[tokio::test]
+async fn an_account_is_found_by_name_through_the_generic_resource_list() {
+    let server = MockServer::start().await;
+    let id = "/subscriptions/sub/resourceGroups/rg-pkg/providers/Microsoft.Storage/storageAccounts/pkgstore";
+    Mock::given(method("GET"))
+        .and(path("/subscriptions/sub/resources"))
+        .and(query_param("api-version", "2021-04-01"))
+        .and(query_param(
+            "$filter",
+            "name eq 'pkgstore' and resourceType eq 'Microsoft.Storage/storageAccounts'",
+        ))
+        .and(header("authorization", "Bearer test-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "value": [{"id": id, "name": "pkgstore", "type": "Microsoft.Storage/storageAccounts", "location": "westeurope"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(id))
+        .and(query_param("api-version", "2024-01-01"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(account_body("pkgstore", "https://pkgstore.blob.core.windows.net/")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/subscriptions/sub/resources"))
+        .and(query_param(
+            "$filter",
+            "name eq 'nosuch' and resourceType eq 'Microsoft.Storage/storageAccounts'",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"value": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let arm = mock_arm_client(&server.uri(), None).unwrap();
+
+    let (found, endpoint) = BlobEndpoint::find(&arm, "sub", "pkgstore", None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.to_string(), id);
+    assert_eq!(found.resource_group(), Some("rg-pkg"));
+    assert_eq!(endpoint.url().as_str(), "https://pkgstore.blob.core.windows.net/");
+    assert_eq!(endpoint.account(), "pkgstore");
+    assert!(BlobEndpoint::find(&arm, "sub", "nosuch", None).await.unwrap().is_none());
+    // A name that could break out of the filter's quotes is refused before any request.
+    let bad = BlobEndpoint::find(&arm, "sub", "x' or name eq 'y", None)
+        .await
+        .unwrap_err();
+    assert!(
+        bad.to_string().contains("3 to 24 lowercase letters and digits"),
+        "{bad}"
+    );
+}
+
+#[tokio::test]
+async fn the_accounts_of_a_resource_group_are_listed_with_their_endpoints() {
+    let server = MockServer::start().await;
+    let group = "/subscriptions/sub/resourceGroups/IT_rg_t_1";
+    let account = |name: &str| format!("{group}/providers/Microsoft.Storage/storageAccounts/{name}");
+    Mock::given(method("GET"))
+        .and(path(format!("{group}/resources")))
+        .and(query_param("api-version", "2021-04-01"))
+        .and(query_param(
+            "$filter",
+            "resourceType eq 'Microsoft.Storage/storageAccounts'",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "value": [{"id": account("logs1"), "name": "logs1"}],
+            "nextLink": format!("https://management.azure.com{group}/resources?api-version=2021-04-01&$skiptoken=2")
+        })))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{group}/resources")))
+        .and(query_param("$skiptoken", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "value": [{"id": account("logs2"), "name": "logs2"}]
+        })))
+        .mount(&server)
+        .await;
+    for name in ["logs1", "logs2"] {
+        Mock::given(method("GET"))
+            .and(path(account(name)))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(account_body(name, &format!("https://{name}.blob.core.windows.net/"))),
+            )
+            .mount(&server)
+            .await;
+    }
+    let arm = mock_arm_client(&server.uri(), None).unwrap();
+    let found = BlobEndpoint::list_in_resource_group(&arm, "sub", "IT_rg_t_1", None)
+        .await
+        .unwrap();
+    let names: Vec<(&str, &str)> = found.iter().map(|(id, e)| (id.name(), e.url().as_str())).collect();
+    assert_eq!(
+        names,
+        [
+            ("logs1", "https://logs1.blob.core.windows.net/"),
+            ("logs2", "https://logs2.blob.core.windows.net/")
+        ]
+    );
+}
+
+/// A List Blobs page: `(name, Last-Modified)` per blob, and the next marker.
+fn blob_list(blobs: &[(&str, &str)], next: &str) -> String {
+    let items: String = blobs
+        .iter()
+        .map(|(name, modified)| {
+            format!(
+                "<Blob><Name>{name}</Name><Properties><Last-Modified>{modified}</Last-Modified><Content-Length>42</Content-Length><BlobType>AppendBlob</BlobType></Properties></Blob>"
+            )
+        })
+        .collect();
+    format!(
+        "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults ServiceEndpoint=\"{ACCOUNT_ORIGIN}/\" ContainerName=\"packerlogs\"><Prefix>run</Prefix><Blobs>{items}</Blobs><NextMarker>{next}</NextMarker></EnumerationResults>"
+    )
+}
+
+#[tokio::test]
+async fn blobs_are_listed_under_a_prefix_page_after_page_with_a_storage_token() {
+    let server = MockServer::start().await;
+    let xml = |body: String| {
+        ResponseTemplate::new(200)
+            .insert_header("content-type", "application/xml")
+            .set_body_string(body)
+    };
+    Mock::given(method("GET"))
+        .and(path("/packerlogs"))
+        .and(query_param("restype", "container"))
+        .and(query_param("comp", "list"))
+        .and(query_param("prefix", "run"))
+        .and(query_param("marker", "page2"))
+        .and(header("authorization", "Bearer storage-token"))
+        .respond_with(xml(blob_list(
+            &[("run/b/customization.log", "Tue, 02 Jan 2024 10:00:00 GMT")],
+            "",
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/packerlogs"))
+        .and(query_param("restype", "container"))
+        .and(query_param("comp", "list"))
+        .and(query_param("prefix", "run"))
+        .and(header("authorization", "Bearer storage-token"))
+        .and(header("x-ms-version", "2026-04-06"))
+        .respond_with(xml(blob_list(
+            &[("run/a b/customization.log", "Mon, 01 Jan 2024 10:00:00 GMT")],
+            "page2",
+        )))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let endpoint = BlobEndpoint::from_url("acct", ACCOUNT_ORIGIN.parse().unwrap());
+    let listed = storage(&server)
+        .list_blobs(
+            &endpoint,
+            "packerlogs",
+            "run",
+            StaticTokenCredential::new("storage-token"),
+        )
+        .await
+        .unwrap();
+    let names: Vec<&str> = listed.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(names, ["run/a b/customization.log", "run/b/customization.log"]);
+    assert!(listed[0].last_modified < listed[1].last_modified, "{listed:?}");
+    assert_eq!(listed[1].size, Some(42));
+}
+
+#[tokio::test]
+async fn listing_a_missing_container_is_one_line_with_its_code() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/packerlogs"))
+        .and(query_param("comp", "list"))
+        .respond_with(storage_error(
+            404,
+            "ContainerNotFound",
+            "The specified container does not exist.",
+        ))
+        .mount(&server)
+        .await;
+    let endpoint = BlobEndpoint::from_url("acct", ACCOUNT_ORIGIN.parse().unwrap());
+    let error = storage(&server)
+        .list_blobs(&endpoint, "packerlogs", "", StaticTokenCredential::new("storage-token"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), Some("ContainerNotFound"));
+    let text = error.to_string();
+    assert!(
+        text.starts_with("List Blobs https://acct.blob.core.windows.net/packerlogs"),
+        "{text}"
+    );
+    assert!(!text.contains('\n'), "{text}");
+}

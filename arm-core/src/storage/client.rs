@@ -12,6 +12,7 @@ use azure_storage_blob::{
     BlobServiceClientOptions,
 };
 use std::sync::Arc;
+use url::Url;
 
 /// Options of a [`StorageClient`].
 #[derive(Clone, Debug, Default)]
@@ -104,6 +105,19 @@ impl StorageClient {
     /// `BlobServiceClient::blob_container_client`, which keeps the trailing `/` of a path-style
     /// service URL (`https://127.0.0.1:port/acct/`) and so addresses `acct//container`.
     pub(crate) fn container_client(&self, blob: &BlobLocation) -> Result<BlobContainerClient, Error> {
+        let mut url = blob.service_url();
+        url.set_query(blob.request_url().query());
+        self.container_client_at(url, blob.container(), credential(blob))
+    }
+
+    /// The official container client of `container` under the service URL `service` (its query,
+    /// a SAS, kept), with `credential` when there is one.
+    pub(crate) fn container_client_at(
+        &self,
+        mut service: Url,
+        container: &str,
+        credential: Option<Arc<dyn azure_core::credentials::TokenCredential>>,
+    ) -> Result<BlobContainerClient, Error> {
         let mut options = BlobContainerClientOptions {
             client_options: self.client_options.clone(),
             ..Default::default()
@@ -111,13 +125,11 @@ impl StorageClient {
         if let Some(version) = &self.version {
             options.version = version.clone();
         }
-        let mut url = blob.service_url();
-        if let Ok(mut segments) = url.path_segments_mut() {
-            segments.pop_if_empty().push(blob.container());
+        if let Ok(mut segments) = service.path_segments_mut() {
+            segments.pop_if_empty().push(container);
         }
-        url.set_query(blob.request_url().query());
-        BlobContainerClient::new(url.clone(), credential(blob), Some(options))
-            .map_err(|e| Error::from_azure("create client", &url, e))
+        BlobContainerClient::new(service.clone(), credential, Some(options))
+            .map_err(|e| Error::from_azure("create client", &service, e))
     }
 }
 

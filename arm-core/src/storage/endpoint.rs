@@ -60,6 +60,20 @@ struct Endpoints {
     blob: Option<String>,
 }
 
+/// Checks a storage account name before it is put in a path or a `$filter`: 3 to 24
+/// lowercase letters and digits.
+pub(crate) fn validate_account_name(account: &str) -> Result<(), Error> {
+    let valid =
+        (3..=24).contains(&account.len()) && account.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if !valid {
+        return Err(Error::invalid_input(
+            "storage account",
+            format!("'{account}' is not a storage account name: 3 to 24 lowercase letters and digits"),
+        ));
+    }
+    Ok(())
+}
+
 impl BlobEndpoint {
     /// Reads the storage account `account` of `resource_group` in `subscription` from ARM
     /// (`GET .../providers/Microsoft.Storage/storageAccounts/{account}`) and returns its
@@ -74,14 +88,7 @@ impl BlobEndpoint {
     ) -> Result<Self, Error> {
         let options = options.unwrap_or_default();
         let api_version = options.api_version.as_deref().unwrap_or(DEFAULT_STORAGE_API_VERSION);
-        let valid =
-            (3..=24).contains(&account.len()) && account.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-        if !valid {
-            return Err(Error::invalid_input(
-                "storage account",
-                format!("'{account}' is not a storage account name: 3 to 24 lowercase letters and digits"),
-            ));
-        }
+        validate_account_name(account)?;
         let id = crate::ResourceId::resource(
             subscription,
             resource_group,

@@ -16,6 +16,10 @@
 //! - [`StorageClient::create_container_if_missing`] and [`StorageClient::delete_blob`]: a
 //!   container made on demand and a blob deleted on the data plane, so that a data role
 //!   (Storage Blob Data Contributor) is enough, with no ARM write right on the account;
+//! - [`BlobEndpoint::find`] and [`BlobEndpoint::list_in_resource_group`]: accounts found by
+//!   name in a subscription (as the Azure CLI resolves names) or listed in a resource group,
+//!   through ARM's generic resource list;
+//! - [`StorageClient::list_blobs`]: the blobs of a container under a prefix;
 //! - [`StorageClient::read_range`] and [`StorageClient::follow_append_blob`]: range reads, and
 //!   an append blob followed as it grows until its completion metadata appears;
 //! - [`Progress`]: an indicatif bar on a terminal, a `tracing` line every few seconds otherwise.
@@ -48,7 +52,9 @@ mod client;
 mod delegation;
 mod endpoint;
 mod error;
+mod find;
 mod follow;
+mod list;
 mod location;
 mod manage;
 mod progress;
@@ -62,6 +68,7 @@ pub use delegation::MAX_USER_DELEGATION;
 pub use endpoint::{BlobEndpoint, BlobEndpointOptions, DEFAULT_STORAGE_API_VERSION};
 pub use error::Error;
 pub use follow::{AppendFollower, FollowOptions};
+pub use list::ListedBlob;
 pub use location::{BlobAuth, BlobLocation};
 pub use progress::{LogProgress, Progress, default_progress};
 pub use sas::{SasResource, SasUrl};
