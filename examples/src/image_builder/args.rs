@@ -125,6 +125,11 @@ pub struct BuildArgs {
         value_name = "DURATION"
     )]
     pub poll_interval: String,
+    /// The longest wait for the run (seconds, or a number with s, m or h; default: the build
+    /// timeout plus 60 minutes), e.g. to end before the pipeline job's own timeout: past it the
+    /// run is canceled, cleanup runs, and the exit code is 124.
+    #[arg(long, env = "IMAGE_BUILDER_MAX_WAIT", value_name = "DURATION")]
+    pub max_wait: Option<String>,
     /// Validate everything and print the template that would be submitted (SAS masked); only reads.
     #[arg(long, env = "IMAGE_BUILDER_CHECK")]
     pub check: bool,

@@ -12,12 +12,10 @@ use super::{bad_input, exit, failed, output};
 use arm_core::ResourceId;
 use arm_core::resource_groups::ResourceGroupsClient;
 use arm_core::storage::{BlobEndpoint, UploadOptions};
-use image_builder::artifacts::{ArtifactTarget, masked_template};
-use image_builder::diagnostics::{self, LogLocation, find_log_location};
+use image_builder::artifacts::{ArtifactTarget, masked_template, planned_customizers};
 use image_builder::flow::{
-    ArtifactRequest, BuildEvent, BuildFlow, BuildOutcome, BuildRequest, BuildStatus, CREATED_BY_TAG, CREATED_BY_VALUE,
+    ArtifactRequest, BuildFlow, BuildOutcome, BuildRequest, BuildStatus, CREATED_BY_TAG, CREATED_BY_VALUE,
 };
-use image_builder::model::RunState;
 
 /// Runs `build`; returns the exit code.
 pub(super) async fn run(args: BuildArgs) -> u8 {
@@ -39,7 +37,7 @@ pub(super) async fn run(args: BuildArgs) -> u8 {
         Err(code) => return code,
     };
     if args.check {
-        return check(&azure, &plan, account.as_ref());
+        return check(&plan, account.as_ref());
     }
     let template = plan.template.clone();
     let request = BuildRequest {
@@ -60,29 +58,11 @@ pub(super) async fn run(args: BuildArgs) -> u8 {
         "image-builder: building {} in resource group {}",
         plan.name, plan.resource_group
     );
+    // The flow reads a failed run's log before cleanup (`--cleanup always` deletes it with
+    // the staging group).
     let flow = BuildFlow::new(azure.templates.clone(), azure.storage.clone(), azure.credential.clone());
-    // A failed run's log is read as soon as the failure is seen, the flow paused meanwhile:
-    // `--cleanup always` deletes it with the staging group before the flow returns.
-    let mut early_log = None;
-    let outcome = flow
-        .run(request, stop.wait(), |event| {
-            output::event(&event);
-            if early_log.is_none()
-                && let Some(location) = failed_run_log(&event)
-            {
-                let fetch = fetch_log(&azure, &location);
-                early_log = Some(tokio::task::block_in_place(|| {
-                    tokio::runtime::Handle::current().block_on(fetch)
-                }));
-            }
-        })
-        .await;
-    let log = match (early_log, &outcome.log_location) {
-        (Some(log), _) => log,
-        (None, Some(location)) => fetch_log(&azure, location).await,
-        (None, None) => Err("no customization.log is named".to_owned()),
-    };
-    report(&template, &outcome, log);
+    let outcome = flow.run(request, stop.wait(), |event| output::event(&event)).await;
+    report(&template, &outcome);
     exit_code(&outcome, &received)
 }
 
@@ -105,33 +85,19 @@ async fn read_inputs(azure: &Azure, plan: &Plan) -> Result<Option<(ResourceId, B
     let Some(account) = &plan.account else {
         return Ok(None);
     };
-    let id = account
+    account
         .resolve(&azure.arm, &azure.subscription_id)
         .await
+        .map(Some)
         .map_err(|lookup| match lookup {
             Lookup::Missing(message) => bad_input(&message),
             Lookup::Failed(message) => failed(&message),
-        })?;
-    let endpoint = BlobEndpoint::resolve(
-        &azure.arm,
-        id.subscription_id(),
-        id.resource_group().unwrap_or_default(),
-        id.name(),
-        None,
-    )
-    .await
-    .map_err(|error| match (&error, error.status().map(u16::from)) {
-        (_, Some(404)) => bad_input(&format!("--storage-account: {id} does not exist")),
-        (arm_core::storage::Error::InvalidInput { message, .. }, _) => {
-            bad_input(&format!("--storage-account: {message}"))
-        }
-        _ => failed(&format!("--storage-account: cannot read it: {error}")),
-    })?;
-    Ok(Some((id, endpoint)))
+        })
 }
 
-/// `--check`: the plan and the template that would be submitted, SAS masked; exit 0.
-fn check(azure: &Azure, plan: &Plan, account: Option<&(ResourceId, BlobEndpoint)>) -> u8 {
+/// `--check`: the plan and the template that would be submitted (with the package's File and
+/// unpack steps first, their checksum a placeholder), SAS masked; exit 0.
+fn check(plan: &Plan, account: Option<&(ResourceId, BlobEndpoint)>) -> u8 {
     let mut template = plan.template.clone();
     template
         .tags
@@ -140,20 +106,24 @@ fn check(azure: &Azure, plan: &Plan, account: Option<&(ResourceId, BlobEndpoint)
     println!("image-builder: the inputs are valid; it would:");
     if let (Some(folder), Some((_, endpoint))) = (&plan.package, account) {
         let target = ArtifactTarget::for_template(endpoint.clone(), &plan.name);
-        let blob = match target.blob(folder, plan.format, azure.credential.clone()) {
-            Ok(blob) => blob,
+        let steps = match planned_customizers(&target, folder, plan.format, plan.sas) {
+            Ok(steps) => steps,
             Err(error) => return bad_input(&format!("--package-path: {error}")),
         };
         println!(
-            "  pack {} and upload it to {} ({}), then put a File step with its sha256Checksum and an unpack step first",
+            "  pack {} and upload it ({}), its File and unpack steps first",
             folder.display(),
-            blob.url(),
             if plan.sas {
                 "read with a user-delegation SAS, masked"
             } else {
                 "read by the template's identity, no SAS"
             }
         );
+        template
+            .properties
+            .customize
+            .get_or_insert_with(Vec::new)
+            .splice(0..0, steps);
     }
     println!(
         "  create image template {} in resource group {}, run it, and clean up ({:?})",
@@ -166,25 +136,8 @@ fn check(azure: &Azure, plan: &Plan, account: Option<&(ResourceId, BlobEndpoint)
     exit::SUCCEEDED
 }
 
-/// Where the `customization.log` is, when `event` reports a failed run that names it.
-fn failed_run_log(event: &BuildEvent) -> Option<LogLocation> {
-    let BuildEvent::Run(run) = event else {
-        return None;
-    };
-    if run.run_state != Some(RunState::Failed) {
-        return None;
-    }
-    find_log_location(run.message.as_deref()?)
-}
-
-async fn fetch_log(azure: &Azure, location: &LogLocation) -> Result<String, String> {
-    diagnostics::fetch_log(&azure.arm, &azure.storage, azure.credential.clone(), location, None)
-        .await
-        .map_err(|e| e.to_string())
-}
-
 /// The outcome as output: variables, failed targets, the failure's log, cleanup.
-fn report(template: &image_builder::model::ImageTemplate, outcome: &BuildOutcome, log: Result<String, String>) {
+fn report(template: &image_builder::model::ImageTemplate, outcome: &BuildOutcome) {
     match outcome.status {
         BuildStatus::Succeeded | BuildStatus::PartiallySucceeded => {
             if let Err(error) = output::variables(outcome) {
@@ -203,9 +156,13 @@ fn report(template: &image_builder::model::ImageTemplate, outcome: &BuildOutcome
         }
         BuildStatus::Canceled => println!("image-builder: {} canceled", outcome.template_name),
         _ => {
-            match log {
-                Ok(log) => output::failure_log(&log, &output::log_file(&outcome.template_name)),
-                Err(error) => println!("##[warning]cannot read customization.log: {error}"),
+            match (&outcome.log, &outcome.log_warning) {
+                (Some(log), _) => output::failure_log(log, &output::log_file(&outcome.template_name)),
+                (None, Some(warning)) => println!("##[warning]{warning}"),
+                (None, None) if outcome.log_location.is_none() && outcome.message.is_some() => {
+                    println!("##[warning]lastRunStatus.message names no customization.log")
+                }
+                (None, None) => {}
             }
             match &outcome.error {
                 Some(error) => println!("##[error]{error}"),

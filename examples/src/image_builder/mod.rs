@@ -41,13 +41,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     if let Err(error) = crate::logging::init("warn") {
         eprintln!("##[error]{PROGRAM}: cannot start logging: {error}");
     }
-    // One worker: the build pauses its flow (block_in_place) to read a failed run's log
-    // before cleanup deletes it, which a current-thread runtime cannot do.
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("##[error]{PROGRAM}: cannot start: {error}");

@@ -19,6 +19,8 @@ use std::time::Duration;
 
 /// The longest `--poll-interval`.
 const MAX_POLL_INTERVAL: Duration = Duration::from_secs(600);
+/// The longest `--max-wait`: the longest build timeout (960 minutes) plus the margin.
+const MAX_WAIT: Duration = Duration::from_secs((960 + 60) * 60);
 /// The run output name of the one target the flags make.
 const RUN_OUTPUT: &str = "image";
 
@@ -77,6 +79,9 @@ pub(super) fn plan(args: &BuildArgs, subscription: &str) -> Result<Plan, String>
     let mut wait = RunWaitOptions::for_build_timeout(template.properties.build_timeout_in_minutes.unwrap_or(0));
     wait.waiter.max_delay = interval;
     wait.waiter.min_delay = wait.waiter.min_delay.min(interval);
+    if let Some(max_wait) = &args.max_wait {
+        wait.waiter.max_wait = arm_core::parse_duration("--max-wait", max_wait, MAX_WAIT).map_err(|e| e.to_string())?;
+    }
     let name = generated_template_name();
     let template = ImageTemplateBuilder::from_template(name.clone(), template)
         .build()

@@ -1,13 +1,9 @@
 //! `--storage-account`: an account's resource id as given, or its name looked up in the
-//! subscription (learn.microsoft.com "Storage Accounts - List": `GET
-//! /subscriptions/{s}/providers/Microsoft.Storage/storageAccounts`), so that the task's input (a
-//! name) works without its resource group. Reads only.
+//! subscription as the Azure CLI resolves names ([`BlobEndpoint::find`]), so that the task's
+//! input (a name) works without its resource group; then its Blob endpoint from ARM. Reads only.
 
-use arm_core::azure_core::http::Method;
-use arm_core::storage::DEFAULT_STORAGE_API_VERSION;
+use arm_core::storage::BlobEndpoint;
 use arm_core::{ArmClient, ResourceId};
-use futures::TryStreamExt;
-use serde::Deserialize;
 
 const ACCOUNT_TYPE: &str = "Microsoft.Storage/storageAccounts";
 const FLAG: &str = "--storage-account";
@@ -43,47 +39,63 @@ impl AccountRef {
         Ok(AccountRef::Name(input.to_owned()))
     }
 
-    /// The account's resource id: as given, or the one account of that name in `subscription`.
-    /// An account that does not exist is an error naming the flag.
-    pub async fn resolve(&self, arm: &ArmClient, subscription: &str) -> Result<ResourceId, Lookup> {
-        let name = match self {
-            AccountRef::Id(id) => return Ok(id.clone()),
-            AccountRef::Name(name) => name,
-        };
-        let path = format!("/subscriptions/{subscription}/providers/{ACCOUNT_TYPE}");
-        let request = arm
-            .request(Method::Get, &path, DEFAULT_STORAGE_API_VERSION)
-            .map_err(|e| Lookup::Failed(e.to_string()))?;
-        let accounts: Vec<Listed> = arm
-            .pager(request)
-            .try_collect()
+    /// The account's resource id and Blob endpoint: the id as given, or the one account of
+    /// that name in `subscription`. An account that does not exist, is not ready or has no Blob
+    /// endpoint is [`Lookup::Missing`], naming the flag.
+    pub async fn resolve(&self, arm: &ArmClient, subscription: &str) -> Result<(ResourceId, BlobEndpoint), Lookup> {
+        let found = match self {
+            AccountRef::Id(id) => BlobEndpoint::resolve(
+                arm,
+                id.subscription_id(),
+                id.resource_group().unwrap_or_default(),
+                id.name(),
+                None,
+            )
             .await
-            .map_err(|e| Lookup::Failed(format!("{FLAG}: cannot list the storage accounts: {e}")))?;
-        accounts
-            .into_iter()
-            .find(|a| a.name.eq_ignore_ascii_case(name))
-            .and_then(|a| ResourceId::parse(&a.id).ok())
-            .ok_or_else(|| {
-                Lookup::Missing(format!(
-                    "{FLAG}: no storage account '{name}' in subscription {subscription} (or no permission to read it)"
-                ))
-            })
+            .map(|endpoint| Some((id.clone(), endpoint))),
+            AccountRef::Name(name) => BlobEndpoint::find(arm, subscription, name, None).await,
+        };
+        match found {
+            Ok(Some(found)) => Ok(found),
+            Ok(None) => Err(Lookup::Missing(format!(
+                "{FLAG}: no storage account '{}' in subscription {subscription} (or no permission to read it)",
+                self.name()
+            ))),
+            Err(error) => Err(match (&error, error.status().map(u16::from)) {
+                (_, Some(404)) => Lookup::Missing(format!("{FLAG}: {self} does not exist")),
+                (arm_core::storage::Error::InvalidInput { message, .. }, _) => {
+                    Lookup::Missing(format!("{FLAG}: {message}"))
+                }
+                _ => Lookup::Failed(format!("{FLAG}: cannot read it: {error}")),
+            }),
+        }
+    }
+
+    /// The account's name.
+    fn name(&self) -> &str {
+        match self {
+            AccountRef::Id(id) => id.name(),
+            AccountRef::Name(name) => name,
+        }
+    }
+}
+
+impl std::fmt::Display for AccountRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AccountRef::Id(id) => write!(f, "{id}"),
+            AccountRef::Name(name) => f.write_str(name),
+        }
     }
 }
 
 /// Why a lookup gave no account.
 #[derive(Debug)]
 pub(super) enum Lookup {
-    /// No such account: bad input.
+    /// No such account, or one that cannot hold the package: bad input.
     Missing(String),
     /// ARM could not be read.
     Failed(String),
-}
-
-#[derive(Deserialize)]
-struct Listed {
-    id: String,
-    name: String,
 }
 
 #[cfg(test)]

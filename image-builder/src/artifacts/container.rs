@@ -15,6 +15,7 @@ use arm_core::azure_core::credentials::TokenCredential;
 use arm_core::storage::{BlobEndpoint, BlobLocation};
 use std::path::Path;
 use std::sync::Arc;
+use url::Url;
 
 /// The container of every build's artifacts in a storage account: `imagebuilder`.
 pub const ARTIFACT_CONTAINER: &str = "imagebuilder";
@@ -53,6 +54,15 @@ impl ArtifactTarget {
         format: ArchiveFormat,
         credential: Arc<dyn TokenCredential>,
     ) -> Result<BlobLocation, Error> {
+        Ok(BlobLocation::with_credential(
+            self.blob_url(folder, format)?,
+            credential,
+        )?)
+    }
+
+    /// The URL (without query) of the blob of `folder` packed as `format`: see
+    /// [`ArtifactTarget::blob`].
+    pub fn blob_url(&self, folder: &Path, format: ArchiveFormat) -> Result<Url, Error> {
         if self.prefix.split('/').any(|s| matches!(s, "" | "." | "..")) {
             return Err(Error::invalid(
                 "artifact prefix",
@@ -60,7 +70,7 @@ impl ArtifactTarget {
             ));
         }
         let name = format!("{}/{}.{}", self.prefix, folder_name(folder)?, format.extension());
-        Ok(self.endpoint.blob(&self.container, &name, credential)?)
+        Ok(self.endpoint.blob_url(&self.container, &name)?)
     }
 }
 

@@ -130,10 +130,7 @@ impl UploadedArtifact {
 
     /// Where the File customizer puts the archive on the VM.
     pub fn destination(&self) -> String {
-        match self.format {
-            ArchiveFormat::Zip => format!("C:\\Windows\\Temp\\{}.zip", self.folder_name),
-            _ => format!("/tmp/{}.tar.gz", self.folder_name),
-        }
+        destination(self.format, &self.folder_name)
     }
 
     /// The two steps to put first in a template: the File customizer that downloads the
@@ -141,39 +138,79 @@ impl UploadedArtifact {
     /// `/tmp/<folder>` (Shell) or `C:\buildArtifacts\<folder>` (PowerShell) and removes the
     /// archive.
     pub fn customizers(&self) -> [ImageTemplateCustomizer; 2] {
-        let mut file = FileDownload::new("artifacts", self.source_uri().secret(), self.destination());
-        file.sha256_checksum = Some(self.sha256.clone());
-        let archive = self.destination();
-        let unpack: ImageTemplateCustomizer = match self.format {
-            ArchiveFormat::Zip => {
-                let target = powershell_quote(&format!("C:\\buildArtifacts\\{}", self.folder_name));
-                let archive = powershell_quote(&archive);
-                PowerShellScript::inline(
-                    "unpack artifacts",
-                    [
-                        "New-Item -ItemType Directory -Force -Path 'C:\\buildArtifacts' | Out-Null".to_owned(),
-                        format!("Expand-Archive -LiteralPath {archive} -DestinationPath {target} -Force"),
-                        format!("Remove-Item -LiteralPath {archive} -Force"),
-                    ],
-                )
-                .into()
-            }
-            _ => {
-                let target = shell_quote(&format!("/tmp/{}", self.folder_name));
-                let archive = shell_quote(&archive);
-                ShellScript::inline(
-                    "unpack artifacts",
-                    [
-                        format!("mkdir -p {target}"),
-                        format!("tar -xzf {archive} -C {target}"),
-                        format!("rm -f {archive}"),
-                    ],
-                )
-                .into()
-            }
-        };
-        [file.into(), unpack]
+        artifact_steps(self.source_uri().secret(), &self.sha256, self.format, &self.folder_name)
     }
+}
+
+/// The placeholder of `sha256Checksum` in [`planned_customizers`].
+pub const PLANNED_CHECKSUM: &str = "<computed at upload>";
+
+/// The steps [`UploadedArtifact::customizers`] will put first in a template, before anything
+/// is packed or uploaded (what `--check` shows): `sourceUri` is the blob URL of `folder` in
+/// `target`, followed by `?<redacted>` when the blob will be read with a SAS, and
+/// `sha256Checksum` is [`PLANNED_CHECKSUM`]. Refuses what [`ArtifactTarget::blob`] refuses.
+pub fn planned_customizers(
+    target: &ArtifactTarget,
+    folder: &Path,
+    format: ArchiveFormat,
+    sas: bool,
+) -> Result<[ImageTemplateCustomizer; 2], Error> {
+    let mut source = target.blob_url(folder, format)?.to_string();
+    if sas {
+        source.push_str("?<redacted>");
+    }
+    let folder_name = container::folder_name(folder)?;
+    Ok(artifact_steps(&source, PLANNED_CHECKSUM, format, &folder_name))
+}
+
+/// Where the File customizer puts the archive of `folder_name` on the VM.
+fn destination(format: ArchiveFormat, folder_name: &str) -> String {
+    match format {
+        ArchiveFormat::Zip => format!("C:\\Windows\\Temp\\{folder_name}.zip"),
+        _ => format!("/tmp/{folder_name}.tar.gz"),
+    }
+}
+
+/// The File customizer of the archive at `source_uri` with its `sha256`, and the step that
+/// unpacks it (see [`UploadedArtifact::customizers`]).
+fn artifact_steps(
+    source_uri: &str,
+    sha256: &str,
+    format: ArchiveFormat,
+    folder_name: &str,
+) -> [ImageTemplateCustomizer; 2] {
+    let archive = destination(format, folder_name);
+    let mut file = FileDownload::new("artifacts", source_uri, archive.clone());
+    file.sha256_checksum = Some(sha256.to_owned());
+    let unpack: ImageTemplateCustomizer = match format {
+        ArchiveFormat::Zip => {
+            let target = powershell_quote(&format!("C:\\buildArtifacts\\{folder_name}"));
+            let archive = powershell_quote(&archive);
+            PowerShellScript::inline(
+                "unpack artifacts",
+                [
+                    "New-Item -ItemType Directory -Force -Path 'C:\\buildArtifacts' | Out-Null".to_owned(),
+                    format!("Expand-Archive -LiteralPath {archive} -DestinationPath {target} -Force"),
+                    format!("Remove-Item -LiteralPath {archive} -Force"),
+                ],
+            )
+            .into()
+        }
+        _ => {
+            let target = shell_quote(&format!("/tmp/{folder_name}"));
+            let archive = shell_quote(&archive);
+            ShellScript::inline(
+                "unpack artifacts",
+                [
+                    format!("mkdir -p {target}"),
+                    format!("tar -xzf {archive} -C {target}"),
+                    format!("rm -f {archive}"),
+                ],
+            )
+            .into()
+        }
+    };
+    [file.into(), unpack]
 }
 
 fn shell_quote(text: &str) -> String {
@@ -311,6 +348,43 @@ mod tests {
         assert!(!text.contains("SECRET"), "{text}");
         assert!(text.contains("https://acct.blob.core.windows.net/c/app.tar.gz?<redacted>"));
         assert!(text.contains("https://example.com/a.sh?version=2"));
+    }
+
+    #[test]
+    fn planned_steps_are_the_uploaded_ones_with_placeholders() {
+        let folder = std::env::temp_dir()
+            .join(format!("ib-planned-{}", std::process::id()))
+            .join("app");
+        std::fs::create_dir_all(&folder).unwrap();
+        let endpoint =
+            arm_core::storage::BlobEndpoint::from_url("acct", "https://acct.blob.core.windows.net/".parse().unwrap());
+        let target = ArtifactTarget::for_template(endpoint, "t_1");
+        for (format, sas) in [(ArchiveFormat::TarGz, true), (ArchiveFormat::Zip, false)] {
+            let planned = planned_customizers(&target, &folder, format, sas).unwrap();
+            let credential = arm_core::test_support::StaticTokenCredential::new("t");
+            let uploaded = UploadedArtifact {
+                blob: target.blob(&folder, format, credential).unwrap(),
+                sas: None,
+                sha256: PLANNED_CHECKSUM.to_owned(),
+                bytes: 1,
+                format,
+                folder_name: "app".to_owned(),
+            };
+            let mut expected = uploaded.customizers();
+            let url = format!(
+                "https://acct.blob.core.windows.net/imagebuilder/t_1/app.{}",
+                format.extension()
+            );
+            let planned_json = serde_json::to_value(&planned[0]).unwrap();
+            let shown = if sas { format!("{url}?<redacted>") } else { url };
+            assert_eq!(planned_json["sourceUri"], shown.as_str());
+            assert_eq!(planned_json["sha256Checksum"], PLANNED_CHECKSUM);
+            if let ImageTemplateCustomizer::File(file) = &mut expected[0] {
+                file.source_uri = Some(shown);
+            }
+            assert_eq!(planned, expected);
+        }
+        std::fs::remove_dir_all(folder.parent().unwrap()).unwrap();
     }
 
     #[test]

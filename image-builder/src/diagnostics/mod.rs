@@ -6,6 +6,8 @@
 //! (`... Image Build log location: https://<account>.blob.core.windows.net/packerlogs/<guid>/customization.log. OperationId: ...`)
 //! and an ARM path (`... Packer build logs are at location /subscriptions/<s>/resourceGroups/IT_<rg>_<template>_<guid>/providers/Microsoft.Storage/storageAccounts/<account>/blobServices/default/containers/packerlogs/<guid>/customization.log. Please navigate ...`).
 //! For the ARM path the account's Blob endpoint comes from ARM ([`BlobEndpoint::resolve`]).
+//! A run that succeeded names no log: [`latest_log_location`] finds the newest one in the
+//! staging resource group.
 //!
 //! The log is read with a bearer token, never anonymously (the staging account refuses public
 //! access: `PublicAccessNotPermitted`); the caller needs Storage Blob Data Reader on the
@@ -15,8 +17,10 @@
 //! turned into a SAS handed out.
 
 mod extract;
+mod latest;
 
 pub use extract::{ProvisionerSection, failing_provisioner};
+pub use latest::{LOGS_CONTAINER, latest_log_location};
 
 use crate::error::Error;
 use crate::model::ImageTemplate;

@@ -12,7 +12,7 @@ pub use outcome::{BuildOutcome, BuildStatus, CleanupReport};
 
 use crate::artifacts::{ArchiveFormat, ArtifactAccess, ArtifactOptions, ArtifactTarget, upload_artifact};
 use crate::client::{BeginOptions, ImageTemplatesClient};
-use crate::diagnostics::find_log_location;
+use crate::diagnostics::{FetchLogOptions, fetch_log, find_log_location};
 use crate::error::Error;
 use crate::model::{ImageTemplate, ImageTemplateSource, RunState};
 use crate::runs::{self, RunEvent, RunWaitOptions};
@@ -34,6 +34,9 @@ pub const CREATED_BY_TAG: &str = "createdBy";
 pub const CREATED_BY_VALUE: &str = "azure-ephemeral-image-builder";
 /// What a SAS outlives the run's wait by (the last reads of a slow distribution).
 const SAS_MARGIN: Duration = Duration::from_secs(30 * 60);
+/// The least time a cancel or a delete is waited for, however short the run's wait: Azure
+/// takes minutes to cancel a build.
+const SETTLE_WAIT: Duration = Duration::from_secs(30 * 60);
 
 /// The artifacts of a build: a folder packed and uploaded to a storage account.
 #[derive(Clone, Debug)]
@@ -83,6 +86,8 @@ pub struct BuildRequest {
     /// When to delete what the flow created.
     pub cleanup: CleanupPolicy,
     /// How the run is waited for; default: the template's build timeout plus [`RUN_MARGIN`](crate::runs::RUN_MARGIN).
+    /// Past its `max_wait` the run is canceled and the outcome is [`BuildStatus::TimedOut`];
+    /// the cancel and the cleanup are waited for at least 30 minutes.
     pub wait: Option<RunWaitOptions>,
 }
 
@@ -105,13 +110,21 @@ pub enum BuildEvent {
     Run(RunEvent),
 }
 
-/// The flow: clients for ARM and Blob, and the caller's credential (for the Blob uploads and
-/// the user-delegation key).
+/// The flow: clients for ARM and Blob, and the caller's credential (for the Blob uploads, the
+/// user-delegation key and a failed run's `customization.log`).
 #[derive(Clone, Debug)]
 pub struct BuildFlow {
     templates: ImageTemplatesClient,
     storage: StorageClient,
     credential: Arc<dyn TokenCredential>,
+    log_options: FetchLogOptions,
+}
+
+/// `wait` for a cancel or a delete: at least [`SETTLE_WAIT`].
+fn settle_wait(wait: &RunWaitOptions) -> RunWaitOptions {
+    let mut settle = wait.clone();
+    settle.waiter.max_wait = settle.waiter.max_wait.max(SETTLE_WAIT);
+    settle
 }
 
 /// A template name as the task makes them: `t_` and the milliseconds since 1970 (13 digits).
@@ -130,13 +143,22 @@ impl BuildFlow {
             templates,
             storage,
             credential,
+            log_options: FetchLogOptions::default(),
         }
+    }
+
+    /// This flow, reading a failed run's `customization.log` with `options` (default: its
+    /// last [`DEFAULT_MAX_LOG_BYTES`](crate::diagnostics::DEFAULT_MAX_LOG_BYTES)).
+    pub fn with_log_options(mut self, options: FetchLogOptions) -> Self {
+        self.log_options = options;
+        self
     }
 
     /// Runs the whole flow. `cancel` resolving (a pipeline canceled, a signal) stops the step
     /// in progress: an upload is abandoned uncommitted, a run is canceled and waited for; then
     /// cleanup runs as the policy says. `events` sees every step and every change of the run.
-    /// Never panics on Azure's answers and always returns an outcome, whose
+    /// A failed run's `customization.log` is read before cleanup (which may delete it with the
+    /// staging resource group) into [`BuildOutcome::log`]. Never panics on Azure's answers and always returns an outcome, whose
     /// [`CleanupReport`] names what could not be deleted.
     pub async fn run(
         &self,
@@ -163,6 +185,8 @@ impl BuildFlow {
             source_variables: Vec::new(),
             message: None,
             log_location: None,
+            log: None,
+            log_warning: None,
             error: None,
             cleanup: CleanupReport::default(),
         };
@@ -183,14 +207,50 @@ impl BuildFlow {
         if let Err(error) = result {
             outcome.error = Some(error);
         }
+        self.read_log(&mut outcome, &mut events).await;
         let succeeded = outcome.status == BuildStatus::Succeeded;
         if created.template.is_some() || created.artifact.is_some() {
             events(BuildEvent::Step("cleaning up".to_owned()));
         }
         outcome.cleanup = created
-            .clean(&self.templates, &self.storage, request.cleanup, succeeded, &wait)
+            .clean(
+                &self.templates,
+                &self.storage,
+                request.cleanup,
+                succeeded,
+                &settle_wait(&wait),
+            )
             .await;
         outcome
+    }
+
+    /// Reads the `customization.log` of a failed run that names one; a failure to read it is
+    /// a warning of the outcome.
+    async fn read_log(&self, outcome: &mut BuildOutcome, events: &mut impl FnMut(BuildEvent)) {
+        let Some(location) = outcome
+            .log_location
+            .as_ref()
+            .filter(|_| outcome.status == BuildStatus::Failed)
+        else {
+            return;
+        };
+        events(BuildEvent::Step("reading customization.log".to_owned()));
+        let options = Some(self.log_options.clone());
+        match fetch_log(
+            self.templates.arm(),
+            &self.storage,
+            self.credential.clone(),
+            location,
+            options,
+        )
+        .await
+        {
+            Ok(log) => outcome.log = Some(log),
+            Err(error) => {
+                tracing::warn!(template = %outcome.template_name, %error, "customization.log could not be read");
+                outcome.log_warning = Some(format!("cannot read customization.log: {error}"));
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -261,7 +321,7 @@ impl BuildFlow {
             () = cancel.as_mut() => {
                 outcome.status = BuildStatus::Canceled;
                 events(BuildEvent::Step(format!("canceling the run of {name}")));
-                runs::cancel_and_wait(&self.templates, resource_group, name, Some(wait.clone()), |_| {}).await?;
+                runs::cancel_and_wait(&self.templates, resource_group, name, Some(settle_wait(wait)), |_| {}).await?;
                 return Ok(());
             }
         };
@@ -271,7 +331,7 @@ impl BuildFlow {
                 outcome.status = BuildStatus::TimedOut;
                 events(BuildEvent::Step(format!("canceling the run of {name} (timed out)")));
                 if let Err(cancel_error) =
-                    runs::cancel_and_wait(&self.templates, resource_group, name, Some(wait.clone()), |_| {}).await
+                    runs::cancel_and_wait(&self.templates, resource_group, name, Some(settle_wait(wait)), |_| {}).await
                 {
                     tracing::warn!(template = name, error = %cancel_error, "the timed-out run could not be canceled");
                 }

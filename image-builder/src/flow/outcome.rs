@@ -60,6 +60,12 @@ pub struct BuildOutcome {
     pub message: Option<String>,
     /// Where the `customization.log` of a failed run is.
     pub log_location: Option<LogLocation>,
+    /// The `customization.log` of a failed run (its end, bounded by the flow's
+    /// [`FetchLogOptions`](crate::diagnostics::FetchLogOptions)), read before cleanup could
+    /// delete it with the staging resource group.
+    pub log: Option<String>,
+    /// Why [`BuildOutcome::log`] could not be read, on one line (the outcome stands).
+    pub log_warning: Option<String>,
     /// Why the build did not succeed.
     pub error: Option<Error>,
     /// What cleanup did.
