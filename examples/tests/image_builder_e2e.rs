@@ -3,6 +3,8 @@
 
 #[path = "image_builder_e2e/bad_input.rs"]
 mod bad_input;
+#[path = "image_builder_e2e/outcomes.rs"]
+mod outcomes;
 #[path = "image_builder_e2e/reap.rs"]
 mod reap;
 #[path = "image_builder_e2e/signals.rs"]
@@ -218,6 +220,21 @@ async fn check_prints_the_masked_template_and_writes_nothing() {
         "{}",
         ran.stdout
     );
-    assert!(ran.stdout.contains("/imagebuilder/t_"), "{}", ran.stdout);
+    // The package's steps come first, as they will be submitted: the blob read with a masked
+    // SAS, the checksum still to be computed, then the unpack step.
+    let printed: serde_json::Value = serde_json::from_str(&ran.stdout[ran.stdout.find('{').expect(&ran.stdout)..])
+        .unwrap_or_else(|e| panic!("{e}: {}", ran.stdout));
+    let steps = printed["properties"]["customize"].as_array().expect(&ran.stdout);
+    assert_eq!(steps.len(), 3, "{}", ran.stdout);
+    assert_eq!(steps[0]["type"], "File");
+    let source = steps[0]["sourceUri"].as_str().unwrap();
+    assert!(
+        source.contains("/imagebuilder/t_") && source.ends_with("/app.tar.gz?<redacted>"),
+        "{source}"
+    );
+    assert_eq!(steps[0]["sha256Checksum"], "<computed at upload>");
+    assert_eq!(steps[0]["destination"], "/tmp/app.tar.gz");
+    assert_eq!(steps[1]["name"], "unpack artifacts");
+    assert_eq!(steps[2]["name"], "setup");
     w.assert_no_write_since(mark, "--check");
 }

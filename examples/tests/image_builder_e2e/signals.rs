@@ -49,3 +49,13 @@ async fn sigterm_during_upload_create_and_run_cancels_and_leaves_nothing() {
     let stdout = stop_at(&w, "run: Running", Signal::SIGINT, 130).await;
     assert!(stdout.contains("SIGINT received"), "{stdout}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_during_distribute_cancels_and_leaves_nothing() {
+    // Phases of 2.5 s, read every second: the Distributing phase is seen.
+    let w = World::start(2500).await;
+    let stdout = stop_at(&w, "run: Running Distributing", Signal::SIGTERM, 143).await;
+    assert!(stdout.contains("canceling the run"), "{stdout}");
+    assert!(!stdout.contains("run: Succeeded"), "{stdout}");
+    assert!(!stdout.contains("##vso[task.setvariable"), "{stdout}");
+}
