@@ -14,7 +14,6 @@ use std::sync::Arc;
 
 /// A blob as List Blobs names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct ListedBlob {
     /// Its name (decoded; `/` separates virtual directories).
     pub name: String,

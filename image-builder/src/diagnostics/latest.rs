@@ -73,3 +73,27 @@ fn is_run_log(blob: &ListedBlob) -> bool {
         .and_then(|folder| folder.strip_suffix('/'))
         .is_some_and(|folder| !folder.is_empty() && !folder.contains('/'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_runs_own_log_counts() {
+        let blob = |name: &str| ListedBlob {
+            name: name.to_owned(),
+            last_modified: None,
+            size: None,
+        };
+        for (name, counts) in [
+            ("0b2f3c8e-1111-4a5b-9c1d-2e3f4a5b6c7d/customization.log", true),
+            ("customization.log", false),
+            ("/customization.log", false),
+            ("a/b/customization.log", false),
+            ("run/customization.log.1", false),
+            ("run/validation.log", false),
+        ] {
+            assert_eq!(is_run_log(&blob(name)), counts, "{name}");
+        }
+    }
+}
