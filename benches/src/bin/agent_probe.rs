@@ -112,9 +112,8 @@ async fn supervise(dir: &Path, name: &str) -> Result<ExitCode, String> {
 }
 
 fn print_peak_rss() {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    if let Some(peak) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
-        println!("peak_rss_kb={}", peak.trim().trim_end_matches("kB").trim());
+    if let Err(error) = benches::rss::print_own_peak_rss() {
+        eprintln!("peak RSS: {error}");
     }
 }
 

@@ -8,9 +8,8 @@ use std::process::ExitCode;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let outcome = self_delete_from_env(&arm_core::ProcessEnv).await;
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    if let Some(peak) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
-        println!("peak_rss_kb={}", peak.trim().trim_end_matches("kB").trim());
+    if let Err(error) = benches::rss::print_own_peak_rss() {
+        eprintln!("peak RSS: {error}");
     }
     match outcome {
         Ok(SelfDeleteOutcome::Accepted | SelfDeleteOutcome::AlreadyGone) => ExitCode::SUCCESS,
