@@ -1,12 +1,18 @@
 //! User-delegation SAS: read-only, https-only, one blob, short; signed with a key the service
 //! gives to an Entra ID principal (learn.microsoft.com "Create a user delegation SAS" and
 //! "Get User Delegation Key"), by the official `azure_storage_sas` crate.
+//!
+//! Get User Delegation Key is a POST without side effect (it computes a key from the account's
+//! keys and the caller's identity, stores nothing): it is marked [`Idempotent`] so that a 5xx or
+//! a dropped connection is retried like a GET.
 
+use crate::retry::Idempotent;
 use crate::storage::client::StorageClient;
 use crate::storage::error::Error;
 use crate::storage::location::{BlobAuth, BlobLocation};
 use crate::storage::sas::SasUrl;
-use azure_storage_blob::models::KeyInfo;
+use azure_core::http::{ClientMethodOptions, Context};
+use azure_storage_blob::models::{BlobServiceClientGetUserDelegationKeyOptions, KeyInfo};
 use azure_storage_common::models::UserDelegationKey;
 use azure_storage_sas::{SasBuilder, SasProtocol};
 use std::time::Duration;
@@ -54,8 +60,14 @@ impl StorageClient {
         let url = service.url().clone();
         let failed = |e| Error::from_azure("Get User Delegation Key", &url, e);
         let body = key_info.try_into().map_err(failed)?;
+        let options = BlobServiceClientGetUserDelegationKeyOptions {
+            method_options: ClientMethodOptions {
+                context: Context::new().with_value(Idempotent(true)),
+            },
+            ..Default::default()
+        };
         let key = service
-            .get_user_delegation_key(body, None)
+            .get_user_delegation_key(body, Some(options))
             .await
             .map_err(failed)?
             .into_model()
