@@ -1,10 +1,10 @@
-//! The fault matrix: about 30% of ARM and Blob requests answered 429, 500 or 503 by the
-//! emulator, and `BuildFlow::run` ends as it does without faults, leaving nothing behind.
+//! The fault matrix: about 30% of ARM and Blob requests, of every method, answered 429
+//! (with `Retry-After`), 500 or 503, or their connection dropped, by the emulator; and
+//! `BuildFlow::run` ends as it does without faults, leaving nothing behind.
 //!
-//! 429 is injected on every method (ARM and Storage refuse such a request unprocessed, so every
-//! one is retried); 500 and 503 only on the idempotent methods (GET, HEAD, PUT, DELETE), because
-//! arm-core does not resend a POST (run, cancel, Get User Delegation Key) the service may have
-//! acted on (ARCHITECTURE.md: idempotency-aware retries).
+//! The pipeline resends what is safe to resend (GET, HEAD, PUT, DELETE, Get User Delegation
+//! Key, any request after a 429); the run and cancel POSTs, whose answers may be lost after
+//! Azure acted, are settled by reading the template (`runs::start_run`, `runs::cancel_and_wait`).
 
 mod e2e_support;
 
@@ -14,36 +14,39 @@ use image_builder::artifacts::ArchiveFormat;
 use image_builder::flow::{BuildEvent, BuildStatus, CleanupPolicy};
 use image_builder::model::ManagedImageDistributor;
 
-/// ~30% 429/500/503 on ARM and Blob, seeded.
+/// ~30% faults on ARM and Blob (7.5% each of 429, 500, 503 and dropped connections), seeded.
 fn faults() -> FaultConfig {
-    let mut routes = Vec::new();
-    for (index, listener) in [ListenerKind::Arm, ListenerKind::Blob].into_iter().enumerate() {
-        for method in ["GET", "HEAD", "PUT", "DELETE"] {
-            routes.push(FaultRule {
-                listener: Some(listener),
-                method: Some(method.to_owned()),
-                rate_429: 0.1,
-                rate_500: 0.1,
-                rate_503: 0.1,
-                retry_after_secs: Some(0),
-                ..FaultRule::default()
-            });
-        }
-        routes.push(FaultRule {
+    let routes = [ListenerKind::Arm, ListenerKind::Blob]
+        .into_iter()
+        .map(|listener| FaultRule {
             listener: Some(listener),
-            method: Some("POST".to_owned()),
-            rate_429: 0.3,
+            rate_429: 0.075,
+            rate_500: 0.075,
+            rate_503: 0.075,
+            rate_drop: 0.075,
             retry_after_secs: Some(0),
-            seed: Some(100 + index as u64),
             ..FaultRule::default()
-        });
-    }
+        })
+        .collect();
     FaultConfig {
         seed: Some(14),
         retry_after_secs: 0,
         routes,
         ..FaultConfig::default()
     }
+}
+
+/// `len` bytes that gzip cannot shrink (xorshift).
+fn noise(len: usize) -> Vec<u8> {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 56) as u8
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -62,7 +65,11 @@ async fn a_build_through_30_percent_faults_ends_the_same_and_leaks_nothing() {
             artifact_tags: None,
         },
     );
-    let artifacts = world.artifacts(&world.folder("app"), ArchiveFormat::TarGz, true);
+    // Incompressible data in small blocks: enough Blob requests for every kind of fault.
+    let folder = world.folder("app");
+    std::fs::write(folder.join("bin/noise.bin"), noise(400 * 1024)).unwrap();
+    let mut artifacts = world.artifacts(&folder, ArchiveFormat::TarGz, true);
+    artifacts.upload.block_size = 16 * 1024;
     let mut events = Vec::new();
     let outcome = world
         .flow
@@ -85,14 +92,26 @@ async fn a_build_through_30_percent_faults_ends_the_same_and_leaks_nothing() {
         "{outcome:?}"
     );
     assert!(events.iter().any(|e| matches!(e, BuildEvent::Uploaded { .. })));
-    // The faults really happened, on both services.
+    // The faults really happened, on both services, dropped connections and POSTs among them.
     for listener in [ListenerKind::Arm, ListenerKind::Blob] {
-        let faulted = journal
+        let faulted: Vec<_> = journal
             .iter()
-            .filter(|e| e.listener == listener && e.fault.is_some())
-            .count();
-        assert!(faulted > 0, "no fault on {listener:?}");
+            .filter(|e| e.listener == listener)
+            .filter_map(|e| e.fault.as_deref())
+            .collect();
+        assert!(
+            faulted.contains(&"drop"),
+            "no dropped connection on {listener:?}: {faulted:?}"
+        );
+        assert!(
+            faulted.iter().any(|f| f.starts_with('5')),
+            "no 5xx on {listener:?}: {faulted:?}"
+        );
     }
+    assert!(
+        journal.iter().any(|e| e.method == "POST" && e.fault.is_some()),
+        "no faulted POST"
+    );
     // Nothing leaked: no template, staging group or artifact blob.
     world.assert_nothing_left(&outcome.template_name).await;
     world.emulator.shutdown().await;

@@ -11,7 +11,7 @@ pub use cleanup::CleanupPolicy;
 pub use outcome::{BuildOutcome, BuildStatus, CleanupReport};
 
 use crate::artifacts::{ArchiveFormat, ArtifactAccess, ArtifactOptions, ArtifactTarget, upload_artifact};
-use crate::client::{BeginOptions, ImageTemplatesClient};
+use crate::client::ImageTemplatesClient;
 use crate::diagnostics::{FetchLogOptions, fetch_log, find_log_location};
 use crate::error::Error;
 use crate::model::{ImageTemplate, ImageTemplateSource, RunState};
@@ -304,13 +304,8 @@ impl BuildFlow {
         }
 
         events(BuildEvent::Step(format!("running template {name}")));
-        let begin = BeginOptions {
-            poll: wait.poll.clone(),
-        };
         let run = async {
-            // The run operation lasts as long as the build: its progress is read on the
-            // template, so the poller is not followed.
-            drop(self.templates.begin_run(resource_group, name, Some(begin)).await?);
+            runs::start_run(&self.templates, resource_group, name, Some(wait.clone())).await?;
             runs::wait_for_run(&self.templates, resource_group, name, Some(wait.clone()), |event| {
                 events(BuildEvent::Run(event.clone()))
             })
