@@ -3,6 +3,8 @@
 
 #[path = "image_builder_e2e/bad_input.rs"]
 mod bad_input;
+#[path = "image_builder_e2e/faults.rs"]
+mod faults;
 #[path = "image_builder_e2e/outcomes.rs"]
 mod outcomes;
 #[path = "image_builder_e2e/reap.rs"]
