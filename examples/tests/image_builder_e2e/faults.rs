@@ -47,7 +47,7 @@ fn variables(stdout: &str, template: &str, image: &str) -> Vec<String> {
         .collect()
 }
 
-fn faulted<'a>(journal: &'a [JournalEntry], listener: ListenerKind) -> Vec<&'a str> {
+fn faulted(journal: &[JournalEntry], listener: ListenerKind) -> Vec<&str> {
     journal
         .iter()
         .filter(|e| e.listener == listener)
