@@ -75,6 +75,12 @@ impl BlobData {
         TempFile::create(self.root.join("tmp").join(random::uuid())).await
     }
 
+    /// A new temporary name of the file at `from`, removed when dropped unless persisted (see
+    /// [`TempFile::link`]).
+    pub async fn temp_link(&self, from: &std::path::Path) -> std::io::Result<TempFile> {
+        TempFile::link(from, self.root.join("tmp").join(random::uuid())).await
+    }
+
     /// The file of blob `name` in container `data_id`.
     pub fn blob_path(&self, data_id: &str, name: &str) -> PathBuf {
         self.root.join(data_id).join("b").join(name_hash(name))

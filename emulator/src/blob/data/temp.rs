@@ -14,6 +14,13 @@ impl TempFile {
         Ok((TempFile { path: Some(path) }, file))
     }
 
+    /// Makes `path` a second name of the file at `from` (a hard link: no byte is copied); the
+    /// caller must not write through it, the two names being one file.
+    pub async fn link(from: &Path, path: PathBuf) -> std::io::Result<TempFile> {
+        tokio::fs::hard_link(from, &path).await?;
+        Ok(TempFile { path: Some(path) })
+    }
+
     /// A file that already exists at `path`, to be persisted or removed.
     #[cfg(test)]
     pub fn existing(path: PathBuf) -> TempFile {

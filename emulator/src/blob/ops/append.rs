@@ -21,7 +21,7 @@ use crate::model::storage::StorageAccount;
 use crate::rbac::blob::BlobOperation;
 
 use super::blocks::{block_count_exceeded, invalid_blob_type};
-use super::upload::receive;
+use super::upload::{checksum_headers, receive};
 
 /// The largest appended block (4 MiB).
 const MAX_APPEND_BLOCK: u64 = 4 * 1024 * 1024;
@@ -43,7 +43,7 @@ pub(crate) async fn append(call: &Call<'_>, account: &StorageAccount) -> Result<
     }
     let append_position = call.number_header("x-ms-blob-condition-appendpos")?;
     let max_size = call.number_header("x-ms-blob-condition-maxsize")?;
-    let received = receive(call, MAX_APPEND_BLOCK).await?;
+    let received = receive(call, MAX_APPEND_BLOCK, false).await?;
 
     let lock = data.lock(&container.data_id, name);
     let _writing = lock.lock().await;
@@ -87,7 +87,7 @@ pub(crate) async fn append(call: &Call<'_>, account: &StorageAccount) -> Result<
         .with_header("x-ms-blob-append-offset", &offset.to_string())
         .with_header("x-ms-blob-committed-block-count", &props.append_count.to_string())
         .with_header("x-ms-request-server-encrypted", "true");
-    received.checksum_headers(&mut reply);
+    checksum_headers(&mut reply, &received.sums);
     Ok(reply.by(access.principal()))
 }
 

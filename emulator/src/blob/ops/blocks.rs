@@ -1,9 +1,10 @@
 //! Block blobs built from blocks (learn.microsoft.com "Put Block", "Put Block List", "Get Block
 //! List"): blocks are received to files on disk, and a block list is committed by
 //! concatenating them (and ranges of the current content, for `<Committed>` blocks) into a new
-//! file on a blocking thread, never in memory.
+//! file on a blocking thread with the kernel's copy, never in memory; a list of one uncommitted
+//! block links that block's file instead of copying it.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
 use base64::Engine;
@@ -13,7 +14,7 @@ use hyper::StatusCode;
 use crate::blob::auth::times::rfc1123;
 use crate::blob::authorize::authorize;
 use crate::blob::call::Call;
-use crate::blob::checksum::md5;
+use crate::blob::checksum::Sums;
 use crate::blob::conditions::{self, Kind, no_lease};
 use crate::blob::data::{BlobKind, BlobProps, Block};
 use crate::blob::error::{BlobError, blob_not_found, container_not_found, internal, invalid_query, invalid_xml};
@@ -24,7 +25,7 @@ use crate::model::storage::{BlobContainer, StorageAccount};
 use crate::rbac::blob::BlobOperation;
 
 use super::put_blob::content_headers;
-use super::upload::receive;
+use super::upload::{checksum_headers, receive, wanted};
 
 /// The largest block (version 2019-12-12 and later: 4000 MiB).
 const MAX_BLOCK: u64 = 4000 * 1024 * 1024;
@@ -81,7 +82,7 @@ pub(crate) async fn put_block(call: &Call<'_>, account: &StorageAccount) -> Resu
     {
         return Err(invalid_blob_type());
     }
-    let received = receive(call, MAX_BLOCK).await?;
+    let received = receive(call, MAX_BLOCK, false).await?;
 
     let lock = data.lock(&container.data_id, name);
     let _writing = lock.lock().await;
@@ -112,7 +113,7 @@ pub(crate) async fn put_block(call: &Call<'_>, account: &StorageAccount) -> Resu
         .await
         .map_err(|e| internal(&e))?;
     let mut reply = Reply::empty(StatusCode::CREATED).with_header("x-ms-request-server-encrypted", "true");
-    received.checksum_headers(&mut reply);
+    checksum_headers(&mut reply, &received.sums);
     let size = received.len;
     received
         .file
@@ -178,13 +179,21 @@ pub(crate) async fn put_block_list(call: &Call<'_>, account: &StorageAccount) ->
         return Err(invalid_blob_type());
     }
     let (pieces, blocks) = resolve(call, &container, current.as_ref(), &list)?;
-    let (temp, file) = data.temp_file().await.map_err(|e| internal(&e))?;
-    let source = data.blob_path(&container.data_id, name);
-    let file = file.into_std().await;
-    tokio::task::spawn_blocking(move || concatenate(file, &source, &pieces))
-        .await
-        .map_err(|e| internal(&e))?
-        .map_err(|e| internal(&e))?;
+    let temp = match pieces.as_slice() {
+        // One uncommitted block is the whole blob: its file becomes the blob's, uncopied (the
+        // block's own name goes with the other uncommitted blocks at the commit).
+        [Piece::File(block)] => data.temp_link(block).await.map_err(|e| internal(&e))?,
+        _ => {
+            let (temp, file) = data.temp_file().await.map_err(|e| internal(&e))?;
+            let source = data.blob_path(&container.data_id, name);
+            let file = file.into_std().await;
+            tokio::task::spawn_blocking(move || concatenate(file, &source, &pieces))
+                .await
+                .map_err(|e| internal(&e))?
+                .map_err(|e| internal(&e))?;
+            temp
+        }
+    };
 
     let mut props = BlobProps::new(BlobKind::Block, blocks.iter().map(|b| b.size).sum(), call.now);
     if let Some(current) = &current {
@@ -193,11 +202,12 @@ pub(crate) async fn put_block_list(call: &Call<'_>, account: &StorageAccount) ->
     props.headers = headers;
     props.metadata = metadata;
     props.committed = blocks;
-    let reply = Reply::empty(StatusCode::CREATED)
+    let mut reply = Reply::empty(StatusCode::CREATED)
         .with_header("etag", &props.etag)
         .with_header("last-modified", &rfc1123(props.last_modified))
-        .with_header("content-md5", &STANDARD.encode(md5(&body)))
         .with_header("x-ms-request-server-encrypted", "true");
+    // The checksum of the request, the block list, not of the blob ("Put Block List").
+    checksum_headers(&mut reply, &Sums::of(&body, wanted(call, false)));
     data.commit(&container.data_id, name, temp, props)
         .map_err(|e| internal(&e))?;
     Ok(reply.by(access.principal()))
@@ -260,8 +270,11 @@ fn resolve(
     Ok((pieces, blocks))
 }
 
-/// Writes the pieces one after the other into `out` (the kernel copies: no block is read into
-/// memory whole).
+/// Writes the pieces one after the other into `out`. `std::io::copy` between two
+/// `std::fs::File`s is `copy_file_range(2)` on Linux: the kernel copies (or shares the extents,
+/// on file systems that can), no byte passes through this process. The result is not synced to
+/// the disk: the store does not outlive the emulator (its World lives in memory), and the
+/// rename that publishes it is atomic for readers either way.
 fn concatenate(mut out: std::fs::File, current: &std::path::Path, pieces: &[Piece]) -> std::io::Result<()> {
     let mut source = None;
     for piece in pieces {
@@ -284,8 +297,7 @@ fn concatenate(mut out: std::fs::File, current: &std::path::Path, pieces: &[Piec
             }
         }
     }
-    out.flush()?;
-    out.sync_all()
+    Ok(())
 }
 
 /// Get Block List: `GET ?comp=blocklist&blocklisttype=committed|uncommitted|all`.

@@ -14,7 +14,7 @@ use crate::http::Reply;
 use crate::model::storage::StorageAccount;
 use crate::rbac::blob::BlobOperation;
 
-use super::upload::receive;
+use super::upload::{checksum_headers, receive};
 
 /// The largest Put Blob body (version 2019-12-12 and later: 5000 MiB).
 const MAX_PUT_BLOB: u64 = 5000 * 1024 * 1024;
@@ -61,7 +61,7 @@ pub(crate) async fn put(call: &Call<'_>, account: &StorageAccount) -> Result<Rep
             call.header("content-length").unwrap_or_default(),
         ));
     }
-    let received = receive(call, limit).await?;
+    let received = receive(call, limit, kind == BlobKind::Block).await?;
 
     let name = call.blob_name();
     let lock = call.shared.blob.lock(&container.data_id, name);
@@ -75,7 +75,7 @@ pub(crate) async fn put(call: &Call<'_>, account: &StorageAccount) -> Result<Rep
     let mut props = BlobProps::new(kind, received.len, call.now);
     props.headers = headers;
     if kind == BlobKind::Block && props.headers.content_md5.is_none() {
-        props.headers.content_md5 = Some(received.sums.md5_base64());
+        props.headers.content_md5 = received.sums.md5_base64();
     }
     props.metadata = metadata;
     let mut reply = Reply::empty(StatusCode::CREATED)
@@ -83,7 +83,7 @@ pub(crate) async fn put(call: &Call<'_>, account: &StorageAccount) -> Result<Rep
         .with_header("last-modified", &rfc1123(props.last_modified))
         .with_header("x-ms-request-server-encrypted", "true");
     if kind == BlobKind::Block {
-        received.checksum_headers(&mut reply);
+        checksum_headers(&mut reply, &received.sums);
     }
     call.shared
         .blob
