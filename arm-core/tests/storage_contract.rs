@@ -180,6 +180,7 @@ async fn small_data_is_one_put_blob_with_its_md5_and_a_storage_token() {
         .await
         .unwrap();
     assert_eq!((result.bytes, result.blocks), (data.len() as u64, 0));
+    assert_eq!(result.content_md5, Some(Md5::digest(&data).to_vec()));
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].body, data);
@@ -215,8 +216,9 @@ fn blocks_of(size: usize, blocks: usize) -> Vec<u8> {
 
 /// The Put Block requests and the Put Block List request received, checked against `data`:
 /// every block has the MD5 of its body and an id of 32 Base64 characters; the list commits
-/// every staged block in order and the blocks add up to `data`.
-async fn check_blocks(server: &MockServer, data: &[u8]) -> (usize, String) {
+/// every staged block in order, with the MD5 of `data` as the blob's `Content-MD5` when
+/// `blob_md5` (else none), and the blocks add up to `data`.
+async fn check_blocks(server: &MockServer, data: &[u8], blob_md5: bool) -> (usize, String) {
     let received = server.received_requests().await.unwrap();
     let mut staged: HashMap<String, Vec<u8>> = HashMap::new();
     let mut puts = 0;
@@ -234,8 +236,11 @@ async fn check_blocks(server: &MockServer, data: &[u8]) -> (usize, String) {
             }
             Some("blocklist") => {
                 assert_eq!(
-                    request.headers.get("x-ms-blob-content-md5").unwrap().to_str().unwrap(),
-                    b64(&Md5::digest(data))
+                    request
+                        .headers
+                        .get("x-ms-blob-content-md5")
+                        .map(|md5| md5.to_str().unwrap().to_owned()),
+                    blob_md5.then(|| b64(&Md5::digest(data)))
                 );
                 list = Some(String::from_utf8(request.body.clone()).unwrap());
             }
@@ -294,8 +299,8 @@ async fn large_data_goes_in_blocks_with_a_bounded_number_in_flight() {
     });
     let result = storage.upload_stream(&blob(), &data[..], Some(options)).await.unwrap();
     assert_eq!((result.bytes, result.blocks), (data.len() as u64, 13));
-    assert_eq!(result.content_md5, Md5::digest(&data).to_vec());
-    let (puts, _) = check_blocks(&server, &data).await;
+    assert_eq!(result.content_md5, None, "no whole-blob MD5 by default");
+    let (puts, _) = check_blocks(&server, &data, false).await;
     assert_eq!(puts, 13);
     let max = counting.max.load(Ordering::SeqCst);
     assert!((2..=3).contains(&max), "{max} requests in flight at once");
@@ -314,12 +319,15 @@ async fn a_file_is_uploaded_in_blocks() {
     std::fs::write(&file, &data).unwrap();
     let options = quiet(UploadOptions {
         block_size: 4096,
+        blob_content_md5: true,
         ..Default::default()
     });
     let result = storage(&server).upload_file(&blob(), &file, Some(options)).await;
     std::fs::remove_dir_all(&dir).unwrap();
-    assert_eq!(result.unwrap().blocks, 4);
-    check_blocks(&server, &data).await;
+    let result = result.unwrap();
+    assert_eq!(result.blocks, 4);
+    assert_eq!(result.content_md5, Some(Md5::digest(&data).to_vec()));
+    check_blocks(&server, &data, true).await;
     let missing = storage(&server)
         .upload_file(&blob(), "/nonexistent/data.bin".as_ref(), None)
         .await
@@ -358,7 +366,7 @@ async fn a_block_that_fails_with_503_or_500_is_sent_again() {
         .upload_stream(&blob(), &data[..], Some(options))
         .await
         .unwrap();
-    let (puts, _) = check_blocks(&server, &data).await;
+    let (puts, _) = check_blocks(&server, &data, false).await;
     assert_eq!(puts, 4 + 2, "the first block was sent three times");
 }
 
@@ -405,7 +413,7 @@ async fn a_block_whose_connection_drops_is_sent_again() {
     });
     storage.upload_stream(&blob(), &data[..], Some(options)).await.unwrap();
     assert_eq!(dropped.load(Ordering::SeqCst), 1);
-    let (puts, _) = check_blocks(&server, &data).await;
+    let (puts, _) = check_blocks(&server, &data, false).await;
     assert_eq!(puts, 5, "the dropped block reached the server once, on its retry");
 }
 

@@ -4,7 +4,12 @@
 //! Follows learn.microsoft.com "Put Block", "Put Block List" and "Put Blob": block ids are
 //! Base64 strings of one length per blob; `Content-MD5` of a block is checked by the service
 //! before it stores the block; `x-ms-blob-content-md5` of Put Blob is checked against the
-//! content, and on Put Block List it is stored as the blob's `Content-MD5`.
+//! content, and on Put Block List it is stored as the blob's `Content-MD5` unchecked (so it is
+//! sent only when [`UploadOptions::blob_content_md5`] asks: it costs a second MD5 pass over
+//! every byte, and the official clients do not set it by default either).
+//!
+//! Hashing runs on tokio's blocking threads, never on the executor's: a block's MD5 in its own
+//! task, so blocks in flight are hashed in parallel.
 
 use crate::storage::client::StorageClient;
 use crate::storage::error::Error;
@@ -49,6 +54,11 @@ pub struct UploadOptions {
     pub metadata: HashMap<String, String>,
     /// Where progress goes; `None` uses [`default_progress`].
     pub progress: Option<Arc<dyn Progress>>,
+    /// Whether a blob uploaded in blocks gets its whole content's MD5 as `Content-MD5`
+    /// (`x-ms-blob-content-md5` on Put Block List; default `false`: every block is still checked
+    /// by its own MD5). Data of one block (one Put Blob) always gets it: the service checks it
+    /// against the content and stores it.
+    pub blob_content_md5: bool,
 }
 
 impl Default for UploadOptions {
@@ -59,6 +69,7 @@ impl Default for UploadOptions {
             content_type: None,
             metadata: HashMap::new(),
             progress: None,
+            blob_content_md5: false,
         }
     }
 }
@@ -70,6 +81,7 @@ impl std::fmt::Debug for UploadOptions {
             .field("blocks_in_flight", &self.blocks_in_flight)
             .field("content_type", &self.content_type)
             .field("metadata", &self.metadata)
+            .field("blob_content_md5", &self.blob_content_md5)
             .finish_non_exhaustive()
     }
 }
@@ -82,8 +94,9 @@ pub struct UploadResult {
     pub bytes: u64,
     /// Blocks staged (0 for a single Put Blob).
     pub blocks: u64,
-    /// The MD5 of the whole content, as stored in the blob's `Content-MD5`.
-    pub content_md5: Vec<u8>,
+    /// The MD5 of the whole content, as stored in the blob's `Content-MD5`, when the upload set
+    /// it (one Put Blob, or [`UploadOptions::blob_content_md5`]).
+    pub content_md5: Option<Vec<u8>>,
 }
 
 impl StorageClient {
@@ -146,7 +159,7 @@ impl StorageClient {
             reader,
             input,
             block_size: options.block_size,
-            md5: Md5::new(),
+            md5: None,
             bytes: 0,
         };
         let first = source.next().await?;
@@ -156,7 +169,7 @@ impl StorageClient {
             Bytes::new()
         };
         let result = if second.is_empty() {
-            put_blob(&client, blob, first, source.finish(), &options).await?
+            put_blob(&client, blob, first, &options).await?
         } else {
             let upload = BlockUpload {
                 client: &client,
@@ -174,12 +187,13 @@ impl StorageClient {
     }
 }
 
-/// The data, one block at a time, with the MD5 of everything read so far.
+/// The data, one block at a time, with the MD5 of everything read so far when it is kept.
 struct BlockSource<'a, R> {
     reader: R,
     input: &'a str,
     block_size: usize,
-    md5: Md5,
+    /// The MD5 of the blocks read, once [`BlockSource::keep_md5`] asked for it.
+    md5: Option<Md5>,
     bytes: u64,
 }
 
@@ -196,14 +210,40 @@ impl<R: AsyncRead + Unpin> BlockSource<'_, R> {
                 input: self.input.to_owned(),
                 source,
             })?;
-        self.md5.update(&buffer);
         self.bytes += buffer.len() as u64;
-        Ok(buffer.into())
+        let buffer = Bytes::from(buffer);
+        if let Some(mut md5) = self.md5.take() {
+            let block = buffer.clone();
+            self.md5 = Some(
+                off_executor(move || {
+                    md5.update(&block);
+                    md5
+                })
+                .await,
+            );
+        }
+        Ok(buffer)
     }
 
-    /// The byte count and MD5 of everything read.
-    fn finish(&mut self) -> (u64, Vec<u8>) {
-        (self.bytes, self.md5.finalize_reset().to_vec())
+    /// Keeps the MD5 of every block read from now on, after `read` (the blocks already read,
+    /// in order).
+    async fn keep_md5(&mut self, read: &[Bytes]) {
+        let read = read.to_vec();
+        self.md5 = Some(off_executor(move || read.iter().fold(Md5::new(), |md5, block| md5.chain_update(block))).await);
+    }
+
+    /// The byte count and, when kept, the MD5 of everything read.
+    fn finish(&mut self) -> (u64, Option<Vec<u8>>) {
+        (self.bytes, self.md5.take().map(|md5| md5.finalize().to_vec()))
+    }
+}
+
+/// Runs CPU-bound `work` (hashing) on tokio's blocking threads, so that the executor's threads
+/// keep driving the uploads in flight.
+async fn off_executor<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => value,
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
     }
 }
 
@@ -212,9 +252,10 @@ async fn put_blob(
     client: &BlockBlobClient,
     blob: &BlobLocation,
     data: Bytes,
-    (bytes, md5): (u64, Vec<u8>),
     options: &UploadOptions,
 ) -> Result<UploadResult, Error> {
+    let bytes = data.len() as u64;
+    let md5 = md5_of(data.clone()).await;
     let upload_options = BlockBlobClientUploadOptions {
         blob_content_md5: Some(md5.clone()),
         blob_content_type: options.content_type.clone(),
@@ -230,7 +271,7 @@ async fn put_blob(
     Ok(UploadResult {
         bytes,
         blocks: 0,
-        content_md5: md5,
+        content_md5: Some(md5),
     })
 }
 
@@ -249,6 +290,9 @@ impl BlockUpload<'_> {
         read_ahead: [Bytes; 2],
         options: &UploadOptions,
     ) -> Result<UploadResult, Error> {
+        if options.blob_content_md5 {
+            source.keep_md5(&read_ahead).await;
+        }
         let upload_id = *azure_core::Uuid::new_v4().as_bytes();
         let mut ids: Vec<Vec<u8>> = Vec::new();
         // Dropping the set (an error, or the caller dropping the future) aborts every stage.
@@ -290,7 +334,7 @@ impl BlockUpload<'_> {
         let blocks = ids.len() as u64;
         let (bytes, md5) = source.finish();
         let commit = BlockBlobClientCommitBlockListOptions {
-            blob_content_md5: Some(md5.clone()),
+            blob_content_md5: md5.clone(),
             blob_content_type: options.content_type.clone(),
             metadata: (!options.metadata.is_empty()).then(|| options.metadata.clone()),
             ..Default::default()
@@ -314,11 +358,16 @@ impl BlockUpload<'_> {
     }
 }
 
+/// The MD5 of `data`, computed off the executor.
+async fn md5_of(data: Bytes) -> Vec<u8> {
+    off_executor(move || Md5::digest(&data).to_vec()).await
+}
+
 /// Put Block of `data` as block `id`, with its `Content-MD5`; returns the bytes staged.
 async fn stage(client: Arc<BlockBlobClient>, url: url::Url, id: Vec<u8>, data: Bytes) -> Result<u64, Error> {
     let length = data.len() as u64;
     let options = BlockBlobClientStageBlockOptions {
-        transactional_content_md5: Some(Md5::digest(&data).to_vec()),
+        transactional_content_md5: Some(md5_of(data.clone()).await),
         ..Default::default()
     };
     client
