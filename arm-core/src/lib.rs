@@ -60,10 +60,10 @@ pub mod storage;
 mod string_enum;
 mod subscription_scope;
 mod system_data;
-mod user_assigned_identity;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod transport;
+mod user_assigned_identity;
 mod waiter;
 
 pub use client::{ArmClient, ArmClientOptions, ArmRequest, ArmResponse, RequestOptions};
@@ -87,10 +87,10 @@ pub use retry::{Deadline, Idempotent, RetryOptions, RetryPolicy};
 pub use service::ServicePipeline;
 pub use subscription_scope::{BeginOptions, ResourceType, SubscriptionClient, SubscriptionScope};
 pub use system_data::{CreatedByType, SystemData};
-pub use user_assigned_identity::UserAssignedIdentity;
 pub use transport::{
     AZ_CA_BUNDLE, AZURE_POD_IDENTITY_AUTHORITY_HOST, DEFAULT_READ_TIMEOUT, HttpTransport, HttpTransportBuilder,
 };
+pub use user_assigned_identity::UserAssignedIdentity;
 pub use waiter::{Acceptance, Backoff, WaitError, Waiter, WaiterOptions};
 
 /// Re-exported so that users name the same `azure_core` as arm-core.
