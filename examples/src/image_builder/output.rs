@@ -32,7 +32,11 @@ fn run_line(run: &RunEvent) -> String {
         show(run.run_state.as_ref().map(ToString::to_string)),
         show(run.run_sub_state.as_ref().map(ToString::to_string)),
         run.elapsed.as_secs(),
-        run.message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
+        run.message
+            .as_deref()
+            .filter(|m| !m.trim().is_empty())
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default()
     )
 }
 

@@ -52,6 +52,12 @@ pub enum ArtifactAccess {
     TemplateIdentity,
 }
 
+/// The deflate level of both archive formats: 3, not zlib's default 6. On a mixed 500 MB folder
+/// (text and incompressible files) level 3 packs in about half the time of level 6 for an
+/// archive about 3% larger, and packing is what bounds a pipelined pack-and-upload; level 1 is
+/// faster still but about 16% larger (measured with the crate's tar and zlib-rs writers).
+pub const COMPRESSION_LEVEL: u32 = 3;
+
 /// Options of [`upload_artifact`].
 #[derive(Clone, Debug)]
 pub struct ArtifactOptions {

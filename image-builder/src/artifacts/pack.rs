@@ -130,7 +130,7 @@ fn write_tar_gz(items: &[Item], writer: &mut Option<PipeWriter>) -> PackResult {
     let Some(pipe) = writer.take() else {
         return Ok(());
     };
-    let mut tar = tar::Builder::new(GzEncoder::new(pipe, Compression::default()));
+    let mut tar = tar::Builder::new(GzEncoder::new(pipe, Compression::new(super::COMPRESSION_LEVEL)));
     tar.follow_symlinks(false);
     for item in items {
         tar.append_path_with_name(&item.path, &item.name)

@@ -104,7 +104,7 @@ impl<W: Write> ZipWriter<W> {
         let start = self.out.written;
         let mut crc = Crc::new();
         let mut size = 0u64;
-        let mut encoder = DeflateEncoder::new(&mut self.out, Compression::default());
+        let mut encoder = DeflateEncoder::new(&mut self.out, Compression::new(super::COMPRESSION_LEVEL));
         let mut buffer = vec![0u8; 64 * 1024];
         loop {
             let n = data.read(&mut buffer)?;
