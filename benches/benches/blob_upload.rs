@@ -24,10 +24,11 @@ use arm_core::azure_core::credentials::Secret;
 use benches::emulator_process::EmulatorProcess;
 use benches::probe;
 use benches::rss::PEAK_RSS_FIELD;
+use benches::scratch::{Scratch, python_with_blob};
 use benches::storage_account::{BenchAccount, EMULATOR_CONFIG, RESOURCE_GROUP};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -43,23 +44,6 @@ const EMULATOR_MAX_RSS_KB: u64 = 128 * 1024;
 const ACCOUNT: &str = "stbenchupload";
 const CONTAINER: &str = "uploads";
 
-/// A directory of this run, removed with everything in it when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Scratch {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("blob_upload-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("the scratch directory");
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// `SIZE` bytes of seeded random data (incompressible, different in every block) at `path`.
 fn write_upload_file(path: &Path) {
     let mut rng = fastrand::Rng::with_seed(13);
@@ -73,25 +57,6 @@ fn write_upload_file(path: &Path) {
         .expect("flushing the upload file")
         .sync_all()
         .expect("sync");
-}
-
-/// The Python interpreter, if it can import `azure.storage.blob`.
-fn python() -> Option<String> {
-    let python = std::env::var("AZ_EMULATOR_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let importable = Command::new(&python)
-        .args([SCRIPT, "--check"])
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if importable {
-        Some(python)
-    } else {
-        println!(
-            "blob_upload: {python} cannot import azure.storage.blob: measuring arm_core::storage only \
-             (python3 -m venv /tmp/pyblob && /tmp/pyblob/bin/pip install azure-storage-blob==12.27.1, \
-             then AZ_EMULATOR_PYTHON=/tmp/pyblob/bin/python)"
-        );
-        None
-    }
 }
 
 /// A probe's output: it succeeded, uploaded `SIZE` bytes, and took `upload_us`.
@@ -113,7 +78,7 @@ fn mib_per_s(times: &[Duration]) -> f64 {
 }
 
 fn blob_upload(c: &mut Criterion) {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new(env!("CARGO_TARGET_TMPDIR"), "blob_upload");
     let file = scratch.0.join("upload.bin");
     write_upload_file(&file);
     let config = scratch.0.join("emulator.toml");
@@ -139,7 +104,7 @@ fn blob_upload(c: &mut Criterion) {
         key.secret(),
         endpoint.url()
     ));
-    let python = python();
+    let python = python_with_blob(SCRIPT, "blob_upload", "measuring arm_core::storage only");
     let emulator_at_start = emulator.vm_hwm_kb();
 
     let ours = Mutex::new(Vec::new());

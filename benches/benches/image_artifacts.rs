@@ -27,6 +27,7 @@ use arm_core::azure_core::credentials::Secret;
 use benches::emulator_process::EmulatorProcess;
 use benches::probe;
 use benches::rss::PEAK_RSS_FIELD;
+use benches::scratch::{Scratch, python_with_blob};
 use benches::storage_account::{BenchAccount, EMULATOR_CONFIG, RESOURCE_GROUP};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use std::io::{BufWriter, Write};
@@ -52,23 +53,6 @@ const MIN_SPEEDUP: f64 = 2.0;
 const ACCOUNT: &str = "stbenchartifacts";
 /// The container of the Python uploads (ours go to `imagebuilder`, made by `upload_artifact`).
 const PYTHON_CONTAINER: &str = "archives";
-
-/// A directory of this run, removed with everything in it when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Scratch {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("image_artifacts-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("the scratch directory");
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Writes the artifact folder `<dir>/app`: log-like text (gzip shrinks it about five times) and
 /// seeded random bytes (incompressible) in files of [`LARGE_FILE`], and [`SMALL_FILES`] small
@@ -135,25 +119,6 @@ fn text(rng: &mut fastrand::Rng, out: &mut Vec<u8>) {
     }
 }
 
-/// The Python interpreter, if it can import `azure.storage.blob`.
-fn python() -> Option<String> {
-    let python = std::env::var("AZ_EMULATOR_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let importable = Command::new(&python)
-        .args([SCRIPT, "--check"])
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if importable {
-        Some(python)
-    } else {
-        println!(
-            "image_artifacts: {python} cannot import azure.storage.blob: timing tar -czf without the Python upload, \
-             no 2x check (python3 -m venv /tmp/pyblob && /tmp/pyblob/bin/pip install azure-storage-blob==12.27.1, \
-             then AZ_EMULATOR_PYTHON=/tmp/pyblob/bin/python)"
-        );
-        None
-    }
-}
-
 /// A probe's output: it succeeded, uploaded `bytes` bytes, and took `upload_us`.
 fn upload_time(who: &str, output: &Output) -> (Duration, u64) {
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -200,7 +165,7 @@ struct Runs {
 }
 
 fn image_artifacts(c: &mut Criterion) {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new(env!("CARGO_TARGET_TMPDIR"), "image_artifacts");
     let (folder, folder_bytes) = write_folder(&scratch.0);
     let archive = scratch.0.join("app.tar.gz");
     let config = scratch.0.join("emulator.toml");
@@ -226,7 +191,11 @@ fn image_artifacts(c: &mut Criterion) {
         key.secret(),
         endpoint.url()
     ));
-    let python = python();
+    let python = python_with_blob(
+        SCRIPT,
+        "image_artifacts",
+        "timing tar -czf without the Python upload, no 2x check",
+    );
 
     let runs = Mutex::new(Runs::default());
     let mut group = c.benchmark_group("image_artifacts_500mib");

@@ -43,4 +43,5 @@ pub mod agent_package;
 pub mod emulator_process;
 pub mod probe;
 pub mod rss;
+pub mod scratch;
 pub mod storage_account;
