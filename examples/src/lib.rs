@@ -8,9 +8,13 @@
 //! - [`image_builder`]: builds VM images with Azure VM Image Builder (clap flags, each also an
 //!   environment variable).
 //!
+//! - [`acr_agentpool`]: ACR task agent pools, builds and runs on them (clap flags, each also an
+//!   environment variable).
+//!
 //! Each module's `main` takes the command-line arguments (without the program name) and reads
 //! its configuration from the environment.
 
+pub mod acr_agentpool;
 mod cli;
 mod env_config;
 pub mod ephemeral_agent;

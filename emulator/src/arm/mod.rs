@@ -61,6 +61,13 @@ providers! {
     images,
     platform_images,
     image_templates,
+    registries,
+    agent_pools,
+    acr_runs,
+    acr_tasks,
+    virtual_networks,
+    network_security_groups,
+    route_tables,
     role_assignments,
     role_definitions,
 }

@@ -1,10 +1,12 @@
 //! The emulated Azure state: directory, subscriptions, resource groups, roles, operations,
 //! container groups, and the stores of the other resource types.
 
+pub(crate) mod acr;
 pub(crate) mod compute;
 pub(crate) mod container_groups;
 pub(crate) mod ids;
 pub(crate) mod names;
+pub(crate) mod network;
 pub(crate) mod operations;
 pub(crate) mod principals;
 pub(crate) mod regions;

@@ -2,6 +2,7 @@
 //! documented wire formats over real TLS.
 
 mod aci_lifecycle;
+mod acr_runs;
 mod aci_processes;
 mod aci_support;
 mod aci_validation;
@@ -9,9 +10,11 @@ mod admin_auth;
 mod arm_api_versions;
 mod arm_auth;
 mod arm_compute;
+mod arm_container_registry;
 mod arm_identities;
 mod arm_image_templates;
 mod arm_metadata;
+mod arm_network;
 mod arm_operations;
 mod arm_resource_groups;
 mod arm_resources;

@@ -1,0 +1,18 @@
+//! Placeholder: being written.
+
+use super::api_version::ApiVersions;
+use super::provider::ResourceProvider;
+use super::route::Route;
+
+/// Placeholder provider: no routes yet.
+pub(crate) struct Provider;
+
+impl ResourceProvider for Provider {
+    fn api_versions(&self) -> ApiVersions {
+        ApiVersions::Only(&[])
+    }
+
+    fn routes(&self) -> Vec<Route> {
+        Vec::new()
+    }
+}
