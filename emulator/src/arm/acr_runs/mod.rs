@@ -1,5 +1,9 @@
 //! Placeholder: being written.
 
+mod dispatch;
+
+pub(crate) use dispatch::dispatch;
+
 use super::api_version::ApiVersions;
 use super::provider::ResourceProvider;
 use super::route::Route;
