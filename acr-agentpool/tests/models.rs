@@ -1,0 +1,463 @@
+//! The models against Azure's own material in `fixtures/api-examples/acr/`: every example body
+//! round-trips exactly, every property, kind and enum value of the spec is modelled (samples
+//! with every property set are generated from the spec), values from the future are kept, and
+//! secrets never show in `Debug`.
+
+use acr_agentpool::model::{
+    AgentPool, AgentPoolListResult, AgentPoolQueueStatus, AgentPoolUpdateParameters, Architecture, Argument,
+    BaseImageDependencyType, BaseImageTriggerType, DockerBuildRequest, Os, PlatformProperties, ProvisioningState,
+    Registry, ResourceIdentityType, Run, RunGetLogResult, RunListResult, RunRequest, RunStatus, RunType,
+    RunUpdateParameters, SecretObjectType, SkuName, SourceControlType, SourceRegistryLoginMode, SourceTriggerEvent,
+    SourceUploadDefinition, Task, TaskListResult, TaskRun, TaskRunListResult, TaskRunUpdateParameters, TaskStatus,
+    TaskStepProperties, TaskStepUpdateParameters, TaskUpdateParameters, Tier, TokenType, TriggerStatus,
+    UpdateTriggerPayloadType, Variant,
+};
+use arm_core::azure_core::credentials::Secret;
+use arm_core::test_support::examples::{ApiExamples, ExampleBody, check_enum, leaf_count, round_trip};
+use arm_core::test_support::spec_walker::SpecWalker;
+use serde_json::{Value, json};
+
+const SPEC: &str = "spec-2025-03-01-preview.json";
+
+fn examples() -> ApiExamples {
+    ApiExamples::new("acr")
+}
+
+/// The spec, with the examples it keeps in `examples/ManagedIdentity/` referred to where the
+/// fixture keeps them, flat in `fixtures/api-examples/acr/`.
+fn spec() -> Value {
+    let mut spec = examples().read(SPEC);
+    for methods in spec["paths"].as_object_mut().unwrap().values_mut() {
+        for operation in methods.as_object_mut().unwrap().values_mut() {
+            let Some(refs) = operation.get_mut("x-ms-examples").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for example in refs.values_mut() {
+                let flat = example["$ref"].as_str().unwrap().replace("/ManagedIdentity/", "/");
+                example["$ref"] = json!(flat);
+            }
+        }
+    }
+    spec
+}
+
+/// Round-trips `body` through the Rust type of the spec definition `schema`.
+fn round_trip_schema(schema: &str, body: &Value, context: &str) {
+    match schema {
+        "AgentPool" => drop(round_trip::<AgentPool>(body, context)),
+        "AgentPoolUpdateParameters" => drop(round_trip::<AgentPoolUpdateParameters>(body, context)),
+        "AgentPoolListResult" => drop(round_trip::<AgentPoolListResult>(body, context)),
+        "AgentPoolQueueStatus" => drop(round_trip::<AgentPoolQueueStatus>(body, context)),
+        "SourceUploadDefinition" => drop(round_trip::<SourceUploadDefinition>(body, context)),
+        "RunRequest" => drop(round_trip::<RunRequest>(body, context)),
+        "Run" => drop(round_trip::<Run>(body, context)),
+        "RunListResult" => drop(round_trip::<RunListResult>(body, context)),
+        "RunUpdateParameters" => drop(round_trip::<RunUpdateParameters>(body, context)),
+        "RunGetLogResult" => drop(round_trip::<RunGetLogResult>(body, context)),
+        "Task" => drop(round_trip::<Task>(body, context)),
+        "TaskUpdateParameters" => drop(round_trip::<TaskUpdateParameters>(body, context)),
+        "TaskListResult" => drop(round_trip::<TaskListResult>(body, context)),
+        "TaskRun" => drop(round_trip::<TaskRun>(body, context)),
+        "TaskRunUpdateParameters" => drop(round_trip::<TaskRunUpdateParameters>(body, context)),
+        "TaskRunListResult" => drop(round_trip::<TaskRunListResult>(body, context)),
+        other => panic!("{context}: schema {other} has no model"),
+    }
+}
+
+/// Round-trips an example body without its `null`s, after checking that each `null` reads as
+/// an absent property. Some examples write `null` for an absent property (the quick task's
+/// `"platform": null`, a base image trigger's `"updateTriggerEndpoint": null`); the models
+/// read both as `None` and write neither, which Azure takes as the same (an absent optional
+/// property), so exactness is checked on the rest.
+fn round_trip_body(example: &ExampleBody) -> usize {
+    let (without_nulls, nulls) = strip_nulls(&example.body);
+    if nulls > 0 {
+        let context = format!("{} with its {nulls} nulls", example.context);
+        round_trip_schema(&example.schema, &without_nulls, &example.context);
+        let from_nulls = retyped(&example.schema, &example.body, &context);
+        let from_absent = retyped(&example.schema, &without_nulls, &context);
+        assert_eq!(
+            from_nulls, from_absent,
+            "{context}: a null reads unlike an absent property"
+        );
+    } else {
+        round_trip_schema(&example.schema, &example.body, &example.context);
+    }
+    nulls
+}
+
+/// `value` without its object members that are `null`, and how many there were.
+fn strip_nulls(value: &Value) -> (Value, usize) {
+    match value {
+        Value::Object(object) => {
+            let mut nulls = 0;
+            let mut kept = serde_json::Map::new();
+            for (key, member) in object {
+                if member.is_null() {
+                    nulls += 1;
+                } else {
+                    let (member, inner) = strip_nulls(member);
+                    nulls += inner;
+                    kept.insert(key.clone(), member);
+                }
+            }
+            (Value::Object(kept), nulls)
+        }
+        Value::Array(items) => {
+            let (items, counts): (Vec<Value>, Vec<usize>) = items.iter().map(strip_nulls).unzip();
+            (Value::Array(items), counts.into_iter().sum())
+        }
+        other => (other.clone(), 0),
+    }
+}
+
+/// `body` read as the type of `schema` and written back.
+fn retyped(schema: &str, body: &Value, context: &str) -> Value {
+    fn via<T: serde::de::DeserializeOwned + serde::Serialize>(body: &Value, context: &str) -> Value {
+        let typed: T = serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{context}: {e}"));
+        serde_json::to_value(typed).unwrap()
+    }
+    match schema {
+        "Task" => via::<Task>(body, context),
+        "TaskUpdateParameters" => via::<TaskUpdateParameters>(body, context),
+        other => panic!("{context}: no null expected in a {other}"),
+    }
+}
+
+#[test]
+fn every_example_body_round_trips_through_its_model() {
+    let spec = spec();
+    let files = examples().files();
+    assert!(files.len() >= 20, "expected the 20 examples, found {files:?}");
+
+    let bodies = examples().bodies(&spec);
+    let nulls: usize = bodies.iter().map(round_trip_body).sum();
+    assert_eq!(
+        nulls, 14,
+        "the nulls of TasksCreate, TasksCreate_QuickTask and TasksCreate_WithSystemIdentity"
+    );
+    let requests = bodies.iter().filter(|body| body.is_request).count();
+    let responses = bodies.len() - requests;
+    // Requests: pool create and update, seven run requests, three task creates. Responses:
+    // pool create 200+201, get, list, update, queue status, upload URL, seven runs, run get,
+    // log SAS URL, three task creates (200+201 each).
+    assert!(
+        requests >= 12 && responses >= 20,
+        "too few bodies checked: {requests} requests, {responses} responses"
+    );
+    let kinds: std::collections::BTreeSet<String> = bodies
+        .iter()
+        .filter(|body| body.schema == "RunRequest")
+        .map(|body| {
+            serde_json::from_value::<RunRequest>(body.body.clone())
+                .unwrap()
+                .kind()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        [
+            "DockerBuildRequest",
+            "EncodedTaskRunRequest",
+            "FileTaskRunRequest",
+            "TaskRunRequest"
+        ]
+    );
+}
+
+#[test]
+fn example_values_land_in_typed_fields() {
+    let pool: AgentPool =
+        serde_json::from_value(examples().read("AgentPoolsCreate.json")["responses"]["201"]["body"].clone()).unwrap();
+    assert_eq!(pool.tier(), Some(Tier::S1));
+    assert_eq!(pool.count(), Some(1));
+    assert_eq!(pool.provisioning_state(), Some(&ProvisioningState::Succeeded));
+    assert_eq!(pool.properties.as_ref().unwrap().os, Some(Os::Linux));
+
+    let run: Run = serde_json::from_value(examples().read("RunsGet.json")["responses"]["200"]["body"].clone()).unwrap();
+    let properties = run.properties.as_ref().unwrap();
+    assert_eq!(run.status(), Some(&RunStatus::Succeeded));
+    assert_eq!(run.run_id(), Some("0accec26-d6de-4757-8e74-d080f38eaaab"));
+    assert_eq!(properties.run_type, Some(RunType::AutoBuild));
+    assert_eq!(
+        properties.output_images.as_ref().unwrap()[0].tag.as_deref(),
+        Some("latest")
+    );
+    assert_eq!(
+        properties.platform.as_ref().unwrap().architecture,
+        Some(Architecture::Amd64)
+    );
+    let (created, finished) = (properties.created_at().unwrap(), properties.finished_at().unwrap());
+    assert_eq!((finished - created).whole_minutes(), 60);
+
+    let task: Task =
+        serde_json::from_value(examples().read("TasksCreate.json")["parameters"]["taskCreateParameters"].clone())
+            .unwrap();
+    let task_properties = task.properties.as_ref().unwrap();
+    let Some(TaskStepProperties::Docker(step)) = &task_properties.step else {
+        panic!("{:?}", task_properties.step)
+    };
+    assert_eq!(step.docker_file_path, "src/DockerFile");
+    assert_eq!(step.arguments.as_ref().unwrap()[1].value.secret(), "mysecrettestvalue");
+    let trigger = task_properties.trigger.as_ref().unwrap();
+    assert_eq!(trigger.timer_triggers.as_ref().unwrap()[0].schedule, "30 9 * * 1-5");
+    assert_eq!(
+        trigger.base_image_trigger.as_ref().unwrap().base_image_trigger_type,
+        BaseImageTriggerType::Runtime
+    );
+    assert_eq!(
+        task.identity.as_ref().unwrap().type_,
+        Some(ResourceIdentityType::SystemAssigned)
+    );
+
+    let upload: SourceUploadDefinition = serde_json::from_value(
+        examples().read("RegistriesGetBuildSourceUploadUrl.json")["responses"]["200"]["body"].clone(),
+    )
+    .unwrap();
+    assert!(upload.upload_url.unwrap().secret().starts_with("https://"));
+    assert!(upload.relative_path.is_some());
+}
+
+#[test]
+fn every_spec_property_of_every_kind_is_modelled() {
+    let spec = spec();
+    let variants = SpecWalker::new(&spec).variants();
+    assert!(variants >= 4, "run requests have four kinds, found {variants}");
+    let schemas = [
+        "AgentPool",
+        "AgentPoolUpdateParameters",
+        "AgentPoolListResult",
+        "AgentPoolQueueStatus",
+        "SourceUploadDefinition",
+        "RunRequest",
+        "Run",
+        "RunListResult",
+        "RunUpdateParameters",
+        "RunGetLogResult",
+        "Task",
+        "TaskUpdateParameters",
+        "TaskListResult",
+        "TaskRun",
+        "TaskRunUpdateParameters",
+        "TaskRunListResult",
+    ];
+    for variant in 0..variants {
+        let walker = SpecWalker::new(&spec).with_variant(variant);
+        for schema in schemas {
+            let sample = walker.sample_of(schema);
+            round_trip_schema(schema, &sample, &format!("fully populated {schema}, variant {variant}"));
+        }
+        let task = walker.sample_of("Task");
+        assert!(leaf_count(&task) > 40, "the sample should set every property: {task}");
+        let run = walker.sample_of("Run");
+        assert!(leaf_count(&run) > 40, "the sample should set every property: {run}");
+    }
+}
+
+#[test]
+fn every_polymorphic_kind_of_the_spec_is_a_variant() {
+    let spec = spec();
+    let walker = SpecWalker::new(&spec);
+    let mut checked = 0;
+    for base in walker.polymorphic() {
+        for (kind, definition) in walker.kinds(base) {
+            let sample = walker.object(walker.definition(&definition), Some(&kind));
+            let typed_kind = match base {
+                "RunRequest" => serde_json::from_value::<RunRequest>(sample).unwrap().kind().to_owned(),
+                "TaskStepProperties" => format!("{:?}", serde_json::from_value::<TaskStepProperties>(sample).unwrap()),
+                "TaskStepUpdateParameters" => {
+                    format!(
+                        "{:?}",
+                        serde_json::from_value::<TaskStepUpdateParameters>(sample).unwrap()
+                    )
+                }
+                other => panic!("the spec's polymorphic {other} has no model"),
+            };
+            assert!(typed_kind.starts_with(&kind), "{base} kind {kind} read as {typed_kind}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 10, "4 run requests, 3 steps, 3 step updates");
+}
+
+#[test]
+fn every_spec_enum_value_is_a_variant() {
+    let spec = spec();
+    let definitions = spec["definitions"].as_object().unwrap().keys().map(String::as_str);
+    let found = SpecWalker::new(&spec).enums(definitions);
+    assert!(found.len() >= 18, "{found:?}");
+    for (name, values) in &found {
+        for value in values {
+            match name.as_str() {
+                "Architecture" => check_enum::<Architecture>(value),
+                "BaseImageDependencyType" => check_enum::<BaseImageDependencyType>(value),
+                "BaseImageTriggerType" => check_enum::<BaseImageTriggerType>(value),
+                "OS" => check_enum::<Os>(value),
+                "ProvisioningState" => check_enum::<ProvisioningState>(value),
+                "ResourceIdentityType" => check_enum::<ResourceIdentityType>(value),
+                "RunStatus" => check_enum::<RunStatus>(value),
+                "RunType" => check_enum::<RunType>(value),
+                "SecretObjectType" => check_enum::<SecretObjectType>(value),
+                "SourceControlType" => check_enum::<SourceControlType>(value),
+                "SourceRegistryLoginMode" => check_enum::<SourceRegistryLoginMode>(value),
+                "SourceTriggerEvent" => check_enum::<SourceTriggerEvent>(value),
+                "TaskStatus" => check_enum::<TaskStatus>(value),
+                "TriggerStatus" => check_enum::<TriggerStatus>(value),
+                "TokenType" => check_enum::<TokenType>(value),
+                "UpdateTriggerPayloadType" => check_enum::<UpdateTriggerPayloadType>(value),
+                "Variant" => check_enum::<Variant>(value),
+                // The step kinds are the variants of TaskStepProperties (checked above).
+                "StepType" => assert!(["Docker", "FileTask", "EncodedTask"].contains(&value.as_str())),
+                other => panic!("the spec's enum {other} has no model"),
+            }
+        }
+    }
+}
+
+#[test]
+fn run_statuses_know_which_are_final() {
+    let all = [
+        "Queued",
+        "Started",
+        "Running",
+        "Succeeded",
+        "Failed",
+        "Canceled",
+        "Error",
+        "Timeout",
+    ];
+    let terminal: Vec<&str> = all.into_iter().filter(|s| RunStatus::from(*s).is_terminal()).collect();
+    assert_eq!(terminal, ["Succeeded", "Failed", "Canceled", "Error", "Timeout"]);
+    assert!(!RunStatus::Other("Paused".into()).is_terminal());
+    assert!(RunStatus::from("succeeded").is_success() && !RunStatus::Failed.is_success());
+    assert!(ProvisioningState::Canceled.is_terminal() && !ProvisioningState::Updating.is_terminal());
+}
+
+#[test]
+fn the_agent_pool_name_of_every_request_kind_is_read_and_set() {
+    let spec = spec();
+    let walker = SpecWalker::new(&spec);
+    for (kind, definition) in walker.kinds("RunRequest") {
+        let mut sample = walker.object(walker.definition(&definition), Some(&kind));
+        sample["agentPoolName"] = json!("pool-a");
+        let mut request: RunRequest = serde_json::from_value(sample).unwrap();
+        assert_eq!(request.agent_pool_name(), Some("pool-a"), "{kind}");
+        request.set_agent_pool_name(Some("pool-b".into()));
+        assert_eq!(
+            serde_json::to_value(&request).unwrap()["agentPoolName"],
+            "pool-b",
+            "{kind}"
+        );
+        request.set_agent_pool_name(None);
+        let written = serde_json::to_value(&request).unwrap();
+        assert!(written.get("agentPoolName").is_none(), "{kind}: {written}");
+        assert_eq!(written["type"], kind.as_str());
+    }
+}
+
+#[test]
+fn a_registry_of_the_stable_spec_keeps_what_it_does_not_model() {
+    // The shape of `Registries_Get` in containerregistry.json (stable 2023-07-01).
+    let registry = json!({
+        "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/myRegistry",
+        "name": "myRegistry",
+        "type": "Microsoft.ContainerRegistry/registries",
+        "location": "westus",
+        "tags": { "key": "value" },
+        "sku": { "name": "Premium", "tier": "Premium" },
+        "properties": {
+            "loginServer": "myregistry.azurecr.io",
+            "creationDate": "2021-06-15T21:38:26.1537861Z",
+            "provisioningState": "Succeeded",
+            "adminUserEnabled": false,
+            "publicNetworkAccess": "Enabled",
+            "dataEndpointEnabled": false,
+            "networkRuleBypassOptions": "AzureServices",
+            "zoneRedundancy": "Disabled",
+            "anonymousPullEnabled": false,
+            "policies": { "retentionPolicy": { "days": 7, "status": "disabled" } },
+            "encryption": { "status": "disabled" },
+            "privateEndpointConnections": []
+        }
+    });
+    let typed = round_trip::<Registry>(&registry, "a Premium registry");
+    assert_eq!(typed.sku.name, SkuName::Premium);
+    let properties = typed.properties.unwrap();
+    assert_eq!(properties.login_server.as_deref(), Some("myregistry.azurecr.io"));
+    assert_eq!(properties.other.len(), 3, "{:?}", properties.other);
+    let basic: Registry = serde_json::from_value(json!({ "location": "eastus", "sku": { "name": "basic" } })).unwrap();
+    assert_eq!(basic.sku.name, SkuName::Basic);
+}
+
+#[test]
+fn values_from_the_future_are_kept() {
+    let pool: AgentPool = serde_json::from_value(json!({
+        "location": "westus2",
+        "properties": { "tier": "S9", "os": "Plan9", "provisioningState": "Migrating" }
+    }))
+    .unwrap();
+    assert_eq!(pool.tier(), Some(Tier::Other("S9".into())));
+    let properties = pool.properties.as_ref().unwrap();
+    assert_eq!(properties.os, Some(Os::Other("Plan9".into())));
+    assert_eq!(
+        serde_json::to_value(&pool).unwrap()["properties"]["provisioningState"],
+        "Migrating"
+    );
+}
+
+#[test]
+fn secrets_are_sent_in_bodies_and_never_shown_by_debug() {
+    let request = RunRequest::from(DockerBuildRequest {
+        is_archive_enabled: None,
+        agent_pool_name: Some("pool".into()),
+        log_template: None,
+        image_names: Some(vec!["app:1".into()]),
+        is_push_enabled: Some(true),
+        no_cache: None,
+        docker_file_path: "Dockerfile".into(),
+        target: None,
+        arguments: Some(vec![Argument {
+            name: "TOKEN".into(),
+            value: Secret::new("s3cr3t-build-arg"),
+            is_secret: Some(true),
+        }]),
+        timeout: None,
+        platform: PlatformProperties::linux(),
+        agent_configuration: None,
+        source_location: Some("source/x.tar.gz".into()),
+        credentials: None,
+    });
+    let body = serde_json::to_value(&request).unwrap();
+    assert_eq!(body["arguments"][0]["value"], "s3cr3t-build-arg", "the body carries it");
+    assert_eq!(body["type"], "DockerBuildRequest");
+    let debug = format!("{request:?}");
+    assert!(!debug.contains("s3cr3t"), "{debug}");
+    assert!(debug.contains("TOKEN"), "the rest stays visible: {debug}");
+
+    let upload = SourceUploadDefinition {
+        upload_url: Some(Secret::new(
+            "https://acr.blob.core.windows.net/c/x.tar.gz?sv=1&sig=UPLOADSIG",
+        )),
+        relative_path: Some("source/x.tar.gz".into()),
+    };
+    let debug = format!("{upload:?}");
+    assert!(!debug.contains("UPLOADSIG") && !debug.contains("blob.core"), "{debug}");
+
+    let log = RunGetLogResult {
+        log_link: Some(Secret::new(
+            "https://acr.blob.core.windows.net/logs/ca1/rawtext.log?sig=LOGSIG",
+        )),
+        log_artifact_link: Some(Secret::new("https://acr.blob.core.windows.net/a?sig=ARTIFACTSIG")),
+    };
+    let debug = format!("{log:?}");
+    assert!(!debug.contains("LOGSIG") && !debug.contains("ARTIFACTSIG"), "{debug}");
+
+    let task: Task =
+        serde_json::from_value(examples().read("TasksCreate.json")["parameters"]["taskCreateParameters"].clone())
+            .unwrap();
+    let debug = format!("{task:?}");
+    for secret in ["mysecrettestvalue", "xxxxx", "user:pass@mycicd"] {
+        assert!(!debug.contains(secret), "{secret} shown: {debug}");
+    }
+}
