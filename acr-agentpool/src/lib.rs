@@ -24,6 +24,7 @@ pub mod logs;
 pub mod model;
 pub mod network;
 
+pub use client::{AgentPoolsClient, RegistriesClient, RunsClient, TasksClient};
 pub use error::Error;
 
 /// The api-version the clients use unless told otherwise: `2025-03-01-preview`, the newest of
