@@ -9,7 +9,7 @@ use crate::model::ids;
 
 /// The id of the registry of a path `subscriptions/{s}/resourceGroups/{g}/providers/
 /// Microsoft.ContainerRegistry/registries/{name}/...` (its first three parameters).
-pub(super) fn path_id(call: &ArmCall<'_>) -> String {
+pub(in crate::arm) fn path_id(call: &ArmCall<'_>) -> String {
     ids::resource(call.params[0], call.params[1], REGISTRY_TYPE, call.params[2])
 }
 

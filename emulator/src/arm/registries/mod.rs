@@ -13,7 +13,7 @@ mod names;
 mod operation;
 mod write;
 
-pub(in crate::arm) use lookup::of_path;
+pub(in crate::arm) use lookup::{of_path, path_id as registry_id};
 pub(in crate::arm) use operation::start as start_operation;
 
 use std::time::Instant;

@@ -62,11 +62,6 @@ impl Provisioning {
         }
     }
 
-    /// Whether the last write has completed at `now` (and no deletion runs).
-    pub fn is_settled(&self, now: Instant) -> bool {
-        self.deletion.is_none() && now >= self.settles_at
-    }
-
     /// Whether its deletion has completed at `now`.
     pub fn is_gone(&self, now: Instant) -> bool {
         self.deletion.as_ref().is_some_and(|deletion| deletion.until <= now)
@@ -86,11 +81,10 @@ mod tests {
         let second = Duration::from_secs(1);
         let mut provisioning = Provisioning::creating(now + second);
         assert_eq!(provisioning.state(now), "Creating");
-        assert!(!provisioning.is_settled(now));
         assert_eq!(provisioning.state(now + second), "Succeeded");
         provisioning.update(now + 3 * second);
         assert_eq!(provisioning.state(now + 2 * second), "Updating");
-        assert!(provisioning.is_settled(now + 3 * second));
+        assert_eq!(provisioning.state(now + 3 * second), "Succeeded");
         provisioning.deletion = Some(Deletion {
             operation_id: "op".into(),
             until: now + 5 * second,
