@@ -10,7 +10,7 @@
 //! the pipeline: see [`RegistriesClient::schedule_run`].
 
 mod agent_pools;
-mod names;
+pub(crate) mod names;
 mod registries;
 mod registry_scope;
 mod run_filter;
