@@ -22,6 +22,9 @@
 //! - [`StorageClient::list_blobs`]: the blobs of a container under a prefix;
 //! - [`StorageClient::read_range`] and [`StorageClient::follow_append_blob`]: range reads, and
 //!   an append blob followed as it grows until its completion metadata appears;
+//! - [`pipe`]: a bounded pipe from a blocking packer thread to an async upload, with the
+//!   SHA-256 and size of what went through and an explicit end (a failed pack is an error,
+//!   never a short archive);
 //! - [`Progress`]: an indicatif bar on a terminal, a `tracing` line every few seconds otherwise.
 //!
 //! It lives in arm-core behind a feature rather than in a crate of its own because of the
@@ -57,6 +60,7 @@ mod follow;
 mod list;
 mod location;
 mod manage;
+pub mod pipe;
 mod progress;
 mod read;
 mod redact;

@@ -18,7 +18,6 @@
 
 mod container;
 mod pack;
-mod pipe;
 mod zip;
 
 pub(crate) use container::folder_name;

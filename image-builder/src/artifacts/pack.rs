@@ -1,9 +1,9 @@
 //! Packing a folder as a stream: a blocking thread walks the folder and writes a `tar.gz` or a
-//! `zip` into the [`pipe`](super::pipe), never a temporary copy, with bounded memory.
+//! `zip` into the [`pipe`](arm_core::storage::pipe), never a temporary copy, with bounded memory.
 
-use super::pipe::{PipeReader, PipeWriter, Written, pipe};
 use super::zip::{ZipWriter, dos_time};
 use crate::error::Error;
+use arm_core::storage::pipe::{PipeReader, PipeWriter, Written, pipe};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::fs;
