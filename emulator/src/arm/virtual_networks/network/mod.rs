@@ -32,6 +32,12 @@ use crate::model::resource_groups::Deletion;
 use crate::model::store::Stored;
 use crate::random;
 
+mod api_versions;
+mod children;
+
+pub(in crate::arm) use api_versions::API_VERSIONS;
+pub(in crate::arm) use children::{delete_child, get_child, list_children, put_child};
+
 /// The namespace of the operations the providers start.
 const NAMESPACE: &str = "Microsoft.Network";
 
@@ -54,76 +60,6 @@ const READ_ONLY: &[&str] = &[
     "defaultSecurityRules",
     "subnets",
     "etag",
-];
-
-/// Every stable api-version of `Microsoft.Network` (the `stable/*` folders of
-/// Azure/azure-rest-api-specs `specification/network/resource-manager/Microsoft.Network`, and of
-/// `Microsoft.Network/Network/stable` since 2025), each of which serves virtual networks, subnets,
-/// network security groups and route tables.
-pub(in crate::arm) const API_VERSIONS: &[&str] = &[
-    "2015-06-15",
-    "2016-03-30",
-    "2016-06-01",
-    "2016-09-01",
-    "2016-12-01",
-    "2017-03-01",
-    "2017-06-01",
-    "2017-08-01",
-    "2017-09-01",
-    "2017-10-01",
-    "2017-11-01",
-    "2018-01-01",
-    "2018-02-01",
-    "2018-04-01",
-    "2018-06-01",
-    "2018-07-01",
-    "2018-08-01",
-    "2018-10-01",
-    "2018-11-01",
-    "2018-12-01",
-    "2019-02-01",
-    "2019-04-01",
-    "2019-06-01",
-    "2019-07-01",
-    "2019-08-01",
-    "2019-09-01",
-    "2019-11-01",
-    "2019-12-01",
-    "2020-03-01",
-    "2020-04-01",
-    "2020-05-01",
-    "2020-06-01",
-    "2020-07-01",
-    "2020-08-01",
-    "2020-11-01",
-    "2021-02-01",
-    "2021-03-01",
-    "2021-05-01",
-    "2021-08-01",
-    "2022-01-01",
-    "2022-05-01",
-    "2022-07-01",
-    "2022-09-01",
-    "2022-11-01",
-    "2023-02-01",
-    "2023-04-01",
-    "2023-05-01",
-    "2023-06-01",
-    "2023-09-01",
-    "2023-11-01",
-    "2024-01-01",
-    "2024-03-01",
-    "2024-05-01",
-    "2024-07-01",
-    "2024-10-01",
-    "2025-01-01",
-    "2025-03-01",
-    "2025-05-01",
-    "2025-07-01",
-    "2025-09-01",
-    "2026-01-01",
-    "2026-03-01",
-    "2026-07-01",
 ];
 
 /// Network's 400 `InvalidRequestFormat` for a body it cannot read, the detail naming the
@@ -163,7 +99,7 @@ pub(in crate::arm) fn missing(key: &str, path: &str) -> ArmError {
 }
 
 /// Network's 404 for a child resource of id `id` that does not exist.
-fn child_not_found(id: &str) -> ArmError {
+pub(super) fn child_not_found(id: &str) -> ArmError {
     ArmError::new(StatusCode::NOT_FOUND, "NotFound", format!("Resource {id} not found."))
 }
 
@@ -231,13 +167,13 @@ fn start_operation(call: &ArmCall<'_>, world: &mut World, location: &str, succes
 
 /// 201 (`created`) or 200 with `body` and an `Azure-AsyncOperation` to poll, for a write in
 /// `location`.
-fn written(call: &ArmCall<'_>, world: &mut World, location: &str, created: bool, body: &Value) -> Reply {
+pub(super) fn written(call: &ArmCall<'_>, world: &mut World, location: &str, created: bool, body: &Value) -> Reply {
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     start_operation(call, world, location, 200).with_async_operation(Reply::json(status, body))
 }
 
 /// How a DELETE of an existing resource or child is answered.
-enum Drawn {
+pub(super) enum Drawn {
     /// 200 or 204: gone at once.
     Now(StatusCode),
     /// 202: `Deleting` until the operation completes.
@@ -246,7 +182,7 @@ enum Drawn {
 
 /// The answer drawn for a DELETE (seeded: `[responses] seed`) among [`DELETE_STATUSES`]; for
 /// 202, the operation in `location` that completes the deletion.
-fn draw_delete(call: &ArmCall<'_>, world: &mut World, location: &str, now: Instant) -> Drawn {
+pub(super) fn draw_delete(call: &ArmCall<'_>, world: &mut World, location: &str, now: Instant) -> Drawn {
     match call.shared.settings.draws.pick(&DELETE_STATUSES) {
         Some(202) => {
             let handle = start_operation(call, world, location, 204);
@@ -262,7 +198,7 @@ fn draw_delete(call: &ArmCall<'_>, world: &mut World, location: &str, now: Insta
 }
 
 /// The 202 of a deletion already in progress, repeated to a DELETE that meets it.
-fn deletion_in_progress(call: &ArmCall<'_>, world: &World, lifecycle: &Lifecycle) -> Option<Reply> {
+pub(super) fn deletion_in_progress(call: &ArmCall<'_>, world: &World, lifecycle: &Lifecycle) -> Option<Reply> {
     let operation = world.operations.get(&lifecycle.deletion.as_ref()?.operation_id)?;
     Some(
         OperationHandle::of(operation, call.arm(), call.shared.settings.retry_after_secs)
@@ -276,7 +212,7 @@ pub(in crate::arm) fn resource_id<K: Kind>(call: &ArmCall<'_>) -> String {
 }
 
 /// 404 `ResourceNotFound` for the `K` of the path.
-fn resource_not_found<K: Kind>(call: &ArmCall<'_>) -> ArmError {
+pub(super) fn resource_not_found<K: Kind>(call: &ArmCall<'_>) -> ArmError {
     ArmError::resource_not_found(K::TYPE, call.params[2], call.params[1])
 }
 
@@ -442,107 +378,6 @@ pub(in crate::arm) fn delete<K: Kind>(
         }
         Drawn::Now(status) => {
             model::store_mut::<K>(&mut world).remove(&id);
-            Reply::empty(status)
-        }
-    })
-}
-
-/// The id of the child of the path
-/// (`subscriptions/{s}/resourceGroups/{g}/.../{parent}/{children}/{name}`).
-fn child_id<K: Kind>(call: &ArmCall<'_>) -> String {
-    format!("{}/{}/{}", resource_id::<K>(call), K::CHILDREN, call.params[3])
-}
-
-/// The parent of the path, or 404 `ResourceNotFound` naming it.
-fn parent<'w, K: Kind>(call: &ArmCall<'_>, world: &'w World, now: Instant) -> Result<&'w Resource<K>, ArmError> {
-    call.resource_group(world)?;
-    model::get::<K>(world, &resource_id::<K>(call), now).ok_or_else(|| resource_not_found::<K>(call))
-}
-
-/// GET of the child of the path.
-pub(in crate::arm) fn get_child<K: Kind>(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let world = call.shared.read();
-    let parent = parent::<K>(call, &world, now)?;
-    let child = parent
-        .child(call.params[3], now)
-        .ok_or_else(|| child_not_found(&child_id::<K>(call)))?;
-    Ok(Reply::json(
-        StatusCode::OK,
-        &child.to_json(&Stored::id(parent), K::CHILDREN, now),
-    ))
-}
-
-/// GET of the children of the parent of the path, in the order written (one page).
-pub(in crate::arm) fn list_children<K: Kind>(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let world = call.shared.read();
-    let parent = parent::<K>(call, &world, now)?;
-    let id = Stored::id(parent);
-    let value: Vec<Value> = parent
-        .live_children(now)
-        .map(|child| child.to_json(&id, K::CHILDREN, now))
-        .collect();
-    Ok(Reply::json(StatusCode::OK, &serde_json::json!({ "value": value })))
-}
-
-/// Reads and validates a child's `properties` (named `name`) for `parent`, against `world`.
-pub(in crate::arm) type ParseChild<K> =
-    fn(&World, &Resource<K>, &str, &Map<String, Value>, Instant) -> Result<Map<String, Value>, ArmError>;
-
-/// PUT of the child of the path: its name (1 to 80 characters), the kind's `parse`; 201 for a
-/// new one, 200 for an existing one; 404 `ResourceNotFound` without the parent.
-pub(in crate::arm) fn put_child<K: Kind>(call: &ArmCall<'_>, parse: ParseChild<K>) -> Result<Reply, ArmError> {
-    let name = call.params[3];
-    check_name(name, 1, 80)?;
-    let body = body::object(call)?;
-    let properties = properties_of(&body)?;
-    let now = call.shared.clock.instant();
-    let mut world = call.shared.write();
-    let parent = parent::<K>(call, &world, now)?;
-    let existing = parent.child(name, now).map(|child| child.name.clone());
-    let properties = parse(&world, parent, name, &properties, now)?;
-    let (parent_id, location) = (Stored::id(parent), parent.location.clone());
-    let child = Child {
-        name: existing.clone().unwrap_or_else(|| name.to_owned()),
-        properties,
-        lifecycle: Lifecycle::ready_at(now + call.shared.settings.operation_duration),
-    };
-    let json = child.to_json(&parent_id, K::CHILDREN, now);
-    let reply = written(call, &mut world, &location, existing.is_none(), &json);
-    if let Some(parent) = model::store_mut::<K>(&mut world).get_mut(&parent_id, now) {
-        parent.put_child(child, now);
-    }
-    Ok(reply)
-}
-
-/// DELETE of the child of the path: 404 without the parent; 204 when there is none; else an
-/// answer drawn among 200, 202 and 204 (202: `Deleting` until its operation completes). A
-/// DELETE during a 202's operation repeats its 202.
-pub(in crate::arm) fn delete_child<K: Kind>(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
-    let now = call.shared.clock.instant();
-    let mut world = call.shared.write();
-    let parent = parent::<K>(call, &world, now)?;
-    let Some(child) = parent.child(call.params[3], now) else {
-        return Ok(Reply::empty(StatusCode::NO_CONTENT));
-    };
-    if let Some(repeat) = deletion_in_progress(call, &world, &child.lifecycle) {
-        return Ok(repeat);
-    }
-    let (parent_id, location, name) = (Stored::id(parent), parent.location.clone(), child.name.clone());
-    let drawn = draw_delete(call, &mut world, &location, now);
-    let Some(parent) = model::store_mut::<K>(&mut world).get_mut(&parent_id, now) else {
-        return Ok(Reply::empty(StatusCode::NO_CONTENT));
-    };
-    Ok(match drawn {
-        Drawn::Later(handle, deletion) => {
-            if let Some(child) = parent.children.iter_mut().find(|c| c.name == name) {
-                child.lifecycle.deletion = Some(deletion);
-            }
-            handle.accepted_with_async_operation()
-        }
-        Drawn::Now(status) => {
-            parent.children.retain(|c| c.name != name);
             Reply::empty(status)
         }
     })
