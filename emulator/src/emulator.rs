@@ -71,6 +71,7 @@ impl Emulator {
         arm::seeded(&mut world, now);
         model::compute::set_marketplace(&mut world, crate::config::marketplace(&config.platform_images));
         crate::control::image_builder::install(&mut world, &config.image_builder);
+        crate::control::acr::install(&mut world, &config.acr);
         let (pools_state, seeded_devops) = pools::seeding::apply(&config.devops, time::OffsetDateTime::now_utc())?;
         for (index, package) in config.devops.packages.iter().enumerate() {
             if let Some(file) = package.file.as_ref().filter(|file| !file.is_file()) {
@@ -189,6 +190,7 @@ impl Emulator {
             serve.spawn(imds, None, Identity::new(Arc::clone(&shared))),
             serve.spawn(admin, None, Admin::new(Arc::clone(&shared), admin_token.clone())),
             tokio::spawn(containers::supervise(Arc::clone(&shared), messages, stopped.clone())),
+            tokio::spawn(arm::acr_executor(Arc::clone(&shared), stopped.clone())),
         ];
 
         let ca_file = ca_files.ca;

@@ -81,7 +81,7 @@ mod tls;
 mod token;
 
 pub use config::{
-    AgentPackageSeed, CONTAINER_GROUP_DELETE_STATUSES, DEFAULT_AGENT_PLATFORM, DEFAULT_AGENT_VERSION,
+    AcrConfig, AcrRunScript, AgentPackageSeed, CONTAINER_GROUP_DELETE_STATUSES, DEFAULT_AGENT_PLATFORM, DEFAULT_AGENT_VERSION,
     DEFAULT_FEDERATED_AUDIENCE, DEFAULT_IDENTITY_NAME, DEFAULT_ORGANIZATION, DEFAULT_POOL, DEFAULT_RESOURCE_GROUP,
     DevopsConfig, EmulatorConfig, FaultConfig, FaultRule, FederatedCredentialSeed, IdentityKind, ImageBuildScript,
     ImageBuilderConfig, LogLocation, ManagedIdentitySeed, OrganizationSeed, PatSeed, PlatformImageSeed, PoolSeed,

@@ -32,6 +32,7 @@ use auth::Caller;
 use error::ArmError;
 use route::{Access, ArmCall, CompiledRoute};
 
+pub(crate) use acr_runs::executor::serve as acr_executor;
 pub(crate) use registry::{catch_up, seeded};
 
 /// Declares the module of each resource provider and lists its `Provider` in [`PROVIDERS`]:

@@ -1,5 +1,6 @@
 //! The emulator's configuration (TOML or JSON) and its documented defaults.
 
+mod acr;
 mod devops;
 mod faults;
 mod image_builder;
@@ -21,6 +22,7 @@ pub use devops::{
     AgentPackageSeed, DEFAULT_AGENT_PLATFORM, DEFAULT_AGENT_VERSION, DEFAULT_ORGANIZATION, DEFAULT_POOL, DevopsConfig,
     OrganizationSeed, PatSeed, PoolSeed, SCOPE_AGENT_POOLS_MANAGE, SCOPE_AGENT_POOLS_READ,
 };
+pub use acr::{AcrConfig, AcrRunScript};
 pub use faults::{FaultConfig, FaultRule};
 pub use image_builder::{ImageBuildScript, ImageBuilderConfig, LogLocation};
 pub use platform_images::PlatformImageSeed;
@@ -102,6 +104,8 @@ pub struct EmulatorConfig {
     pub platform_images: Vec<PlatformImageSeed>,
     /// Azure VM Image Builder: phase durations, the log location's form, scripted runs.
     pub image_builder: ImageBuilderConfig,
+    /// Azure Container Registry runs: step duration, scripted runs.
+    pub acr: AcrConfig,
 }
 
 /// Shows every field but the identity header secret (and, through [`ServicePrincipalSeed`], the
@@ -132,6 +136,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("devops", &self.devops)
             .field("platform_images", &self.platform_images)
             .field("image_builder", &self.image_builder)
+            .field("acr", &self.acr)
             .finish()
     }
 }
@@ -219,6 +224,7 @@ impl Default for EmulatorConfig {
             devops: DevopsConfig::default(),
             platform_images: Vec::new(),
             image_builder: ImageBuilderConfig::default(),
+            acr: AcrConfig::default(),
         }
     }
 }
@@ -309,6 +315,7 @@ impl EmulatorConfig {
             seed.validate(&format!("platform_images[{i}]"))?;
         }
         self.image_builder.validate("image_builder")?;
+        self.acr.validate("acr")?;
         self.faults.validate("faults")
     }
 }

@@ -18,13 +18,19 @@ pub(crate) struct Platform {
     pub imds: String,
 }
 
-/// The whole environment of `launch`'s process; `tenant_id` is the subscription's tenant.
-pub(crate) fn environment(platform: &Platform, launch: &Launch, tenant_id: Option<&str>) -> Vec<(String, String)> {
+/// The variables every process gets: the inherited ones, then the platform's.
+pub(crate) fn base(platform: &Platform) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = INHERITED
         .iter()
         .filter_map(|name| std::env::var(name).ok().map(|value| ((*name).to_owned(), value)))
         .collect();
     env.extend(platform.fixed.iter().cloned());
+    env
+}
+
+/// The whole environment of `launch`'s process; `tenant_id` is the subscription's tenant.
+pub(crate) fn environment(platform: &Platform, launch: &Launch, tenant_id: Option<&str>) -> Vec<(String, String)> {
+    let mut env = base(platform);
     let mut add = |name: &str, value: &str| env.push((name.to_owned(), value.to_owned()));
     add("AZ_SUBSCRIPTION_ID", &launch.subscription_id);
     add("AZ_ACI_NAME", &launch.group_name);

@@ -10,7 +10,7 @@
 //! has a [subreaper shim](shim) that no process of the container can leave.
 
 mod env;
-mod process;
+pub(crate) mod process;
 mod shim;
 mod supervisor;
 mod table;
@@ -70,6 +70,17 @@ impl Runtime {
     /// scheduled).
     pub fn wake(&self) {
         let _ = self.messages.send(Message::Wake);
+    }
+
+    /// The command image `image` is mapped to (the configuration's `[images]`), if any.
+    pub fn image(&self, image: &str) -> Option<&[String]> {
+        self.images.get(image).map(Vec::as_slice)
+    }
+
+    /// The environment every process starts from: the emulator's own `PATH`, `HOME` and
+    /// `TMPDIR`, and the platform variables.
+    pub fn base_environment(&self) -> Vec<(String, String)> {
+        env::base(&self.platform)
     }
 
     /// Kills these process runs.

@@ -52,8 +52,44 @@ fn exit_code(status: WaitStatus) -> i32 {
     }
 }
 
-/// Runs the command of `spec` until it exits or `killed` fires, then records the exit.
-pub(crate) async fn run(shared: Arc<Shared>, spec: ProcessSpec, mut killed: oneshot::Receiver<()>) {
+/// Where a process run's output lines and exit go.
+pub(crate) trait ProcessOutput: Send + Sync + 'static {
+    /// One line of its stdout or stderr (without the line end).
+    fn line(&self, shared: &Shared, run_id: u64, text: String);
+    /// It exited with `code` by itself (an end that was asked for is recorded by the asker).
+    fn exited(&self, shared: &Shared, run_id: u64, code: i32);
+}
+
+/// A container's output: its log and its state in the container groups.
+struct ContainerOutput;
+
+impl ProcessOutput for ContainerOutput {
+    fn line(&self, shared: &Shared, run_id: u64, text: String) {
+        shared
+            .write()
+            .container_groups
+            .append_log(run_id, shared.clock.now(), text);
+    }
+
+    fn exited(&self, shared: &Shared, run_id: u64, code: i32) {
+        record_exit(shared, run_id, code);
+    }
+}
+
+/// Runs the command of `spec` until it exits or `killed` fires, then records the exit in the
+/// container state.
+pub(crate) async fn run(shared: Arc<Shared>, spec: ProcessSpec, killed: oneshot::Receiver<()>) {
+    run_with(shared, spec, killed, Arc::new(ContainerOutput)).await;
+}
+
+/// Runs the command of `spec` until it exits or `killed` fires, its lines and exit going to
+/// `output`. The caller has registered `spec.run_id` in the runtime's process table.
+pub(crate) async fn run_with(
+    shared: Arc<Shared>,
+    spec: ProcessSpec,
+    mut killed: oneshot::Receiver<()>,
+    output: Arc<dyn ProcessOutput>,
+) {
     let run_id = spec.run_id;
     let table = Arc::clone(&shared.runtime.table);
     if !matches!(killed.try_recv(), Err(oneshot::error::TryRecvError::Empty)) {
@@ -74,20 +110,16 @@ pub(crate) async fn run(shared: Arc<Shared>, spec: ProcessSpec, mut killed: ones
     } = match started {
         Ok(shim) => shim,
         Err(error) => {
-            let line = format!("az-emulator: cannot start '{program}': {error}");
-            shared
-                .write()
-                .container_groups
-                .append_log(run_id, shared.clock.now(), line);
+            output.line(&shared, run_id, format!("az-emulator: cannot start '{program}': {error}"));
             table.remove(run_id);
-            record_exit(&shared, run_id, CANNOT_START);
+            output.exited(&shared, run_id, CANNOT_START);
             return;
         }
     };
     table.set_pid(run_id, Some(pid));
     let readers = [
-        reader(&shared, run_id, OwnedFd::from(stdout)),
-        reader(&shared, run_id, OwnedFd::from(stderr)),
+        reader(&shared, run_id, OwnedFd::from(stdout), &output),
+        reader(&shared, run_id, OwnedFd::from(stderr), &output),
     ];
     let mut lifeline = lifeline
         .set_nonblocking(true)
@@ -125,7 +157,7 @@ pub(crate) async fn run(shared: Arc<Shared>, spec: ProcessSpec, mut killed: ones
     }
     // A requested end was recorded by whoever asked for it (stop, restart, delete).
     if let Some(status) = status.filter(|_| !requested) {
-        record_exit(&shared, run_id, exit_code(status));
+        output.exited(&shared, run_id, exit_code(status));
     }
 }
 
@@ -159,10 +191,20 @@ fn reap(pid: u32) -> Option<WaitStatus> {
     }
 }
 
-/// Reads the container log from the read end of one of its pipes, in a task.
-fn reader(shared: &Arc<Shared>, run_id: u64, pipe: OwnedFd) -> Option<JoinHandle<()>> {
+/// Reads the output from the read end of one of its pipes, in a task.
+fn reader(
+    shared: &Arc<Shared>,
+    run_id: u64,
+    pipe: OwnedFd,
+    output: &Arc<dyn ProcessOutput>,
+) -> Option<JoinHandle<()>> {
     match pipe::Receiver::from_owned_fd(pipe) {
-        Ok(stream) => Some(tokio::spawn(read_lines(Arc::clone(shared), run_id, stream))),
+        Ok(stream) => Some(tokio::spawn(read_lines(
+            Arc::clone(shared),
+            run_id,
+            stream,
+            Arc::clone(output),
+        ))),
         Err(error) => {
             tracing::warn!(%error, run_id, "cannot read a container's output");
             None
@@ -170,9 +212,14 @@ fn reader(shared: &Arc<Shared>, run_id: u64, pipe: OwnedFd) -> Option<JoinHandle
     }
 }
 
-/// Appends every line of `stream` to the log of run `run_id` (invalid UTF-8 replaced, lines
-/// longer than [`MAX_LINE`] split).
-async fn read_lines(shared: Arc<Shared>, run_id: u64, stream: impl AsyncRead + Unpin) {
+/// Hands every line of `stream` to `output` (invalid UTF-8 replaced, lines longer than
+/// [`MAX_LINE`] split).
+async fn read_lines(
+    shared: Arc<Shared>,
+    run_id: u64,
+    stream: impl AsyncRead + Unpin,
+    output: Arc<dyn ProcessOutput>,
+) {
     let mut reader = BufReader::new(stream);
     let mut line = Vec::new();
     loop {
@@ -182,10 +229,7 @@ async fn read_lines(shared: Arc<Shared>, run_id: u64, stream: impl AsyncRead + U
             Ok(_) => {
                 let text = String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(&line));
                 let text = text.strip_suffix('\r').unwrap_or(&text).to_owned();
-                shared
-                    .write()
-                    .container_groups
-                    .append_log(run_id, shared.clock.now(), text);
+                output.line(&shared, run_id, text);
             }
         }
     }

@@ -6,6 +6,7 @@
 //! plain threads alike. The admin HTTP API stays for other languages and for emulators running
 //! as a process; its handlers go through the same code.
 
+pub(crate) mod acr;
 mod devops;
 pub(crate) mod image_builder;
 

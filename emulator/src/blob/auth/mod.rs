@@ -26,10 +26,10 @@ mod header_order;
 pub(crate) mod permissions;
 mod presented;
 pub(crate) mod sas;
-mod sas_params;
-mod sas_string;
+pub(crate) mod sas_params;
+pub(crate) mod sas_string;
 mod shared_key;
-mod signature;
+pub(crate) mod signature;
 pub(crate) mod times;
 
 pub(crate) use delegation::{delegation_key, delegation_key_request_error};

@@ -74,22 +74,6 @@ impl RunStatus {
             other => other.as_str(),
         }
     }
-
-    /// Parses a status name (any case), as `$filter` names them.
-    pub fn parse(name: &str) -> Option<RunStatus> {
-        [
-            RunStatus::Queued,
-            RunStatus::Started,
-            RunStatus::Running,
-            RunStatus::Succeeded,
-            RunStatus::Failed,
-            RunStatus::Canceled,
-            RunStatus::Error,
-            RunStatus::Timeout,
-        ]
-        .into_iter()
-        .find(|status| status.as_str().eq_ignore_ascii_case(name))
-    }
 }
 
 /// A blob of the emulator's internal ACR storage account: a build context or a run log.
@@ -326,8 +310,6 @@ mod tests {
 
     #[test]
     fn statuses_name_themselves_and_their_log_completion() {
-        assert_eq!(RunStatus::parse("succeeded"), Some(RunStatus::Succeeded));
-        assert_eq!(RunStatus::parse("Nope"), None);
         assert!(RunStatus::Timeout.is_terminal());
         assert!(!RunStatus::Queued.holds_agent());
         assert!(RunStatus::Running.holds_agent());
