@@ -67,7 +67,10 @@ impl AcrConfig {
     /// Checks the ranges; `field` is this section's path.
     pub(crate) fn validate(&self, field: &str) -> Result<(), Error> {
         if self.step_ms > MAX_STEP_MS {
-            return Err(Error::invalid(format!("{field}.step_ms"), "must be at most 86400000 (a day)"));
+            return Err(Error::invalid(
+                format!("{field}.step_ms"),
+                "must be at most 86400000 (a day)",
+            ));
         }
         for (index, script) in self.scripts.iter().enumerate() {
             if script.fail_at_step == Some(0) {
@@ -133,7 +136,12 @@ mod tests {
             }],
             ..AcrConfig::default()
         };
-        assert!(both.validate("acr").unwrap_err().to_string().contains("acr.scripts[0].hold"));
+        assert!(
+            both.validate("acr")
+                .unwrap_err()
+                .to_string()
+                .contains("acr.scripts[0].hold")
+        );
         assert!(AcrConfig::default().validate("acr").is_ok());
     }
 }

@@ -110,7 +110,11 @@ pub(crate) async fn run_with(
     } = match started {
         Ok(shim) => shim,
         Err(error) => {
-            output.line(&shared, run_id, format!("az-emulator: cannot start '{program}': {error}"));
+            output.line(
+                &shared,
+                run_id,
+                format!("az-emulator: cannot start '{program}': {error}"),
+            );
             table.remove(run_id);
             output.exited(&shared, run_id, CANNOT_START);
             return;
@@ -192,12 +196,7 @@ fn reap(pid: u32) -> Option<WaitStatus> {
 }
 
 /// Reads the output from the read end of one of its pipes, in a task.
-fn reader(
-    shared: &Arc<Shared>,
-    run_id: u64,
-    pipe: OwnedFd,
-    output: &Arc<dyn ProcessOutput>,
-) -> Option<JoinHandle<()>> {
+fn reader(shared: &Arc<Shared>, run_id: u64, pipe: OwnedFd, output: &Arc<dyn ProcessOutput>) -> Option<JoinHandle<()>> {
     match pipe::Receiver::from_owned_fd(pipe) {
         Ok(stream) => Some(tokio::spawn(read_lines(
             Arc::clone(shared),
@@ -214,12 +213,7 @@ fn reader(
 
 /// Hands every line of `stream` to `output` (invalid UTF-8 replaced, lines longer than
 /// [`MAX_LINE`] split).
-async fn read_lines(
-    shared: Arc<Shared>,
-    run_id: u64,
-    stream: impl AsyncRead + Unpin,
-    output: Arc<dyn ProcessOutput>,
-) {
+async fn read_lines(shared: Arc<Shared>, run_id: u64, stream: impl AsyncRead + Unpin, output: Arc<dyn ProcessOutput>) {
     let mut reader = BufReader::new(stream);
     let mut line = Vec::new();
     loop {

@@ -32,7 +32,10 @@ impl Stored for AcrSettings {
 
 /// Puts `config` in effect in `world` (at start, from the configuration).
 pub(crate) fn install(world: &mut World, config: &AcrConfig) {
-    world.resources.get_mut::<AcrSettings>().insert(AcrSettings(config.clone()));
+    world
+        .resources
+        .get_mut::<AcrSettings>()
+        .insert(AcrSettings(config.clone()));
 }
 
 /// The settings in effect in `world` (the defaults when none were installed).

@@ -13,15 +13,17 @@ use crate::arm::error::ArmError;
 use crate::arm::registries;
 use crate::arm::route::ArmCall;
 use crate::http::Reply;
-use crate::model::acr::run::{RunStatus, runs_mut};
 use crate::model::acr::registry::registry;
+use crate::model::acr::run::{RunStatus, runs_mut};
 
 /// Cancels the run of the path.
 pub(super) fn cancel(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let (now, wall) = (call.shared.clock.instant(), call.shared.clock.now());
     let mut world = call.shared.write();
     of_path(call, &world)?;
-    let run = runs_mut(&mut world).get_mut(&path_id(call), now).ok_or_else(|| not_found(call))?;
+    let run = runs_mut(&mut world)
+        .get_mut(&path_id(call), now)
+        .ok_or_else(|| not_found(call))?;
     let mut killed = None;
     if !run.status.is_terminal() {
         run.set_status(RunStatus::Canceled, wall);
@@ -36,8 +38,8 @@ pub(super) fn cancel(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         log::complete(call.shared, &world, &log_blob, RunStatus::Canceled);
         dispatch(&mut world, wall, now);
     }
-    let legacy_accepted = !is_synchronous(call.api_version)
-        && call.shared.settings.draws.pick(&[200u16, 202]) == Some(202);
+    let legacy_accepted =
+        !is_synchronous(call.api_version) && call.shared.settings.draws.pick(&[200u16, 202]) == Some(202);
     let reply = if legacy_accepted {
         let location = registry(&world, &registries::registry_id(call), now)
             .map_or_else(|| call.shared.settings.location.clone(), |r| r.location.clone());

@@ -29,7 +29,10 @@ pub(crate) fn dispatch(world: &mut World, wall: OffsetDateTime, now: Instant) {
     let mut queued: BTreeMap<String, Vec<(u64, String)>> = BTreeMap::new();
     let mut shared_compute = Vec::new();
     for run in store.values() {
-        let pool = run.agent_pool.as_deref().map(|name| key(&pool_id(&run.registry_id, name)));
+        let pool = run
+            .agent_pool
+            .as_deref()
+            .map(|name| key(&pool_id(&run.registry_id, name)));
         match (run.status, pool) {
             (status, Some(pool)) if status.holds_agent() => *busy.entry(pool).or_default() += 1,
             (RunStatus::Queued, Some(pool)) => queued.entry(pool).or_default().push((run.number, run.id())),

@@ -57,7 +57,9 @@ pub(super) struct RunFilter {
 fn invalid(raw: &str, why: &str) -> ArmError {
     ArmError::bad_request(
         "InvalidFilterInQueryString",
-        format!("The $filter '{raw}' is invalid: {why}. Expected clauses like Status eq 'Running' or CreateTime ge 2025-01-01T00:00:00Z joined by and/or."),
+        format!(
+            "The $filter '{raw}' is invalid: {why}. Expected clauses like Status eq 'Running' or CreateTime ge 2025-01-01T00:00:00Z joined by and/or."
+        ),
     )
 }
 
@@ -109,7 +111,14 @@ fn field(raw: &str, word: &str) -> Result<Field, ArmError> {
         "runtype" => Field::RunType,
         "createtime" => Field::CreateTime,
         "finishtime" => Field::FinishTime,
-        _ => return Err(invalid(raw, &format!("'{word}' is not a run field (RunId, Status, TaskName, AgentPoolName, RunType, CreateTime, FinishTime)"))),
+        _ => {
+            return Err(invalid(
+                raw,
+                &format!(
+                    "'{word}' is not a run field (RunId, Status, TaskName, AgentPoolName, RunType, CreateTime, FinishTime)"
+                ),
+            ));
+        }
     })
 }
 
@@ -121,7 +130,12 @@ fn op(raw: &str, word: &str) -> Result<Op, ArmError> {
         "ge" => Op::Ge,
         "lt" => Op::Lt,
         "le" => Op::Le,
-        _ => return Err(invalid(raw, &format!("'{word}' is not a comparison (eq, ne, gt, ge, lt, le)"))),
+        _ => {
+            return Err(invalid(
+                raw,
+                &format!("'{word}' is not a comparison (eq, ne, gt, ge, lt, le)"),
+            ));
+        }
     })
 }
 
@@ -133,9 +147,15 @@ impl RunFilter {
         let mut rest = words.as_slice();
         loop {
             let clause = match rest {
-                [(f, false), (open, false), (name, false), (comma, false), (value, true), (close, false), tail @ ..]
-                    if f.eq_ignore_ascii_case("contains") && open == "(" && comma == "," && close == ")" =>
-                {
+                [
+                    (f, false),
+                    (open, false),
+                    (name, false),
+                    (comma, false),
+                    (value, true),
+                    (close, false),
+                    tail @ ..,
+                ] if f.eq_ignore_ascii_case("contains") && open == "(" && comma == "," && close == ")" => {
                     rest = tail;
                     Clause {
                         field: field(raw, name)?,
@@ -177,7 +197,9 @@ impl RunFilter {
 
     /// Whether `run` passes.
     pub fn matches(&self, run: &Run) -> bool {
-        self.any_of.iter().any(|group| group.iter().all(|clause| clause.matches(run)))
+        self.any_of
+            .iter()
+            .any(|group| group.iter().all(|clause| clause.matches(run)))
     }
 }
 
@@ -233,10 +255,19 @@ mod tests {
         assert!(RunFilter::parse("Status eq 'Running' and AgentPoolName eq 'pool' or RunId eq 'ca1'").is_ok());
         assert!(RunFilter::parse("contains(TaskName, 'build') and CreateTime ge 2025-01-01T00:00:00Z").is_ok());
         let unknown = RunFilter::parse("Colour eq 'red'").unwrap_err();
-        assert!(unknown.message.contains("'Colour' is not a run field"), "{}", unknown.message);
+        assert!(
+            unknown.message.contains("'Colour' is not a run field"),
+            "{}",
+            unknown.message
+        );
         assert!(RunFilter::parse("Status eq").is_err());
         assert!(RunFilter::parse("Status eq 'a' also").is_err());
-        assert!(RunFilter::parse("CreateTime ge yesterday").unwrap_err().message.contains("RFC 3339"));
+        assert!(
+            RunFilter::parse("CreateTime ge yesterday")
+                .unwrap_err()
+                .message
+                .contains("RFC 3339")
+        );
         assert!(RunFilter::parse("Status eq 'it''s").is_err());
     }
 }

@@ -28,8 +28,13 @@ pub(super) fn append(shared: &Shared, world: &World, blob: &InternalBlob, lines:
         return;
     }
     let text: String = lines.iter().map(|line| format!("{line}\r\n")).collect();
-    if let Err(error) = internal::append_block(shared, world, (&blob.account, &blob.container), &blob.blob, text.as_bytes())
-    {
+    if let Err(error) = internal::append_block(
+        shared,
+        world,
+        (&blob.account, &blob.container),
+        &blob.blob,
+        text.as_bytes(),
+    ) {
         tracing::warn!(%error, log = %blob.blob, "acr: a run log could not be written");
     }
 }

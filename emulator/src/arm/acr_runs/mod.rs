@@ -75,7 +75,11 @@ impl ResourceProvider for Provider {
 
     fn routes(&self) -> Vec<Route> {
         vec![
-            route(registry_path!("/listBuildSourceUploadUrl"), &["POST"], upload::upload_url),
+            route(
+                registry_path!("/listBuildSourceUploadUrl"),
+                &["POST"],
+                upload::upload_url,
+            ),
             route(registry_path!("/scheduleRun"), &["POST"], schedule::schedule),
             route(registry_path!("/runs"), &["GET"], read::list),
             route(registry_path!("/runs/{runId}"), &["GET", "PATCH"], item),

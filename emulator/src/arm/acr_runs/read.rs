@@ -23,7 +23,11 @@ use crate::model::store::Stored;
 
 /// ARM's 404 for a run the registry does not have.
 pub(super) fn not_found(call: &ArmCall<'_>) -> ArmError {
-    ArmError::resource_not_found(RUN_TYPE, &format!("{}/{}", call.params[2], call.params[3]), call.params[1])
+    ArmError::resource_not_found(
+        RUN_TYPE,
+        &format!("{}/{}", call.params[2], call.params[3]),
+        call.params[1],
+    )
 }
 
 /// The id of the run of the path (`.../registries/{r}/runs/{runId}`).
@@ -65,7 +69,7 @@ pub(super) fn list(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
         .into_iter()
         .filter(|run| filter.as_ref().is_none_or(|filter| filter.matches(run)))
         .collect();
-    matching.sort_by(|a, b| b.number.cmp(&a.number));
+    matching.sort_by_key(|run| std::cmp::Reverse(run.number));
     let value: Vec<Value> = matching
         .into_iter()
         .take(top.unwrap_or(usize::MAX))
@@ -86,7 +90,9 @@ pub(super) fn patch(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let mut world = call.shared.write();
     of_path(call, &world)?;
     let (now, wall) = (call.shared.clock.instant(), call.shared.clock.now());
-    let run = runs_mut(&mut world).get_mut(&path_id(call), now).ok_or_else(|| not_found(call))?;
+    let run = runs_mut(&mut world)
+        .get_mut(&path_id(call), now)
+        .ok_or_else(|| not_found(call))?;
     if let Some(archive) = archive {
         run.is_archive_enabled = archive;
         run.last_updated = wall;

@@ -52,14 +52,17 @@ pub(super) enum Kind {
     /// (its source still to resolve), where the source is, the platform, agent configuration
     /// and timeout.
     Quick {
-        work: Work,
+        work: Box<Work>,
         source: SourceLocation,
         platform: Value,
         agent_configuration: Option<Value>,
         timeout: Duration,
     },
     /// A `TaskRunRequest`: the task (name or resource id) and `overrideTaskStepProperties`.
-    Task { task: String, overrides: Map<String, Value> },
+    Task {
+        task: String,
+        overrides: Map<String, Value>,
+    },
 }
 
 /// Reads the body of `scheduleRun`.
@@ -69,10 +72,15 @@ pub(super) fn parse(body: &Map<String, Value>) -> Result<RunRequest, ArmError> {
     let is_archive_enabled = bool_at(body, "isArchiveEnabled", "")?.unwrap_or(false);
     let kind = match kind_name {
         "DockerBuildRequest" => {
-            let dockerfile = body::string_at(body, "dockerFilePath", "")?.ok_or_else(|| required("dockerFilePath", ""))?;
+            let dockerfile =
+                body::string_at(body, "dockerFilePath", "")?.ok_or_else(|| required("dockerFilePath", ""))?;
             let image_names = body::array_at(body, "imageNames", "")?
                 .iter()
-                .map(|name| name.as_str().map(str::to_owned).ok_or_else(|| converting(name, "System.String", "imageNames")))
+                .map(|name| {
+                    name.as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| converting(name, "System.String", "imageNames"))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let work = Work::DockerBuild {
                 source: crate::model::acr::run::Source::None,
@@ -84,8 +92,8 @@ pub(super) fn parse(body: &Map<String, Value>) -> Result<RunRequest, ArmError> {
             quick(body, work, kind_name, true)?
         }
         "EncodedTaskRunRequest" => {
-            let encoded = body::string_at(body, "encodedTaskContent", "")?
-                .ok_or_else(|| required("encodedTaskContent", ""))?;
+            let encoded =
+                body::string_at(body, "encodedTaskContent", "")?.ok_or_else(|| required("encodedTaskContent", ""))?;
             let yaml = decode_task(encoded)?;
             let work = Work::Steps {
                 source: crate::model::acr::run::Source::None,
@@ -108,7 +116,13 @@ pub(super) fn parse(body: &Map<String, Value>) -> Result<RunRequest, ArmError> {
             let overrides = match body.get("overrideTaskStepProperties") {
                 None | Some(Value::Null) => Map::new(),
                 Some(Value::Object(map)) => map.clone(),
-                Some(other) => return Err(converting(other, "OverrideTaskStepProperties", "overrideTaskStepProperties")),
+                Some(other) => {
+                    return Err(converting(
+                        other,
+                        "OverrideTaskStepProperties",
+                        "overrideTaskStepProperties",
+                    ));
+                }
             };
             Kind::Task {
                 task: task.to_owned(),
@@ -141,7 +155,7 @@ fn quick(body: &Map<String, Value>, work: Work, kind: &str, needs_source: bool) 
         ));
     }
     Ok(Kind::Quick {
-        work,
+        work: Box::new(work),
         source,
         platform,
         agent_configuration: body.get("agentConfiguration").filter(|v| !v.is_null()).cloned(),
@@ -243,14 +257,22 @@ mod tests {
         })))
         .unwrap();
         assert_eq!(docker.agent_pool.as_deref(), Some("p"));
-        assert!(matches!(docker.kind, Kind::Quick { source: SourceLocation::Relative(_), .. }));
+        assert!(matches!(
+            docker.kind,
+            Kind::Quick {
+                source: SourceLocation::Relative(_),
+                ..
+            }
+        ));
         let task = parse(&body(json!({ "type": "TaskRunRequest", "taskId": "myTask" }))).unwrap();
         assert!(matches!(task.kind, Kind::Task { .. }));
     }
 
     #[test]
     fn bad_requests_name_their_input() {
-        let missing = parse(&body(json!({ "type": "DockerBuildRequest", "platform": { "os": "Linux" } })));
+        let missing = parse(&body(
+            json!({ "type": "DockerBuildRequest", "platform": { "os": "Linux" } }),
+        ));
         assert!(missing.unwrap_err().message.contains("dockerFilePath"));
         let no_source = parse(&body(json!({
             "type": "DockerBuildRequest", "dockerFilePath": "Dockerfile", "platform": { "os": "Linux" }
@@ -260,7 +282,9 @@ mod tests {
             "type": "EncodedTaskRunRequest", "encodedTaskContent": "c3RlcHM6", "platform": { "os": "Linux" }, "timeout": 10
         })));
         assert!(short.unwrap_err().message.contains("timeout 10"));
-        let bad = parse(&body(json!({ "type": "EncodedTaskRunRequest", "encodedTaskContent": "!!", "platform": { "os": "Linux" } })));
+        let bad = parse(&body(
+            json!({ "type": "EncodedTaskRunRequest", "encodedTaskContent": "!!", "platform": { "os": "Linux" } }),
+        ));
         assert!(bad.unwrap_err().message.contains("encodedTaskContent"));
         assert_eq!(source_location(Some("/dev/null")), SourceLocation::None);
     }

@@ -60,12 +60,12 @@ pub(super) fn schedule(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
             agent_configuration,
             timeout,
         } => Resolved {
-            run_type: if matches!(work, Work::DockerBuild { .. }) {
+            run_type: if matches!(*work, Work::DockerBuild { .. }) {
                 "QuickBuild"
             } else {
                 "QuickRun"
             },
-            work,
+            work: *work,
             source,
             platform,
             agent_configuration,
@@ -150,18 +150,21 @@ fn from_task(
     requested_pool: Option<String>,
 ) -> Result<Resolved, ArmError> {
     let task_name = name.rsplit('/').next().unwrap_or(name);
-    let task = task(world, &format!("{registry_id}/tasks/{task_name}"), call.shared.clock.instant())
-        .ok_or_else(|| {
-            ArmError::resource_not_found(
-                TASK_TYPE,
-                &format!("{}/{task_name}", call.params[2]),
-                call.params[1],
-            )
-        })?;
+    let task = task(
+        world,
+        &format!("{registry_id}/tasks/{task_name}"),
+        call.shared.clock.instant(),
+    )
+    .ok_or_else(|| {
+        ArmError::resource_not_found(TASK_TYPE, &format!("{}/{task_name}", call.params[2]), call.params[1])
+    })?;
     if !task.is_enabled() {
         return Err(ArmError::bad_request(
             "BadRequest",
-            format!("Task '{}' is disabled: enable it (properties.status Enabled) to run it.", task.name),
+            format!(
+                "Task '{}' is disabled: enable it (properties.status Enabled) to run it.",
+                task.name
+            ),
         ));
     }
     let agent_pool = match (requested_pool, task.agent_pool_name()) {
@@ -177,7 +180,11 @@ fn from_task(
         (requested, own) => requested.or(own.map(str::to_owned)),
     };
     let properties = task.properties.as_object().cloned().unwrap_or_default();
-    let step = properties.get("step").and_then(Value::as_object).cloned().unwrap_or_default();
+    let step = properties
+        .get("step")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let text = |map: &Map<String, Value>, key: &str| map.get(key).and_then(Value::as_str).map(str::to_owned);
     let overridden = |key: &str, own: &str| text(overrides, key).or_else(|| text(&step, own));
     let source = request::source_location(overridden("contextPath", "contextPath").as_deref());
@@ -246,7 +253,10 @@ fn blob_of_url(call: &ArmCall<'_>, world: &World, url: &str) -> Result<InternalB
     parsed.check_read(call.shared, world, None).map_err(|error| {
         ArmError::bad_request(
             "BadRequest",
-            format!("sourceLocation '{shown}' cannot be read: {} {}.", error.code, error.message),
+            format!(
+                "sourceLocation '{shown}' cannot be read: {} {}.",
+                error.code, error.message
+            ),
         )
     })?;
     match (parsed.container.clone(), parsed.blob.clone()) {

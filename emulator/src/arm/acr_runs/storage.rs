@@ -59,7 +59,10 @@ fn account(shared: &Shared, world: &mut World) -> Result<String, ArmError> {
         return Ok(name);
     }
     let wall = shared.clock.now();
-    let name: String = format!("acrtasks{}", random::uuid().replace('-', "")).chars().take(24).collect();
+    let name: String = format!("acrtasks{}", random::uuid().replace('-', ""))
+        .chars()
+        .take(24)
+        .collect();
     let key = |key_name: &str| AccountKey::generate(key_name, wall).map_err(|error| internal(&error.to_string()));
     let account = StorageAccount {
         subscription_id: INTERNAL_SUBSCRIPTION.to_owned(),
@@ -93,7 +96,9 @@ fn container_name(registry_id: &str) -> String {
     let hash = registry_id
         .to_ascii_lowercase()
         .bytes()
-        .fold(0x811c_9dc5_u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193));
+        .fold(0x811c_9dc5_u32, |hash, byte| {
+            (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+        });
     format!("{registry}-{hash:08x}")
 }
 
@@ -111,7 +116,8 @@ pub(super) fn registry_container(
             .ok_or_else(|| internal("the internal ACR account is gone"))?
             .clone();
         let mut made = BlobContainer::new(&account, &container, PublicAccess::None, shared.clock.now());
-        made.metadata.insert(REGISTRY_KEY.to_owned(), registry_id.to_ascii_lowercase());
+        made.metadata
+            .insert(REGISTRY_KEY.to_owned(), registry_id.to_ascii_lowercase());
         storage::insert_container(world, made);
     }
     Ok((account_name, container))
@@ -174,10 +180,8 @@ pub(super) fn sas_url(
     let account = storage::account_by_name(world, &blob.account, shared.clock.instant())
         .ok_or_else(|| internal("the internal ACR account is gone"))?;
     let stamp = |at: OffsetDateTime| {
-        at.format(format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-        ))
-        .unwrap_or_default()
+        at.format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z"))
+            .unwrap_or_default()
     };
     let (st, se) = (stamp(now - Duration::from_secs(300)), stamp(now + lifetime));
     let params = SasParams {
@@ -212,7 +216,11 @@ pub(super) fn sas_url(
 
 /// 500 `InternalServerError` for what a client cannot fix.
 fn internal(detail: &str) -> ArmError {
-    ArmError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalServerError", detail.to_owned())
+    ArmError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "InternalServerError",
+        detail.to_owned(),
+    )
 }
 
 #[cfg(test)]
@@ -226,7 +234,8 @@ mod tests {
         let path = new_source_path(datetime!(2018-02-13 00:00 UTC));
         assert!(path.starts_with("source/201802130000/"), "{path}");
         assert!(path.ends_with(".tar.gz"));
-        let name = container_name("/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/MyReg");
+        let name =
+            container_name("/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/MyReg");
         assert!(name.starts_with("myreg-"), "{name}");
         assert!(crate::model::storage::container_name_error(&name).is_none());
     }

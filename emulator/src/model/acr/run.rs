@@ -320,7 +320,8 @@ mod tests {
 
     #[test]
     fn prefixes_are_stable_two_letters() {
-        let prefix = run_id_prefix("/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/r");
+        let prefix =
+            run_id_prefix("/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/r");
         assert_eq!(prefix.len(), 2);
         assert!(prefix.starts_with('c'));
         assert_eq!(

@@ -44,9 +44,7 @@ pub(super) fn digest(archive_sha256: &[u8], dockerfile: &[u8], target: Option<&s
 /// The image `name` (`repo:tag`, `repo` for `latest`, optionally prefixed by the login server)
 /// pushed to `login_server` with `digest`.
 pub(super) fn output_image(name: &str, login_server: &str, digest: &str) -> OutputImage {
-    let name = name
-        .strip_prefix(&format!("{login_server}/"))
-        .unwrap_or(name);
+    let name = name.strip_prefix(&format!("{login_server}/")).unwrap_or(name);
     let (repository, tag) = match name.rsplit_once(':') {
         Some((repository, tag)) if !tag.contains('/') => (repository, tag),
         _ => (name, "latest"),
@@ -65,7 +63,8 @@ mod tests {
 
     #[test]
     fn instructions_join_continuations_and_skip_comments() {
-        let text = "# syntax=docker/dockerfile:1\nFROM alpine:3.20\n\n# a comment\nRUN apk add \\\n    curl\nCMD [\"sh\"]\n";
+        let text =
+            "# syntax=docker/dockerfile:1\nFROM alpine:3.20\n\n# a comment\nRUN apk add \\\n    curl\nCMD [\"sh\"]\n";
         assert_eq!(
             instructions(text),
             ["FROM alpine:3.20", "RUN apk add curl", "CMD [\"sh\"]"]

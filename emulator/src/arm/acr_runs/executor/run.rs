@@ -17,7 +17,9 @@ use super::{TICK, dispatch};
 use crate::arm::acr_runs::log;
 use crate::control::acr::settings;
 use crate::model::acr::registry::registry;
-use crate::model::acr::run::{InternalBlob, OutputImage, Run, RunStatus, Scripted, Source, TaskYaml, Work, runs, runs_mut};
+use crate::model::acr::run::{
+    InternalBlob, OutputImage, Run, RunStatus, Scripted, Source, TaskYaml, Work, runs, runs_mut,
+};
 use crate::model::storage;
 use crate::shared::Shared;
 
@@ -108,7 +110,11 @@ impl Execution {
 
     /// Seconds since the agent took the run.
     fn elapsed(&self) -> u64 {
-        self.shared.clock.instant().saturating_duration_since(self.started).as_secs()
+        self.shared
+            .clock
+            .instant()
+            .saturating_duration_since(self.started)
+            .as_secs()
     }
 
     /// Fails at step `index` (0-based) if the run was scripted to.
@@ -174,7 +180,9 @@ impl Execution {
             .map_err(|_| Outcome::Failed(format!("failed to parse {path}: it is not UTF-8 text")))?;
         let steps = instructions(&text);
         if steps.is_empty() {
-            return Err(Outcome::Failed(format!("failed to parse {path}: file with no instructions")));
+            return Err(Outcome::Failed(format!(
+                "failed to parse {path}: file with no instructions"
+            )));
         }
         let digest = dockerfile::digest(&found.archive_sha256, &found.file, target);
         let short = |index: usize| format!("{:012x}", fastrand_hash(&digest, index));
@@ -186,7 +194,8 @@ impl Execution {
         ])
         .await;
         for (index, instruction) in steps.iter().enumerate() {
-            self.write(vec![format!("Step {}/{} : {instruction}", index + 1, steps.len())]).await;
+            self.write(vec![format!("Step {}/{} : {instruction}", index + 1, steps.len())])
+                .await;
             self.scripted_failure(index, steps.len()).await?;
             self.wait(self.step).await?;
             self.write(vec![format!(" ---> {}", short(index))]).await;
@@ -197,7 +206,10 @@ impl Execution {
             .collect();
         let mut lines = vec![format!("Successfully built {}", short(steps.len()))];
         lines.extend(images.iter().map(|image| {
-            format!("Successfully tagged {}/{}:{}", image.registry, image.repository, image.tag)
+            format!(
+                "Successfully tagged {}/{}:{}",
+                image.registry, image.repository, image.tag
+            )
         }));
         lines.push(self.stamped("Successfully executed container: build"));
         self.write(lines).await;
@@ -210,9 +222,11 @@ impl Execution {
         .await;
         for image in &images {
             let name = format!("{}/{}:{}", image.registry, image.repository, image.tag);
-            self.write(vec![self.stamped(&format!("Pushing image: {name}, attempt 1"))]).await;
+            self.write(vec![self.stamped(&format!("Pushing image: {name}, attempt 1"))])
+                .await;
             self.wait(self.step).await?;
-            self.write(vec![self.stamped(&format!("Successfully pushed image: {name}"))]).await;
+            self.write(vec![self.stamped(&format!("Successfully pushed image: {name}"))])
+                .await;
         }
         Ok(images)
     }
@@ -234,7 +248,8 @@ impl Execution {
             registry: &self.login_server,
             values,
         };
-        let steps = task_yaml::steps(&text, &aliases).map_err(|why| Outcome::Failed(format!("failed to parse the task: {why}")))?;
+        let steps = task_yaml::steps(&text, &aliases)
+            .map_err(|why| Outcome::Failed(format!("failed to parse the task: {why}")))?;
         let mut images = Vec::new();
         for (index, step) in steps.iter().enumerate() {
             let id = format!("acb_step_{index}");
@@ -246,16 +261,18 @@ impl Execution {
             self.scripted_failure(index, steps.len()).await?;
             match step {
                 Step::Cmd { image, args } => {
-                    self.write(vec![self.stamped(&format!("Launching container with name: {id}"))]).await;
+                    self.write(vec![self.stamped(&format!("Launching container with name: {id}"))])
+                        .await;
                     let code = run_step(self, image, args).await?;
                     if code != 0 {
-                        self.write(vec![self.stamped(&format!(
-                            "Container failed during run: {id}. No retries remaining."
-                        ))])
+                        self.write(vec![
+                            self.stamped(&format!("Container failed during run: {id}. No retries remaining.")),
+                        ])
                         .await;
                         return Err(Outcome::Failed(format!("failed during run, err: exit status {code}")));
                     }
-                    self.write(vec![self.stamped(&format!("Successfully executed container: {id}"))]).await;
+                    self.write(vec![self.stamped(&format!("Successfully executed container: {id}"))])
+                        .await;
                 }
                 Step::Build(args) => {
                     self.write(vec![
@@ -264,19 +281,27 @@ impl Execution {
                     ])
                     .await;
                     self.wait(self.step).await?;
-                    self.write(vec![self.stamped(&format!("Successfully executed container: {id}"))]).await;
+                    self.write(vec![self.stamped(&format!("Successfully executed container: {id}"))])
+                        .await;
                 }
                 Step::Push(names) => {
                     for name in names {
-                        self.write(vec![self.stamped(&format!("Pushing image: {name}, attempt 1"))]).await;
+                        self.write(vec![self.stamped(&format!("Pushing image: {name}, attempt 1"))])
+                            .await;
                         self.wait(self.step).await?;
-                        self.write(vec![self.stamped(&format!("Successfully pushed image: {name}"))]).await;
+                        self.write(vec![self.stamped(&format!("Successfully pushed image: {name}"))])
+                            .await;
                         let digest = dockerfile::digest(name.as_bytes(), self.run_id.as_bytes(), None);
                         images.push(dockerfile::output_image(name, &self.login_server, &digest));
                     }
                 }
             }
-            let seconds = self.shared.clock.instant().saturating_duration_since(began).as_secs_f64();
+            let seconds = self
+                .shared
+                .clock
+                .instant()
+                .saturating_duration_since(began)
+                .as_secs_f64();
             self.write(vec![self.stamped(&format!(
                 "Step ID: {id} marked as successful (elapsed time in seconds: {seconds:.6})"
             ))])
@@ -312,8 +337,7 @@ impl Execution {
         self.write(vec![line]).await;
         let shared = Arc::clone(&self.shared);
         let blob = self.log.clone();
-        let marked =
-            tokio::task::spawn_blocking(move || log::complete(&shared, &shared.read(), &blob, status)).await;
+        let marked = tokio::task::spawn_blocking(move || log::complete(&shared, &shared.read(), &blob, status)).await;
         if let Err(error) = marked {
             tracing::warn!(%error, "acr: a run log could not be marked complete");
         }
@@ -400,16 +424,22 @@ pub(super) async fn execute(shared: Arc<Shared>, run: Run) {
         }
         Err(Outcome::Failed(message)) => {
             let line = execution.stamped(&format!("Run ID: {run_id} failed after {seconds}s. Error: {message}"));
-            execution.finish(RunStatus::Failed, Some(message), Vec::new(), line).await;
+            execution
+                .finish(RunStatus::Failed, Some(message), Vec::new(), line)
+                .await;
         }
         Err(Outcome::Error(message)) => {
             let line = execution.stamped(&format!("Run ID: {run_id} failed after {seconds}s. Error: {message}"));
-            execution.finish(RunStatus::Error, Some(message), Vec::new(), line).await;
+            execution
+                .finish(RunStatus::Error, Some(message), Vec::new(), line)
+                .await;
         }
         Err(Outcome::Stop(Stop::TimedOut)) => {
             let message = format!("Run timed out after {}s", run.timeout.as_secs());
             let line = execution.stamped(&format!("Run ID: {run_id} timed out after {seconds}s"));
-            execution.finish(RunStatus::Timeout, Some(message), Vec::new(), line).await;
+            execution
+                .finish(RunStatus::Timeout, Some(message), Vec::new(), line)
+                .await;
         }
         Err(Outcome::Stop(Stop::Gone)) => {}
     }

@@ -105,7 +105,9 @@ pub(super) fn steps(yaml: &str, aliases: &Aliases<'_>) -> Result<Vec<Step>, Stri
             continue;
         }
         item_indent = Some(this_indent);
-        let (key, value) = item.split_once(':').ok_or_else(|| format!("step {} is not a 'key: value'", steps.len() + 1))?;
+        let (key, value) = item
+            .split_once(':')
+            .ok_or_else(|| format!("step {} is not a 'key: value'", steps.len() + 1))?;
         let value = unquote(value);
         let step = match key.trim() {
             "cmd" => {
@@ -129,7 +131,11 @@ pub(super) fn steps(yaml: &str, aliases: &Aliases<'_>) -> Result<Vec<Step>, Stri
             "push" if value.is_empty() => {
                 let mut images = Vec::new();
                 while let Some(next) = lines.get(index + 1) {
-                    let Some(image) = next.trim_start().strip_prefix("- ").filter(|_| indent(next) > this_indent) else {
+                    let Some(image) = next
+                        .trim_start()
+                        .strip_prefix("- ")
+                        .filter(|_| indent(next) > this_indent)
+                    else {
                         break;
                     };
                     images.push(unquote(image).to_owned());
@@ -138,7 +144,12 @@ pub(super) fn steps(yaml: &str, aliases: &Aliases<'_>) -> Result<Vec<Step>, Stri
                 Step::Push(images)
             }
             "push" => Step::Push(vec![value.to_owned()]),
-            other => return Err(format!("step {} has an unknown type '{other}' (expected cmd, build or push)", steps.len() + 1)),
+            other => {
+                return Err(format!(
+                    "step {} has an unknown type '{other}' (expected cmd, build or push)",
+                    steps.len() + 1
+                ));
+            }
         };
         steps.push(step);
         index += 1;
@@ -180,7 +191,11 @@ mod tests {
     #[test]
     fn bad_tasks_say_why() {
         assert!(steps("version: v1\n", &aliases()).unwrap_err().contains("no 'steps:'"));
-        assert!(steps("steps:\n  - run: x\n", &aliases()).unwrap_err().contains("unknown type 'run'"));
+        assert!(
+            steps("steps:\n  - run: x\n", &aliases())
+                .unwrap_err()
+                .contains("unknown type 'run'")
+        );
         assert!(steps("steps:\n", &aliases()).unwrap_err().contains("no steps"));
     }
 }
