@@ -11,9 +11,9 @@ use super::rule_match::{Match, tag_matches};
 /// where the services are).
 ///
 /// - A route whose prefix is a service tag covering the destination wins over `0.0.0.0/0`
-///   (its prefixes are longer). Among tag routes Azure prefers "regional tags, top level tags,
-///   AzureCloud regional tags, AzureCloud top level tags" (same page, "Service tags for
-///   user-defined routes").
+///   (its prefixes are longer). Among tag routes whose prefixes overlap, Azure takes a regional
+///   tag first, then the top-level tag, then a regional `AzureCloud` tag, then `AzureCloud`
+///   (same page, "Service tags for user-defined routes").
 /// - A service endpoint of the subnet for the service adds system routes for the service's
 ///   addresses, longer than `0.0.0.0/0`: it wins over a default route.
 /// - Then a `0.0.0.0/0` route.
