@@ -358,7 +358,8 @@ fn the_agent_pool_name_of_every_request_kind_is_read_and_set() {
 
 #[test]
 fn a_registry_of_the_stable_spec_keeps_what_it_does_not_model() {
-    // The shape of `Registries_Get` in containerregistry.json (stable 2023-07-01).
+    // The shape of `Registries_Get` in containerregistry.json (stable 2023-07-01,
+    // examples/RegistryGet.json), whose `"status": null` is kept as it came.
     let registry = json!({
         "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/myRegistry",
         "name": "myRegistry",
@@ -378,6 +379,8 @@ fn a_registry_of_the_stable_spec_keeps_what_it_does_not_model() {
             "anonymousPullEnabled": false,
             "policies": { "retentionPolicy": { "days": 7, "status": "disabled" } },
             "encryption": { "status": "disabled" },
+            "status": null,
+            "dataEndpointHostNames": [],
             "privateEndpointConnections": []
         }
     });
@@ -385,7 +388,7 @@ fn a_registry_of_the_stable_spec_keeps_what_it_does_not_model() {
     assert_eq!(typed.sku.name, SkuName::Premium);
     let properties = typed.properties.unwrap();
     assert_eq!(properties.login_server.as_deref(), Some("myregistry.azurecr.io"));
-    assert_eq!(properties.other.len(), 3, "{:?}", properties.other);
+    assert_eq!(properties.other.len(), 5, "{:?}", properties.other);
     let basic: Registry = serde_json::from_value(json!({ "location": "eastus", "sku": { "name": "basic" } })).unwrap();
     assert_eq!(basic.sku.name, SkuName::Basic);
 }
