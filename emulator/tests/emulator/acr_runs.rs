@@ -527,11 +527,11 @@ async fn bad_requests_are_refused_with_the_input_named() {
     let reply = acr.call(Method::POST, "/scheduleRun", API, Some(on_unknown_pool)).await;
     assert_eq!(
         (reply.status, reply.arm_code()),
-        (404, "ResourceNotFound"),
+        (400, "AgentPoolNotFound"),
         "{}",
         reply.text
     );
-    assert!(reply.text.contains("nopool"));
+    assert!(reply.text.contains("'nopool'"));
     let no_source =
         json!({ "type": "DockerBuildRequest", "dockerFilePath": "Dockerfile", "platform": { "os": "Linux" } });
     let reply = acr.call(Method::POST, "/scheduleRun", API, Some(no_source)).await;

@@ -6,7 +6,7 @@
 //! operation results carry no body to give it later.
 //!
 //! Refusals whose text ACR does not document (emulator choices): an agent pool the registry
-//! does not have (404 `ResourceNotFound`, as ARM words it for the pool's type: a pool of another
+//! does not have (400 `AgentPoolNotFound`, as a task naming one is refused: a pool of another
 //! registry is not one of this registry's); a `TaskRunRequest` naming `agentPoolName` for a
 //! task that already has one (400 `BadRequest`: the run would otherwise go to one of the two
 //! silently); a task the registry does not have (404 `ResourceNotFound`); a disabled task (400);
@@ -25,7 +25,7 @@ use crate::blob::internal::BlobUrl;
 use crate::control::acr::take_script;
 use crate::http::Reply;
 use crate::model::World;
-use crate::model::acr::agent_pool::{AGENT_POOL_TYPE, agent_pool, pool_id};
+use crate::model::acr::agent_pool::{agent_pool, pool_id};
 use crate::model::acr::run::{
     InternalBlob, Run, RunStatus, Source, TaskYaml, Work, next_number, run_id_prefix, runs_mut,
 };
@@ -80,10 +80,12 @@ pub(super) fn schedule(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     if let Some(pool) = &resolved.agent_pool
         && agent_pool(&world, &pool_id(&registry_id, pool), now).is_none()
     {
-        return Err(ArmError::resource_not_found(
-            AGENT_POOL_TYPE,
-            &format!("{}/{pool}", registry.name),
-            call.params[1],
+        return Err(ArmError::bad_request(
+            "AgentPoolNotFound",
+            format!(
+                "The agentPoolName '{pool}' is invalid: registry '{}' has no agent pool of that name.",
+                registry.name
+            ),
         ));
     }
     let (account, container) = storage::registry_container(call.shared, &mut world, &registry_id)?;
