@@ -2,8 +2,8 @@
 //! `[responses] seed`) among those the specification documents for `Registries_Delete` (200,
 //! 202, 204): 200 or 204 with the registry gone at once, or 202 with `Azure-AsyncOperation`,
 //! `Location` and `Retry-After`, the registry `Deleting` until the operation completes, then
-//! gone. Its agent pools and tasks go with it at once (what ACR does with them while it deletes
-//! is undocumented; emulator choice).
+//! gone. Its agent pools, tasks and runs (their processes, source and log blobs) go with it at
+//! once (what ACR does with them while it deletes is undocumented; emulator choice).
 
 use hyper::StatusCode;
 
@@ -45,6 +45,8 @@ pub(super) fn delete(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let children = format!("{id}/");
     world.resources.get_mut::<AgentPool>().remove_under(&children);
     world.resources.get_mut::<Task>().remove_under(&children);
+    // Its runs stop and their source and log blobs go too.
+    crate::arm::acr_runs::remove_registry_runs(call.shared, &mut world, &id);
     Ok(match settings.draws.pick(&DELETE_STATUSES) {
         Some(202) => {
             let handle = operation::start(call, &mut world, &location, 204);
