@@ -429,6 +429,12 @@ async fn the_service_refuses_what_azure_refuses() {
             "westus",
             "virtualNetworkSubnetResourceId",
         ),
+        (
+            "nosubnet-pool",
+            json!({ "tier": "S1", "virtualNetworkSubnetResourceId": format!("/subscriptions/{}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/none/subnets/none", h.info().defaults.subscription_id) }),
+            "westus",
+            "names no existing subnet",
+        ),
     ];
     for (name, properties, location, named) in cases {
         let path = registry_path(&h, "premiumreg", &format!("/agentPools/{name}"), API);

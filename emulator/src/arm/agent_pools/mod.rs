@@ -9,6 +9,7 @@
 mod delete;
 mod queue;
 mod rules;
+mod subnet;
 mod write;
 
 use time::OffsetDateTime;

@@ -72,8 +72,8 @@ pub(super) fn os(given: &str) -> Result<String, ArmError> {
 }
 
 /// The subnet id: `/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Network/
-/// virtualNetworks/{v}/subnets/{n}` (literals in any case). Only the shape is checked: the
-/// emulator's network model holds no subnets to look the id up in (yet).
+/// virtualNetworks/{v}/subnets/{n}` (literals in any case). The shape only: that the subnet
+/// exists and may be joined is [`super::subnet`]'s check.
 pub(super) fn subnet(given: &str) -> Result<String, ArmError> {
     let segments: Vec<&str> = given.strip_prefix('/').unwrap_or("").split('/').collect();
     let literals = [

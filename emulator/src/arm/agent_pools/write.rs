@@ -102,6 +102,9 @@ pub(super) fn put(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     let registry = of_path(call, &world)?;
     rules::premium(registry)?;
     rules::same_location(registry, &requested.location)?;
+    if let Some(subnet_id) = &requested.subnet_id {
+        super::subnet::check(call, &world, subnet_id, now)?;
+    }
     let registry_id = registry.id();
     let id = pool_id(&registry_id, name);
     let pools = pools_of(&world, &registry_id, now);
