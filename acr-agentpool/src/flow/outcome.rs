@@ -16,6 +16,9 @@ pub enum RunEnd {
     /// The caller canceled the flow after the run was scheduled, and the run was asked to
     /// cancel (`Runs_Cancel`); [`RunOutcome::error`] holds the cancel's failure, if it failed.
     Canceled,
+    /// The caller canceled the flow before `scheduleRun`: no run exists ([`RunOutcome::run_id`]
+    /// is empty).
+    NotScheduled,
     /// The flow stopped watching before the run ended (its log or status could not be read, or
     /// the follow's bound passed): [`RunOutcome::error`] says why, and the run may go on.
     Unknown,
@@ -135,7 +138,7 @@ impl RunOutcome {
     pub fn status_text(&self) -> String {
         match &self.end {
             RunEnd::Finished(status) => status.to_string(),
-            RunEnd::Canceled => "Canceled".to_owned(),
+            RunEnd::Canceled | RunEnd::NotScheduled => "Canceled".to_owned(),
             RunEnd::Unknown => self
                 .run
                 .as_ref()
