@@ -26,6 +26,8 @@ pub mod network;
 
 pub use client::{AgentPoolsClient, RegistriesClient, RunsClient, TasksClient};
 pub use error::Error;
+pub use flow::{AgentPoolFlow, RegistryRef, RunOutcome};
+pub use logs::{LogFollowOptions, LogFollower};
 
 /// The api-version the clients use unless told otherwise: `2025-03-01-preview`, the newest of
 /// the two versions with agent pools (scheduling and canceling a run are synchronous in it).
