@@ -32,10 +32,12 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::task::JoinHandle;
 
-/// The deflate level of the archive: 1 (zlib's default is 6). Packing 20,000 small files is
-/// bound by compression at higher levels; level 1 keeps the pack faster than GNU
-/// `tar -czf` (gzip level 6) of the same files for an archive a little larger (figures in
-/// `benches/benches/acr_context.rs`).
+/// The deflate level of the archive: 1 (zlib's default, and `tar -czf`'s, is 6), as
+/// image-builder's artifacts. Compression is what bounds a pack: `benches/benches/acr_context.rs`
+/// (20,000 source-like files, 141 MB) packs in 0.92 s here against 15.5 s for `tar -czf` of the
+/// same folder in the same run (on a loaded 2-core machine; ours packs the 61% the
+/// `.dockerignore` keeps), and the archive is about 1.7 times larger than level 6 would make it
+/// (35.4 MB for 86 MB kept, against tar's 34.0 MB for all 141 MB).
 pub const COMPRESSION_LEVEL: u32 = 1;
 
 /// What a pack wrote.
