@@ -16,6 +16,7 @@
 
 pub mod acr_agentpool;
 mod cli;
+mod command;
 mod env_config;
 pub mod ephemeral_agent;
 pub mod image_builder;

@@ -12,11 +12,12 @@ use std::path::PathBuf;
 #[command(
     name = "image-builder",
     version,
-    after_help = "Azure login and subscription: AZ_SUBSCRIPTION_ID (or AZURE_SUBSCRIPTION_ID), AZ_CLOUD, \
-AZ_TENANT_ID/AZ_SERVICE_PRINCIPAL/AZ_SERVICE_PRINCIPAL_KEY (or AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET), \
-AZ_MANAGED_IDENTITY, AZURE_FEDERATED_TOKEN_FILE, AZ_CA_BUNDLE; with none of these, the Azure CLI's login.\n\
+    after_help = concat!(
+        crate::command::azure::azure_login_help!(),
+        "\n\
 Exit codes: 0 succeeded, 1 failed, 2 bad input (nothing created), 3 partially succeeded, 4 cleanup incomplete, \
 124 timed out, 130 SIGINT, 143 SIGTERM."
+    )
 )]
 pub struct Cli {
     /// What to do.

@@ -6,9 +6,9 @@
 use super::args::BuildArgs;
 use super::context::Azure;
 use super::plan::{Plan, plan};
-use super::signals::{Received, Stop};
 use super::storage_account::Lookup;
 use super::{bad_input, exit, failed, output};
+use crate::command::signals::{Received, Stop};
 use arm_core::ResourceId;
 use arm_core::resource_groups::ResourceGroupsClient;
 use arm_core::storage::{BlobEndpoint, UploadOptions};
@@ -61,7 +61,11 @@ pub(super) async fn run(args: BuildArgs) -> u8 {
     // The flow reads a failed run's log before cleanup (`--cleanup always` deletes it with
     // the staging group).
     let flow = BuildFlow::new(azure.templates.clone(), azure.storage.clone(), azure.credential.clone());
-    let outcome = flow.run(request, stop.wait(), |event| output::event(&event)).await;
+    let outcome = flow
+        .run(request, stop.wait("canceling the build, then cleaning up"), |event| {
+            output::event(&event)
+        })
+        .await;
     report(&template, &outcome);
     exit_code(&outcome, &received)
 }

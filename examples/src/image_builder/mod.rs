@@ -21,9 +21,9 @@ mod logs;
 mod output;
 mod plan;
 mod reap;
-mod signals;
 mod storage_account;
 
+use crate::command::report;
 use args::{Cli, Command};
 use clap::Parser;
 use std::ffi::OsString;
@@ -36,54 +36,26 @@ const PROGRAM: &str = "image-builder";
 pub fn main(args: Vec<OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(error) => return clap_exit(&error),
+        Err(error) => return report::clap_exit(PROGRAM, &error),
     };
     if let Err(error) = crate::logging::init("warn") {
         eprintln!("##[error]{PROGRAM}: cannot start logging: {error}");
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("##[error]{PROGRAM}: cannot start: {error}");
-            return ExitCode::from(exit::FAILED);
-        }
-    };
-    let code = runtime.block_on(async {
+    report::run_async(PROGRAM, async {
         match cli.command {
             Command::Build(args) => build::run(*args).await,
             Command::Logs(args) => logs::run(args).await,
             Command::Reap(args) => reap::run(args).await,
         }
-    });
-    ExitCode::from(code)
-}
-
-/// Help and version as clap prints them; any other clap error as one line and exit 2.
-fn clap_exit(error: &clap::Error) -> ExitCode {
-    use clap::error::ErrorKind;
-    if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        print!("{error}");
-        return ExitCode::SUCCESS;
-    }
-    let line = error
-        .to_string()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("For more information") && !l.starts_with("Usage:"))
-        .map(|l| l.trim_start_matches("error: "))
-        .collect::<Vec<_>>()
-        .join(" ");
-    ExitCode::from(bad_input(&line))
+    })
 }
 
 /// A bad input: one line on stderr; returns exit code 2.
 fn bad_input(message: &str) -> u8 {
-    eprintln!("##[error]{PROGRAM}: {message}");
-    exit::BAD_INPUT
+    report::bad_input(PROGRAM, message)
 }
 
 /// A failure: one line on stderr; returns exit code 1.
 fn failed(message: &str) -> u8 {
-    eprintln!("##[error]{PROGRAM}: {message}");
-    exit::FAILED
+    report::failed(PROGRAM, message)
 }

@@ -7,7 +7,6 @@ use arm_core::azure_core::time::{OffsetDateTime, to_rfc3339};
 use image_builder::flow::{BuildEvent, BuildOutcome, CleanupReport};
 use image_builder::model::ImageTemplate;
 use image_builder::runs::RunEvent;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// One line for a step of the flow, with its time.
@@ -40,25 +39,9 @@ fn run_line(run: &RunEvent) -> String {
     )
 }
 
-/// The outcome's variables as `##vso[task.setvariable]` lines and, when `GITHUB_OUTPUT` names
-/// a file, as `name=value` lines appended to it.
+/// The outcome's variables as pipeline variables ([`crate::command::variables`]).
 pub(super) fn variables(outcome: &BuildOutcome) -> std::io::Result<()> {
-    let variables = outcome.variables();
-    for (name, value) in &variables {
-        println!("##vso[task.setvariable variable={name}]{}", escape_vso(value));
-    }
-    if let Some(file) = std::env::var_os("GITHUB_OUTPUT").filter(|f| !f.is_empty()) {
-        let mut out = std::fs::OpenOptions::new().append(true).create(true).open(file)?;
-        for (name, value) in &variables {
-            writeln!(out, "{name}={value}")?;
-        }
-    }
-    Ok(())
-}
-
-/// A logging command's data, escaped as the agent unescapes it (`%` `\r` `\n`).
-fn escape_vso(value: &str) -> String {
-    value.replace('%', "%AZP25").replace('\r', "%0D").replace('\n', "%0A")
+    crate::command::variables::set_variables(&outcome.variables())
 }
 
 /// The distribution targets of `template` that produced no run output.
@@ -124,15 +107,5 @@ pub(super) fn cleanup(report: &CleanupReport) {
     }
     for (left, why) in &report.failed {
         println!("##[error]left behind: {left}: {why}");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn logging_command_data_cannot_start_a_new_command() {
-        assert_eq!(escape_vso("a%b\r\n##vso[x]"), "a%AZP25b%0D%0A##vso[x]");
     }
 }

@@ -1,6 +1,6 @@
 //! SIGTERM and SIGINT (a canceled pipeline: Azure Pipelines and GitHub Actions send SIGINT,
-//! then SIGTERM) as the cancellation input of the build flow, remembering which came first for
-//! the exit code (128 + the signal number).
+//! then SIGTERM) as the cancellation input of a flow, remembering which came first for the exit
+//! code (128 + the signal number).
 
 use super::exit;
 use std::sync::Arc;
@@ -8,15 +8,15 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use tokio::signal::unix::{SignalKind, signal};
 
 /// The signals, listened to from creation on.
-pub(super) struct Stop {
+pub(crate) struct Stop {
     terminate: tokio::signal::unix::Signal,
     interrupt: tokio::signal::unix::Signal,
     received: Arc<AtomicU8>,
 }
 
-/// Which signal stopped the build, once one did.
+/// Which signal stopped the flow, once one did.
 #[derive(Clone)]
-pub(super) struct Received(Arc<AtomicU8>);
+pub(crate) struct Received(Arc<AtomicU8>);
 
 impl Received {
     /// The exit code of the signal received (130 or 143), if any.
@@ -40,13 +40,14 @@ impl Stop {
         Ok((stop, Received(received)))
     }
 
-    /// Resolves at the first SIGTERM or SIGINT, after saying so.
-    pub async fn wait(mut self) {
+    /// Resolves at the first SIGTERM or SIGINT, after printing `<signal> received: <next>`
+    /// (`next` says what the tool does now, e.g. `canceling the run`).
+    pub async fn wait(mut self, next: &str) {
         let (name, code) = tokio::select! {
             _ = self.terminate.recv() => ("SIGTERM", exit::SIGTERM),
             _ = self.interrupt.recv() => ("SIGINT", exit::SIGINT),
         };
         self.received.store(code, Ordering::SeqCst);
-        println!("{name} received: canceling the build, then cleaning up");
+        println!("{name} received: {next}");
     }
 }
