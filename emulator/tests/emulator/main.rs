@@ -2,6 +2,7 @@
 //! documented wire formats over real TLS.
 
 mod aci_lifecycle;
+mod acr_python;
 mod acr_runs;
 mod aci_processes;
 mod aci_support;

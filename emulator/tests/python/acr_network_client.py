@@ -316,9 +316,9 @@ def cancel(client, models, rg, schedule):
     return canceled.status
 
 
-def task_lifecycle(client, models, rg, location, name, pool):
+def task_lifecycle(client, models, rg, location, ca, name, pool):
     """tasks with agentPoolName: create, get, update (merged), list, a task run on the task's
-    pool, the refusal of a run naming a pool, delete."""
+    pool (its `cmd` step really runs), the refusal of a run naming a pool, delete."""
     task = lro_or_sync(
         client.tasks,
         "create",
@@ -351,17 +351,22 @@ def task_lifecycle(client, models, rg, location, name, pool):
     listed = [t.name for t in client.tasks.list(rg, REGISTRY)]
     assert name in listed, listed
     summary = {"agentPoolName": updated.agent_pool_name, "timeout": updated.timeout, "listed": name in listed}
-    if pool is not None:
-        run = client.registries.schedule_run(rg, REGISTRY, models.TaskRunRequest(task_id=task.id))
-        done = wait_run(client, rg, run.run_id)
-        assert done.status == "Succeeded", (done.status, done.run_error_message)
-        assert done.task == name and done.agent_pool_name == pool, done.as_dict()
-        summary["taskRun"] = {"status": done.status, "runType": done.run_type, "agentPoolName": done.agent_pool_name}
-        summary["poolOnTaskRun"] = refused(
-            lambda: client.registries.schedule_run(
-                rg, REGISTRY, models.TaskRunRequest(task_id=task.id, agent_pool_name=pool)
-            )
+    run = lro_or_sync(client.registries, "schedule_run", rg, REGISTRY, models.TaskRunRequest(task_id=task.id))
+    done = wait_run(client, rg, run.run_id)
+    assert done.status == "Succeeded", (done.status, done.run_error_message)
+    assert done.task == name and done.agent_pool_name == pool, done.as_dict()
+    log, _ = read_log(client, rg, done.run_id, ca)
+    assert "hello from task\r\n" in log, log
+    summary["taskRun"] = {"status": done.status, "agentPoolName": done.agent_pool_name}
+    summary["poolOnTaskRun"] = refused(
+        lambda: lro_or_sync(
+            client.registries,
+            "schedule_run",
+            rg,
+            REGISTRY,
+            models.TaskRunRequest(task_id=task.id, agent_pool_name=pool),
         )
+    )
     lro_or_sync(client.tasks, "delete", rg, REGISTRY, name)
     summary["deleted"] = gone(lambda: client.tasks.get(rg, REGISTRY, name))
     assert summary["deleted"], "task %s still readable after delete" % name
@@ -563,8 +568,8 @@ def main():
     )
     found["runs"] = run_queries(acr25, models25, rg, found["build"]["runId"], found["quickRun"]["runId"])
     found["tasks"] = {
-        API_2025: task_lifecycle(acr25, models25, rg, location, "pytask2025", "pyruns"),
-        API_2019: task_lifecycle(acr19, models19, rg, location, "pytask2019", None),
+        API_2025: task_lifecycle(acr25, models25, rg, location, ca, "pytask2025", "pyruns"),
+        API_2019: task_lifecycle(acr19, models19, rg, location, ca, "pytask2019", "pyruns"),
     }
     found["legacyRuns"] = legacy_runs(acr19, models19, rg)
     found["network"] = network(network_client, rg, location)
