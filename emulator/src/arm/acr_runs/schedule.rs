@@ -191,8 +191,10 @@ fn from_task(
     let overridden = |key: &str, own: &str| text(overrides, key).or_else(|| text(&step, own));
     let source = request::source_location(overridden("contextPath", "contextPath").as_deref());
     let values = request::values(overrides)?;
+    // The step's discriminator is the spec's `x-ms-discriminator-value` (`Docker`,
+    // `EncodedTask`, `FileTask`; containerregistry_build.json), not the schema's name.
     let (work, run_type) = match step.get("type").and_then(Value::as_str) {
-        Some("DockerBuildStep") => (
+        Some("Docker") => (
             Work::DockerBuild {
                 source: Source::None,
                 dockerfile: overridden("file", "dockerFilePath").unwrap_or_else(|| "Dockerfile".to_owned()),
@@ -206,7 +208,7 @@ fn from_task(
             },
             "AutoBuild",
         ),
-        Some("EncodedTaskStep") => {
+        Some("EncodedTask") => {
             let encoded = text(&step, "encodedTaskContent").unwrap_or_default();
             (
                 Work::Steps {
