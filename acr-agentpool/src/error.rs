@@ -41,6 +41,17 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A request whose answer was lost (a `5xx`, a timeout, a dropped connection after it was
+    /// sent) could not be settled by reading what Azure holds: e.g. several new runs could be
+    /// the one a lost `scheduleRun` created. Nothing more was sent; the message names what was
+    /// found and what to do.
+    #[error("{operation}: {message}")]
+    Unsettled {
+        /// The request whose answer was lost, e.g. `scheduleRun on registry myregistry`.
+        operation: String,
+        /// What was found (the run ids), on one line.
+        message: String,
+    },
     /// A wait (a pool's provisioning, a run, a deletion) ended without the state it waited for.
     #[error("{resource}: {reason}")]
     Wait {

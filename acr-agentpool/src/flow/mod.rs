@@ -12,11 +12,13 @@
 //!   ([`crate::logs`]) to a [`RunOutcome`], with a cancel input.
 
 mod image_name;
+mod lost_answer;
 mod outcome;
 mod platform;
 mod pools;
 mod quick_task;
 mod runs;
+mod settle;
 
 pub use image_name::validate_image_name;
 pub use outcome::{OutputImage, RunEnd, RunOutcome, variables};
@@ -24,6 +26,7 @@ pub use platform::parse_platform;
 pub use pools::{CreatePoolRequest, PoolStatus};
 pub use quick_task::{CMD_TEMPLATE, CMD_TIMEOUT_LINE, encode_cmd_task};
 pub use runs::{BuildRequest, MAX_TIMEOUT, MIN_TIMEOUT, QuickRunRequest, QuickRunTask, TaskRunFlowRequest};
+pub use settle::{CREATE_TIME_MARGIN, RECENT_RUNS, RunControlOptions};
 
 use crate::checks::Limits;
 use crate::client::RegistriesClient;
@@ -66,7 +69,8 @@ pub enum FlowEvent {
 
 /// The flows over the clients: registries (and the pool, run and task clients made from it),
 /// Blob (context uploads, logs), network (preflight), with the [`Limits`] the checks use, the
-/// log follow's options, and a clock.
+/// log follow's options, how a lost `scheduleRun` answer and a cancel are settled
+/// ([`RunControlOptions`]), and a clock.
 #[derive(Clone, Debug)]
 pub struct AgentPoolFlow {
     registries: RegistriesClient,
@@ -74,6 +78,7 @@ pub struct AgentPoolFlow {
     storage: StorageClient,
     limits: Limits,
     follow: LogFollowOptions,
+    control: RunControlOptions,
     clock: Arc<dyn Clock>,
 }
 
@@ -87,6 +92,7 @@ impl AgentPoolFlow {
             storage,
             limits: Limits::default(),
             follow: LogFollowOptions::default(),
+            control: RunControlOptions::default(),
             clock: Arc::new(TokioClock),
         }
     }
@@ -100,6 +106,12 @@ impl AgentPoolFlow {
     /// These flows following logs with `options`.
     pub fn with_follow_options(mut self, options: LogFollowOptions) -> Self {
         self.follow = options;
+        self
+    }
+
+    /// These flows settling lost `scheduleRun` answers and cancels with `options`.
+    pub fn with_run_control(mut self, options: RunControlOptions) -> Self {
+        self.control = options;
         self
     }
 

@@ -13,8 +13,10 @@ pub enum RunEnd {
     /// The run reached this terminal status (`Succeeded`, `Failed`, `Canceled`, `Error`,
     /// `Timeout`).
     Finished(RunStatus),
-    /// The caller canceled the flow after the run was scheduled, and the run was asked to
-    /// cancel (`Runs_Cancel`); [`RunOutcome::error`] holds the cancel's failure, if it failed.
+    /// The caller canceled the flow after the run was scheduled: the run was asked to cancel
+    /// (`Runs_Cancel`) and read until it showed a terminal status ([`RunOutcome::run`]: usually
+    /// `Canceled`; a run that ended first keeps its own status). [`RunOutcome::error`] holds
+    /// the cancel's refusal, or [`Error::Wait`] when the run was still going at the bound.
     Canceled,
     /// The caller canceled the flow before `scheduleRun`: no run exists ([`RunOutcome::run_id`]
     /// is empty).
@@ -133,12 +135,19 @@ impl RunOutcome {
         self.end == RunEnd::Finished(RunStatus::Succeeded)
     }
 
-    /// The run's status for people and pipelines: the terminal status, `Canceled` after a
-    /// cancel, or the last status read (`Unknown` when none was).
+    /// The run's status for people and pipelines: the terminal status; after a cancel, the
+    /// terminal status the run showed (`Canceled`, or the status it ended with first), else
+    /// `Canceled`; otherwise the last status read (`Unknown` when none was).
     pub fn status_text(&self) -> String {
         match &self.end {
             RunEnd::Finished(status) => status.to_string(),
-            RunEnd::Canceled | RunEnd::NotScheduled => "Canceled".to_owned(),
+            RunEnd::Canceled => self
+                .run
+                .as_ref()
+                .and_then(Run::status)
+                .filter(|status| status.is_terminal())
+                .map_or_else(|| "Canceled".to_owned(), ToString::to_string),
+            RunEnd::NotScheduled => "Canceled".to_owned(),
             RunEnd::Unknown => self
                 .run
                 .as_ref()
@@ -235,6 +244,9 @@ mod tests {
         let canceled = RunOutcome::new("ca2", RunEnd::Canceled, Some(run(RunStatus::Running, vec![])), None);
         assert!(!canceled.succeeded());
         assert_eq!(canceled.status_text(), "Canceled");
+        let raced = RunOutcome::new("ca2", RunEnd::Canceled, Some(run(RunStatus::Succeeded, vec![])), None);
+        assert!(!raced.succeeded());
+        assert_eq!(raced.status_text(), "Succeeded");
         let unseen = RunOutcome::new("ca3", RunEnd::Unknown, Some(run(RunStatus::Running, vec![])), None);
         assert_eq!(unseen.status_text(), "Running");
         assert_eq!(

@@ -6,10 +6,12 @@
 //! `scheduleRun` it stops the flow with [`RunEnd::NotScheduled`]: nothing is left behind but an
 //! uploaded context blob, which ACR's upload container expires on its own (the SAS of
 //! `listBuildSourceUploadUrl` is short-lived and the blob is ACR's, not the caller's). After
-//! `scheduleRun`, the run is canceled (`Runs_Cancel`) and the outcome is [`RunEnd::Canceled`].
-//! The `scheduleRun` POST itself is not interrupted (its answer names the run to cancel).
+//! `scheduleRun`, the run is canceled (`Runs_Cancel`) and read until it is over, and the outcome
+//! is [`RunEnd::Canceled`] ([`super::settle`]). The `scheduleRun` POST itself is not interrupted
+//! (its answer names the run to cancel), nor is the settling of a lost answer.
 
 use super::image_name::validate_image_name;
+use super::lost_answer::RunSignature;
 use super::outcome::{RunEnd, RunOutcome};
 use super::platform::parse_platform;
 use super::quick_task::encode_cmd_task;
@@ -210,7 +212,9 @@ impl AgentPoolFlow {
             source_location: Some(relative_path),
             credentials: None,
         };
-        self.schedule_and_watch(&group, name, docker.into(), request.no_logs, cancel, sink, events)
+        let run: RunRequest = docker.into();
+        let signature = RunSignature::of(&run, Some(&request.agent_pool), None);
+        self.schedule_and_watch(&group, name, run, signature, request.no_logs, cancel, sink, events)
             .await
     }
 
@@ -295,7 +299,8 @@ impl AgentPoolFlow {
             }
             _ => unreachable!("a Cmd task is encoded and a File task has a context"),
         };
-        self.schedule_and_watch(&group, name, run, request.no_logs, cancel, sink, events)
+        let signature = RunSignature::of(&run, Some(&request.agent_pool), None);
+        self.schedule_and_watch(&group, name, run, signature, request.no_logs, cancel, sink, events)
             .await
     }
 
@@ -338,7 +343,9 @@ impl AgentPoolFlow {
             task_id,
             override_task_step_properties: None,
         };
-        self.schedule_and_watch(&group, name, run.into(), request.no_logs, cancel, sink, events)
+        let run: RunRequest = run.into();
+        let signature = RunSignature::of(&run, pool_name, task.name.as_deref().or(Some(&request.task)));
+        self.schedule_and_watch(&group, name, run, signature, request.no_logs, cancel, sink, events)
             .await
     }
 
@@ -354,14 +361,15 @@ impl AgentPoolFlow {
         Ok(group)
     }
 
-    /// Schedules `run`, then follows its log (or polls it) until it ends; `cancel` resolving
-    /// cancels it.
+    /// Schedules `run` (a lost answer settled through `signature`, [`super::settle`]), then
+    /// follows its log (or polls it) until it ends; `cancel` resolving cancels it.
     #[allow(clippy::too_many_arguments)]
     async fn schedule_and_watch<C: FusedFuture<Output = ()>>(
         &self,
         group: &str,
         name: &str,
         run: RunRequest,
+        signature: RunSignature,
         no_logs: bool,
         mut cancel: Pin<&mut C>,
         sink: impl FnMut(&str),
@@ -375,7 +383,9 @@ impl AgentPoolFlow {
             "scheduling a {} on registry {name}",
             run.kind()
         )));
-        let scheduled = self.registries.schedule_run(group, name, &run, None).await?;
+        let scheduled = self
+            .schedule_settled(group, name, &runs, &run, &signature, &mut events)
+            .await?;
         let run_id = scheduled
             .run_id()
             .ok_or_else(|| Error::Wait {
@@ -385,7 +395,7 @@ impl AgentPoolFlow {
             .to_owned();
         events(FlowEvent::Scheduled { run_id: run_id.clone() });
         if cancel.as_mut().now_or_never().is_some() {
-            return Ok(self.cancel_run(&runs, &run_id, &mut events).await);
+            return Ok(self.cancel_and_wait(&runs, &run_id, &mut events).await);
         }
         let watch = async {
             if no_logs {
@@ -404,7 +414,7 @@ impl AgentPoolFlow {
             watched = watch => Some(watched),
         };
         Ok(match watched {
-            None => self.cancel_run(&runs, &run_id, &mut events).await,
+            None => self.cancel_and_wait(&runs, &run_id, &mut events).await,
             Some(Ok(run)) => {
                 let status = run.status().cloned().unwrap_or(RunStatus::Other("unknown".to_owned()));
                 RunOutcome::new(&run_id, RunEnd::Finished(status), Some(run), None)
@@ -442,14 +452,6 @@ impl AgentPoolFlow {
                     arm_core::WaitError::TimedOut { after, .. } => format!("not finished after {after:?}"),
                 },
             })
-    }
-
-    /// Cancels run `run_id` and reads it once for the outcome.
-    async fn cancel_run(&self, runs: &RunsClient, run_id: &str, events: &mut impl FnMut(FlowEvent)) -> RunOutcome {
-        events(FlowEvent::Step(format!("canceling run {run_id}")));
-        let canceled = runs.cancel(run_id, None).await;
-        let run = runs.get(run_id, None).await.ok();
-        RunOutcome::new(run_id, RunEnd::Canceled, run, canceled.err())
     }
 }
 
