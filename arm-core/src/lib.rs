@@ -21,7 +21,8 @@
 //! - [`ResourceId`]: parse, build and compare resource ids;
 //! - [`SystemData`]: the `systemData` ARM adds to every resource, and
 //!   [`UserAssignedIdentity`]: the ids of a resource's user-assigned identity;
-//! - [`string_enum!`]: the extensible, case-insensitive string enums of Azure's APIs;
+//! - [`string_enum!`]: the extensible, case-insensitive string enums of Azure's APIs, and
+//!   [`tagged_union!`]: their polymorphic types, which keep a kind they do not know;
 //! - [`resource_groups`]: the resource group client.
 //!
 //! ```no_run
@@ -60,6 +61,7 @@ pub mod storage;
 mod string_enum;
 mod subscription_scope;
 mod system_data;
+mod tagged_union;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod transport;
@@ -100,6 +102,7 @@ pub use azure_core;
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
+    pub use serde_json;
 }
 
 /// The code of README.md, compiled as doctests so that it stays true.

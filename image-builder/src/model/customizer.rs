@@ -1,9 +1,8 @@
 //! The steps that customize the build VM, and the script/file steps that validators share.
 
-use super::tagged::tagged_union;
 use serde::{Deserialize, Serialize};
 
-tagged_union! {
+arm_core::tagged_union! {
     /// One customization step (`ImageTemplateCustomizer`, discriminator `type`), run in order.
     pub enum ImageTemplateCustomizer tag "type" {
         /// A shell script (Linux): `Shell`.

@@ -1,10 +1,9 @@
 //! Where a build's image goes: a managed image, an Azure Compute Gallery or a VHD.
 
-use super::tagged::tagged_union;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-tagged_union! {
+arm_core::tagged_union! {
     /// One distribution target (`ImageTemplateDistributor`, discriminator `type`).
     pub enum ImageTemplateDistributor tag "type" {
         /// A managed image: `ManagedImage`.
@@ -115,7 +114,7 @@ pub struct VhdDistributor {
     pub uri: Option<String>,
 }
 
-tagged_union! {
+arm_core::tagged_union! {
     /// How a gallery image version number is chosen (`DistributeVersioner`, discriminator
     /// `scheme`).
     pub enum DistributeVersioner tag "scheme" {

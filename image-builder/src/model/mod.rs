@@ -13,8 +13,9 @@
 //!   case-insensitively and keep values this crate does not know in `Other(String)`.
 //! - Polymorphic types (sources, customizers, validators, distributors, versioning schemes,
 //!   triggers: the spec's `discriminator`s) are enums with one variant per kind, whose struct
-//!   holds the kind's other properties; a kind this crate does not know is kept whole in
-//!   `Other(Map)`, so that it round-trips. `kind()` gives the discriminator value.
+//!   holds the kind's other properties ([`arm_core::tagged_union!`]); a kind this crate does not
+//!   know is kept whole in `Other(Map)`, so that it round-trips. `kind()` gives the
+//!   discriminator value.
 //! - Times stay the RFC 3339 strings Azure sent; [`ImageTemplateLastRunStatus::started_at`] and
 //!   [`ImageTemplateLastRunStatus::ended_at`] parse them.
 //!
@@ -28,7 +29,6 @@ mod identity;
 mod run_output;
 mod source;
 mod state;
-mod tagged;
 mod template;
 mod trigger;
 mod validator;

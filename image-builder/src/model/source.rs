@@ -1,9 +1,8 @@
 //! Where a build starts: a marketplace image, a managed image or a gallery image version.
 
-use super::tagged::tagged_union;
 use serde::{Deserialize, Serialize};
 
-tagged_union! {
+arm_core::tagged_union! {
     /// The image a template builds on (`ImageTemplateSource`, discriminator `type`).
     pub enum ImageTemplateSource tag "type" {
         /// A marketplace (platform) image: `PlatformImage`.

@@ -2,7 +2,6 @@
 //! when the source image changes.
 
 use super::state::ProvisioningState;
-use super::tagged::tagged_union;
 use arm_core::SystemData;
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +37,7 @@ impl Trigger {
     }
 }
 
-tagged_union! {
+arm_core::tagged_union! {
     /// The properties of a trigger (`TriggerProperties`, discriminator `kind`).
     pub enum TriggerProperties tag "kind" {
         /// Runs when the source image changes: `SourceImage`.

@@ -1,9 +1,8 @@
 //! The validation steps run on a VM of the built image.
 
 use super::customizer::{FileDownload, PowerShellScript, ShellScript};
-use super::tagged::tagged_union;
 
-tagged_union! {
+arm_core::tagged_union! {
     /// One validation step (`ImageTemplateInVMValidator`, discriminator `type`). The steps have
     /// the properties of the customizers of the same kind.
     pub enum ImageTemplateInVmValidator tag "type" {
