@@ -367,7 +367,7 @@ fn build_env(demo: &Demo) -> BTreeMap<String, String> {
 }
 
 /// The `##vso[task.setvariable variable=<name>]<value>` lines of `output`.
-fn pipeline_variables(output: &str) -> BTreeMap<String, String> {
+pub(super) fn pipeline_variables(output: &str) -> BTreeMap<String, String> {
     output
         .lines()
         .filter_map(|line| line.strip_prefix("##vso[task.setvariable variable="))

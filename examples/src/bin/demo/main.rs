@@ -11,12 +11,18 @@
 //! through `image-builder build`; a build scripted to fail shows the failing provisioner's log;
 //! `image-builder reap` deletes what the failure kept.
 //!
+//! Then the ACR story ([`acr_story`]): `acr-agentpool preflight` finds the outbound rule a
+//! subnet's security group lacks for an ACR task agent pool, and `create` refuses the subnet;
+//! once the rule is added, a pool is created there, `acr-agentpool build` builds a context on it
+//! with its log streamed and prints the image's digest, and the pool is scaled to 0 and deleted.
+//!
 //! This executable is also each of the binaries it shows (`demo ephemeral-agent`, `demo
-//! spawn-agent`, `demo reap`, `demo image-builder` run the same code as `ephemeral-agent`,
-//! `spawn-agent`, `reap` and `image-builder`)
+//! spawn-agent`, `demo reap`, `demo image-builder`, `demo acr-agentpool` run the same code as
+//! `ephemeral-agent`, `spawn-agent`, `reap`, `image-builder` and `acr-agentpool`)
 //! and the emulator's stand-in Azure Pipelines agent, so that `cargo run` builds everything the
 //! story needs.
 
+mod acr_story;
 mod image_story;
 mod story;
 
@@ -29,6 +35,9 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|c| c == "image-builder") {
         return examples::image_builder::main(std::env::args_os().skip(1).collect());
     }
+    if std::env::args_os().nth(1).is_some_and(|c| c == "acr-agentpool") {
+        return examples::acr_agentpool::main(std::env::args_os().skip(1).collect());
+    }
     let mut args = std::env::args().skip(1);
     let command = args.next();
     let rest: Vec<String> = args.collect();
@@ -39,7 +48,7 @@ fn main() -> ExitCode {
         None => {}
         Some(other) => {
             eprintln!(
-                "demo: unknown command '{other}'; expected none, ephemeral-agent, spawn-agent, reap or image-builder"
+                "demo: unknown command '{other}'; expected none, ephemeral-agent, spawn-agent, reap, image-builder or acr-agentpool"
             );
             return ExitCode::from(2);
         }

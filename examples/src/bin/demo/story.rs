@@ -1,6 +1,6 @@
 //! The demo's story, step by step, with the real binaries as processes.
 
-use crate::image_story;
+use crate::{acr_story, image_story};
 use aci_lifecycle::ContainerGroupsClient;
 use arm_core::ArmEnvironment;
 use arm_core::azure_core::credentials::TokenRequestOptions;
@@ -50,8 +50,9 @@ pub async fn run() -> Result<()> {
     std::fs::create_dir_all(&scratch)?;
     println!("[ 0.00s] 1. starting the Azure emulator in this process");
     let config = format!(
-        "[devops]\nagent_binary = {me:?}\nmessage_poll_secs = 2\nsession_timeout_secs = 5\n\n[images]\n{AGENT_IMAGE:?} = [{me:?}, \"ephemeral-agent\"]\n\n{}",
-        image_story::CONFIG
+        "[devops]\nagent_binary = {me:?}\nmessage_poll_secs = 2\nsession_timeout_secs = 5\n\n[images]\n{AGENT_IMAGE:?} = [{me:?}, \"ephemeral-agent\"]\n\n{}\n{}",
+        image_story::CONFIG,
+        acr_story::CONFIG
     );
     let emulator = Emulator::start(EmulatorConfig::from_toml_str(&config)?).await?;
     let info = emulator.info().clone();
@@ -179,7 +180,8 @@ impl Demo {
             return Err(format!("agents left in the pool: {agents:?}").into());
         }
         image_story::run(self, env).await?;
-        self.step(15, "stopping the emulator");
+        acr_story::run(self, env).await?;
+        self.step(22, "stopping the emulator");
         Ok(())
     }
 
