@@ -58,7 +58,9 @@ impl RunSignature {
             ),
             RunRequest::EncodedTaskRunRequest(r) => (Some(RunType::QuickRun), Some(r.platform.clone()), Vec::new()),
             RunRequest::FileTaskRunRequest(r) => (Some(RunType::QuickRun), Some(r.platform.clone()), Vec::new()),
-            RunRequest::TaskRunRequest(_) => (None, None, Vec::new()),
+            // A task run's type follows its task; of a kind this crate does not know, only the
+            // pool is compared.
+            RunRequest::TaskRunRequest(_) | RunRequest::Other(_) => (None, None, Vec::new()),
         };
         Self {
             pool: pool.map(str::to_owned),
