@@ -5,77 +5,56 @@ use super::common::{AgentProperties, Argument, Credentials, PlatformProperties, 
 use arm_core::azure_core::credentials::Secret;
 use serde::{Deserialize, Serialize};
 
-/// A run request (`RunRequest`): one variant per `type`. Every kind carries the base properties
-/// `isArchiveEnabled`, `agentPoolName` and `logTemplate`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
-#[non_exhaustive]
-pub enum RunRequest {
-    /// A Docker build of an uploaded context or a repository (`az acr build`).
-    DockerBuildRequest(DockerBuildRequest),
-    /// A task given inline, base64-encoded (`az acr run --cmd`, `az acr run -f -`).
-    EncodedTaskRunRequest(EncodedTaskRunRequest),
-    /// A task file in the context (`az acr run -f acb.yaml`).
-    FileTaskRunRequest(FileTaskRunRequest),
-    /// A run of an existing task (`az acr task run`).
-    TaskRunRequest(TaskRunRequest),
+arm_core::tagged_union! {
+    /// A run request (`RunRequest`, discriminator `type`): one variant per kind, and `Other`
+    /// for a kind of a newer api-version, kept whole. Every kind carries the base properties
+    /// `isArchiveEnabled`, `agentPoolName` and `logTemplate`.
+    pub enum RunRequest tag "type" {
+        /// A Docker build of an uploaded context or a repository (`az acr build`).
+        DockerBuildRequest(DockerBuildRequest) = "DockerBuildRequest",
+        /// A task given inline, base64-encoded (`az acr run --cmd`, `az acr run -f -`).
+        EncodedTaskRunRequest(EncodedTaskRunRequest) = "EncodedTaskRunRequest",
+        /// A task file in the context (`az acr run -f acb.yaml`).
+        FileTaskRunRequest(FileTaskRunRequest) = "FileTaskRunRequest",
+        /// A run of an existing task (`az acr task run`).
+        TaskRunRequest(TaskRunRequest) = "TaskRunRequest",
+    }
 }
 
-impl RunRequest {
-    /// The `type` discriminator.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::DockerBuildRequest(_) => "DockerBuildRequest",
-            Self::EncodedTaskRunRequest(_) => "EncodedTaskRunRequest",
-            Self::FileTaskRunRequest(_) => "FileTaskRunRequest",
-            Self::TaskRunRequest(_) => "TaskRunRequest",
-        }
-    }
+/// The base property of every run request that names its agent pool.
+const AGENT_POOL_NAME: &str = "agentPoolName";
 
+impl RunRequest {
     /// The agent pool the run is for; `None` for the service's default agents (or, for a task
-    /// run, the task's own pool).
+    /// run, the task's own pool). For a kind this crate does not know, the base property
+    /// `agentPoolName` of its object.
     pub fn agent_pool_name(&self) -> Option<&str> {
         match self {
             Self::DockerBuildRequest(r) => r.agent_pool_name.as_deref(),
             Self::EncodedTaskRunRequest(r) => r.agent_pool_name.as_deref(),
             Self::FileTaskRunRequest(r) => r.agent_pool_name.as_deref(),
             Self::TaskRunRequest(r) => r.agent_pool_name.as_deref(),
+            Self::Other(object) => object.get(AGENT_POOL_NAME).and_then(serde_json::Value::as_str),
         }
     }
 
-    /// Sets (or with `None` clears) the agent pool the run is for.
+    /// Sets (or with `None` clears) the agent pool the run is for; for a kind this crate does
+    /// not know, the base property `agentPoolName` of its object.
     pub fn set_agent_pool_name(&mut self, name: Option<String>) {
         let slot = match self {
             Self::DockerBuildRequest(r) => &mut r.agent_pool_name,
             Self::EncodedTaskRunRequest(r) => &mut r.agent_pool_name,
             Self::FileTaskRunRequest(r) => &mut r.agent_pool_name,
             Self::TaskRunRequest(r) => &mut r.agent_pool_name,
+            Self::Other(object) => {
+                match name {
+                    Some(name) => object.insert(AGENT_POOL_NAME.to_owned(), serde_json::Value::String(name)),
+                    None => object.remove(AGENT_POOL_NAME),
+                };
+                return;
+            }
         };
         *slot = name;
-    }
-}
-
-impl From<DockerBuildRequest> for RunRequest {
-    fn from(request: DockerBuildRequest) -> Self {
-        Self::DockerBuildRequest(request)
-    }
-}
-
-impl From<EncodedTaskRunRequest> for RunRequest {
-    fn from(request: EncodedTaskRunRequest) -> Self {
-        Self::EncodedTaskRunRequest(request)
-    }
-}
-
-impl From<FileTaskRunRequest> for RunRequest {
-    fn from(request: FileTaskRunRequest) -> Self {
-        Self::FileTaskRunRequest(request)
-    }
-}
-
-impl From<TaskRunRequest> for RunRequest {
-    fn from(request: TaskRunRequest) -> Self {
-        Self::TaskRunRequest(request)
     }
 }
 

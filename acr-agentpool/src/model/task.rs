@@ -99,17 +99,18 @@ arm_core::string_enum! {
     }
 }
 
-/// What a task does (`TaskStepProperties`, discriminator `type`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
-#[non_exhaustive]
-pub enum TaskStepProperties {
-    /// A Docker build: `Docker`.
-    Docker(DockerBuildStep),
-    /// A task file in the context: `FileTask`.
-    FileTask(FileTaskStep),
-    /// A task given inline, base64: `EncodedTask`.
-    EncodedTask(EncodedTaskStep),
+arm_core::tagged_union! {
+    /// What a task does (`TaskStepProperties`, discriminator `type`, the spec's `StepType`):
+    /// one variant per kind, and `Other` for a step of a newer api-version, kept whole (a GET
+    /// of a task carries its step).
+    pub enum TaskStepProperties tag "type" {
+        /// A Docker build: `Docker`.
+        Docker(DockerBuildStep) = "Docker",
+        /// A task file in the context: `FileTask`.
+        FileTask(FileTaskStep) = "FileTask",
+        /// A task given inline, base64: `EncodedTask`.
+        EncodedTask(EncodedTaskStep) = "EncodedTask",
+    }
 }
 
 /// A Docker build step (`DockerBuildStep`), with the base step properties.
@@ -269,17 +270,17 @@ pub struct TaskPropertiesUpdateParameters {
     pub log_template: Option<String>,
 }
 
-/// A step update (`TaskStepUpdateParameters`, discriminator `type`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
-#[non_exhaustive]
-pub enum TaskStepUpdateParameters {
-    /// A Docker build: `Docker`.
-    Docker(DockerBuildStepUpdateParameters),
-    /// A task file: `FileTask`.
-    FileTask(FileTaskStepUpdateParameters),
-    /// An encoded task: `EncodedTask`.
-    EncodedTask(EncodedTaskStepUpdateParameters),
+arm_core::tagged_union! {
+    /// A step update (`TaskStepUpdateParameters`, discriminator `type`): one variant per kind,
+    /// and `Other` for a kind of a newer api-version, kept whole.
+    pub enum TaskStepUpdateParameters tag "type" {
+        /// A Docker build: `Docker`.
+        Docker(DockerBuildStepUpdateParameters) = "Docker",
+        /// A task file: `FileTask`.
+        FileTask(FileTaskStepUpdateParameters) = "FileTask",
+        /// An encoded task: `EncodedTask`.
+        EncodedTask(EncodedTaskStepUpdateParameters) = "EncodedTask",
+    }
 }
 
 /// A Docker build step update (`DockerBuildStepUpdateParameters`).

@@ -95,7 +95,7 @@ impl ApiExamples {
         let mut bodies = Vec::new();
         for file in self.files() {
             let example = self.read(&file);
-            let op = operation_of_example(spec, &file);
+            let op = self.operation_of_example(spec, &file);
             for parameter in op["parameters"].as_array().into_iter().flatten() {
                 if parameter.get("in").and_then(Value::as_str) != Some("body") {
                     continue;
@@ -128,33 +128,66 @@ impl ApiExamples {
         }
         bodies
     }
+
+    /// The file of this folder that an `x-ms-examples` reference (`./examples/<path>`, relative
+    /// to the spec) names: `<path>` when the folder holds it; else, when the folder lacks the
+    /// reference's subfolder, the file of the same name at the top of the folder. Azure's specs
+    /// keep some examples in subfolders (`./examples/ManagedIdentity/TasksCreate_WithSystemIdentity.json`)
+    /// that the fixtures keep flat. `None` when neither exists, or when the reference is not
+    /// under `./examples/`.
+    pub fn resolve(&self, reference: &str) -> Option<String> {
+        let path = reference
+            .strip_prefix("./")
+            .unwrap_or(reference)
+            .strip_prefix("examples/")?;
+        if self.dir.join(path).is_file() {
+            return Some(path.to_owned());
+        }
+        let (folder, name) = path.rsplit_once('/')?;
+        (!self.dir.join(folder).exists() && self.dir.join(name).is_file()).then(|| name.to_owned())
+    }
+
+    /// The references of every operation's `x-ms-examples` in `spec` that name no file of this
+    /// folder (see [`resolve`](Self::resolve)): the examples still to copy.
+    pub fn missing(&self, spec: &Value) -> Vec<String> {
+        example_references(spec)
+            .filter(|(_, reference)| self.resolve(reference).is_none())
+            .map(|(_, reference)| reference.to_owned())
+            .collect()
+    }
+
+    /// The operation of `spec` whose `x-ms-examples` name the example file `file` of this folder
+    /// (see [`resolve`](Self::resolve)); when two references resolve to it, the first operation's.
+    ///
+    /// # Panics
+    /// When no operation does, naming the file.
+    pub fn operation_of_example<'a>(&self, spec: &'a Value, file: &str) -> &'a Value {
+        example_references(spec)
+            .find(|(_, reference)| self.resolve(reference).as_deref() == Some(file))
+            .map(|(operation, _)| operation)
+            .unwrap_or_else(|| panic!("{file} is no example of the spec"))
+    }
 }
 
-/// The definition a schema refers to: `Foo` for `{"$ref": "#/definitions/Foo"}`.
-pub fn definition_name(schema: &Value) -> Option<&str> {
-    schema.get("$ref")?.as_str()?.strip_prefix("#/definitions/")
-}
-
-/// The operation of `spec` whose `x-ms-examples` name the example file `file`
-/// (`./examples/<file>`).
-///
-/// # Panics
-/// When no operation does.
-pub fn operation_of_example<'a>(spec: &'a Value, file: &str) -> &'a Value {
-    let wanted = format!("./examples/{file}");
+/// Every operation of `spec` with each `$ref` of its `x-ms-examples`, in the spec's order.
+fn example_references(spec: &Value) -> impl Iterator<Item = (&Value, &str)> {
     spec["paths"]
         .as_object()
         .into_iter()
         .flatten()
         .flat_map(|(_, methods)| methods.as_object().into_iter().flatten().map(|(_, op)| op))
-        .find(|op| {
+        .flat_map(|op| {
             op["x-ms-examples"]
                 .as_object()
                 .into_iter()
                 .flatten()
-                .any(|(_, example)| example["$ref"] == wanted.as_str())
+                .filter_map(move |(_, example)| Some((op, example.get("$ref")?.as_str()?)))
         })
-        .unwrap_or_else(|| panic!("{file} is no example of the spec"))
+}
+
+/// The definition a schema refers to: `Foo` for `{"$ref": "#/definitions/Foo"}`.
+pub fn definition_name(schema: &Value) -> Option<&str> {
+    schema.get("$ref")?.as_str()?.strip_prefix("#/definitions/")
 }
 
 /// The JSON pointers where `actual` differs from `expected`, each with what changed
@@ -235,5 +268,108 @@ pub fn leaf_count(value: &Value) -> usize {
         Value::Object(map) => map.values().map(leaf_count).sum(),
         Value::Array(items) => items.iter().map(leaf_count).sum(),
         _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder of examples under the system's temporary folder, removed on drop.
+    struct Folder(ApiExamples);
+
+    impl Folder {
+        fn with(files: &[&str]) -> Self {
+            let dir = std::env::temp_dir().join(format!(
+                "arm-core-examples-{}-{}",
+                std::process::id(),
+                fastrand::u64(..)
+            ));
+            for file in files {
+                let path = dir.join(file);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, r#"{"parameters": {}, "responses": {}}"#).unwrap();
+            }
+            Self(ApiExamples { dir })
+        }
+    }
+
+    impl Drop for Folder {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0.dir);
+        }
+    }
+
+    fn spec() -> Value {
+        json!({ "paths": {
+            "/tasks/{name}": {
+                "get": { "operationId": "Tasks_Get", "x-ms-examples": {
+                    "get": { "$ref": "./examples/TasksGet.json" } } },
+                "put": { "operationId": "Tasks_Create", "x-ms-examples": {
+                    "plain": { "$ref": "./examples/TasksCreate.json" },
+                    "identity": { "$ref": "./examples/ManagedIdentity/TasksCreate_WithIdentity.json" } } }
+            }
+        } })
+    }
+
+    #[test]
+    fn a_reference_into_an_absent_subfolder_resolves_by_its_file_name() {
+        let folder = Folder::with(&["TasksGet.json", "TasksCreate.json", "TasksCreate_WithIdentity.json"]);
+        let examples = &folder.0;
+        assert_eq!(
+            examples
+                .resolve("./examples/ManagedIdentity/TasksCreate_WithIdentity.json")
+                .as_deref(),
+            Some("TasksCreate_WithIdentity.json")
+        );
+        assert_eq!(
+            examples.resolve("./examples/TasksGet.json").as_deref(),
+            Some("TasksGet.json")
+        );
+        assert_eq!(
+            examples.resolve("examples/TasksGet.json").as_deref(),
+            Some("TasksGet.json")
+        );
+        assert_eq!(examples.resolve("./examples/Nope.json"), None);
+        assert_eq!(examples.resolve("./other/TasksGet.json"), None, "only ./examples/");
+        assert!(examples.missing(&spec()).is_empty());
+        let spec = spec();
+        let op = examples.operation_of_example(&spec, "TasksCreate_WithIdentity.json");
+        assert_eq!(op["operationId"], "Tasks_Create");
+    }
+
+    #[test]
+    fn a_present_subfolder_is_followed_and_not_bypassed() {
+        let folder = Folder::with(&[
+            "TasksGet.json",
+            "ManagedIdentity/Other.json",
+            "TasksCreate_WithIdentity.json",
+        ]);
+        let examples = &folder.0;
+        assert_eq!(
+            examples.resolve("./examples/ManagedIdentity/TasksCreate_WithIdentity.json"),
+            None,
+            "the subfolder exists, so the flat file is not taken for it"
+        );
+        assert_eq!(
+            examples.resolve("./examples/ManagedIdentity/Other.json").as_deref(),
+            Some("ManagedIdentity/Other.json")
+        );
+        let mut missing = examples.missing(&spec());
+        missing.sort();
+        assert_eq!(
+            missing,
+            [
+                "./examples/ManagedIdentity/TasksCreate_WithIdentity.json",
+                "./examples/TasksCreate.json"
+            ]
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "Unreferenced.json is no example of the spec")]
+    fn a_file_no_operation_names_is_refused_by_name() {
+        let folder = Folder::with(&["Unreferenced.json"]);
+        folder.0.operation_of_example(&spec(), "Unreferenced.json");
     }
 }
