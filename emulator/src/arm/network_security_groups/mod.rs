@@ -49,7 +49,7 @@ impl ResourceProvider for Provider {
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/networkSecurityGroups/{networkSecurityGroupName}",
-                methods: &["GET", "PUT", "DELETE"],
+                methods: &["GET", "PUT", "PATCH", "DELETE"],
                 access: Access::Rbac,
                 handler: item,
             },
@@ -89,6 +89,7 @@ impl ResourceProvider for Provider {
 fn item(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     match call.request.method.as_str() {
         "GET" => network::get::<Nsg>(call),
+        "PATCH" => network::update_tags::<Nsg>(call),
         "PUT" => network::put::<Nsg>(call, 1, 80, parse),
         _ => network::delete::<Nsg>(call, in_use),
     }

@@ -46,7 +46,7 @@ impl ResourceProvider for Provider {
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/routeTables/{routeTableName}",
-                methods: &["GET", "PUT", "DELETE"],
+                methods: &["GET", "PUT", "PATCH", "DELETE"],
                 access: Access::Rbac,
                 handler: item,
             },
@@ -74,6 +74,7 @@ impl ResourceProvider for Provider {
 fn item(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     match call.request.method.as_str() {
         "GET" => network::get::<RouteTableKind>(call),
+        "PATCH" => network::update_tags::<RouteTableKind>(call),
         "PUT" => network::put::<RouteTableKind>(call, 1, 80, parse),
         _ => network::delete::<RouteTableKind>(call, in_use),
     }

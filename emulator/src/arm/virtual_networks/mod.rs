@@ -50,7 +50,7 @@ impl ResourceProvider for Provider {
             },
             Route {
                 pattern: "subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}",
-                methods: &["GET", "PUT", "DELETE"],
+                methods: &["GET", "PUT", "PATCH", "DELETE"],
                 access: Access::Rbac,
                 handler: item,
             },
@@ -86,6 +86,7 @@ impl ResourceProvider for Provider {
 fn item(call: &ArmCall<'_>) -> Result<Reply, ArmError> {
     match call.request.method.as_str() {
         "GET" => network::get::<Vnet>(call),
+        "PATCH" => network::update_tags::<Vnet>(call),
         "PUT" => network::put::<Vnet>(call, 2, 64, vnets::parse),
         _ => network::delete::<Vnet>(call, |_, _, _| Ok(())),
     }

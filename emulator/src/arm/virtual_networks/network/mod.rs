@@ -34,9 +34,11 @@ use crate::random;
 
 mod api_versions;
 mod children;
+mod tags;
 
 pub(in crate::arm) use api_versions::API_VERSIONS;
 pub(in crate::arm) use children::{delete_child, get_child, list_children, put_child};
+pub(in crate::arm) use tags::update_tags;
 
 /// The namespace of the operations the providers start.
 const NAMESPACE: &str = "Microsoft.Network";
