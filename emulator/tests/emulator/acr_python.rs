@@ -166,6 +166,7 @@ async fn the_official_python_management_sdks_drive_registries_pools_runs_tasks_a
         (&json!(true), &json!(true))
     );
     assert_eq!(network["nsgInUse"]["code"], "InUseNetworkSecurityGroupCannotBeDeleted");
+    assert_eq!(network["tagged"], json!(["nsg", "routeTable", "vnet"]));
     assert_eq!(found["poolInSubnet"], "S2");
     assert!(
         found["networkDeleted"]

@@ -394,7 +394,8 @@ def legacy_runs(acr19, models19, rg):
 
 def network(client, rg, location):
     """Microsoft.Network: a virtual network with subnets, a security group with rules, a route
-    table with routes, a subnet referencing both, the refusal to delete a group in use, deletes."""
+    table with routes, their tags updated (PATCH), a subnet referencing both, the refusal to
+    delete a group in use."""
     vnet = client.virtual_networks.begin_create_or_update(
         rg,
         "pyvnet",
@@ -476,6 +477,15 @@ def network(client, rg, location):
         rg, "pyroutes", "storage-direct", net.Route(address_prefix="Storage", next_hop_type="Internet")
     ).result()
     assert route.provisioning_state == "Succeeded", route.as_dict()
+    tagged = {
+        "vnet": client.virtual_networks.update_tags(rg, "pyvnet", net.TagsObject(tags={"owner": "python"})),
+        "nsg": client.network_security_groups.update_tags(rg, "pynsg", net.TagsObject(tags={"owner": "python"})),
+        "routeTable": client.route_tables.update_tags(rg, "pyroutes", net.TagsObject(tags={"owner": "python"})),
+    }
+    for kind, resource in tagged.items():
+        assert resource.tags == {"owner": "python"}, (kind, resource.as_dict())
+    assert client.virtual_networks.get(rg, "pyvnet").tags == {"owner": "python"}
+    assert sorted(r.name for r in client.route_tables.get(rg, "pyroutes").routes) == ["storage-direct", "to-firewall"]
     subnet = client.subnets.begin_create_or_update(
         rg,
         "pyvnet",
@@ -500,6 +510,7 @@ def network(client, rg, location):
         "subnetNsg": same_id(read.network_security_group.id, nsg.id),
         "subnetRouteTable": same_id(read.route_table.id, table.id),
         "nsgInUse": in_use,
+        "tagged": sorted(tagged),
         "subnetId": subnet.id,
     }
 
