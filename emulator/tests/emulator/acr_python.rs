@@ -153,6 +153,10 @@ async fn the_official_python_management_sdks_drive_registries_pools_runs_tasks_a
         assert_eq!(task["deleted"], true, "{api}: {task}");
     }
     assert_eq!(
+        found["taskTriggers"],
+        json!({ "step": "Docker", "masked": true, "details": true })
+    );
+    assert_eq!(
         found["legacyRuns"],
         json!({ "scheduled": "Succeeded", "canceled": "Canceled" })
     );

@@ -373,6 +373,59 @@ def task_lifecycle(client, models, rg, location, ca, name, pool):
     return summary
 
 
+def task_with_triggers(client, models, rg, location):
+    """A task with a Docker step and timer, base image and source triggers: the polymorphic step
+    and the triggers round-trip; GET masks the context and source tokens, listDetails shows them."""
+    name = "pytriggers"
+    repository = "https://github.com/Azure-Samples/acr-build-helloworld-node.git"
+    created = client.tasks.create(
+        rg,
+        REGISTRY,
+        name,
+        models.Task(
+            location=location,
+            platform=models.PlatformProperties(os="Linux"),
+            step=models.DockerBuildStep(
+                docker_file_path="Dockerfile",
+                image_names=["hello:{{.Run.ID}}"],
+                context_path=repository,
+                context_access_token="context-token",
+            ),
+            trigger=models.TriggerProperties(
+                timer_triggers=[models.TimerTrigger(schedule="0 */2 * * *", name="nightly")],
+                base_image_trigger=models.BaseImageTrigger(base_image_trigger_type="Runtime", name="base"),
+                source_triggers=[
+                    models.SourceTrigger(
+                        name="commits",
+                        source_trigger_events=["commit"],
+                        source_repository=models.SourceProperties(
+                            source_control_type="Github",
+                            repository_url=repository,
+                            branch="main",
+                            source_control_auth_properties=models.AuthInfo(token_type="PAT", token="source-token"),
+                        ),
+                    )
+                ],
+            ),
+        ),
+    )
+    assert created.step.type == "Docker" and created.step.image_names == ["hello:{{.Run.ID}}"], created.as_dict()
+    trigger = client.tasks.get(rg, REGISTRY, name).trigger
+    assert trigger.timer_triggers[0].schedule == "0 */2 * * *", trigger.as_dict()
+    assert trigger.base_image_trigger.base_image_trigger_type == "Runtime", trigger.as_dict()
+    masked = client.tasks.get(rg, REGISTRY, name)
+    shown = client.tasks.get_details(rg, REGISTRY, name)
+
+    def source(task):
+        return task.trigger.source_triggers[0].source_repository.source_control_auth_properties
+
+    assert masked.step.context_access_token is None and source(masked).token is None, "GET shows a token"
+    assert shown.step.context_access_token == "context-token", "listDetails hides the context token"
+    assert source(shown).token == "source-token", "listDetails hides the source token"
+    client.tasks.delete(rg, REGISTRY, name)
+    return {"step": created.step.type, "masked": True, "details": True}
+
+
 def legacy_runs(acr19, models19, rg):
     """2019-06-01-preview: scheduleRun and cancel as long-running operations."""
     scheduled = acr19.registries.begin_schedule_run(
@@ -582,6 +635,7 @@ def main():
         API_2025: task_lifecycle(acr25, models25, rg, location, ca, "pytask2025", "pyruns"),
         API_2019: task_lifecycle(acr19, models19, rg, location, ca, "pytask2019", "pyruns"),
     }
+    found["taskTriggers"] = task_with_triggers(acr25, models25, rg, location)
     found["legacyRuns"] = legacy_runs(acr19, models19, rg)
     found["network"] = network(network_client, rg, location)
     found["poolInSubnet"] = pool_in_subnet(acr25, models25, rg, location, found["network"].pop("subnetId"))
