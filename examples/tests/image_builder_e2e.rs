@@ -3,6 +3,8 @@
 
 #[path = "image_builder_e2e/bad_input.rs"]
 mod bad_input;
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "image_builder_e2e/faults.rs"]
 mod faults;
 #[path = "image_builder_e2e/outcomes.rs"]
@@ -15,7 +17,7 @@ mod signals;
 mod world;
 
 use az_emulator::ImageBuildScript;
-use world::{ACCOUNT, LATEST, RG, World};
+use world::{ACCOUNT, Announced, LATEST, RG, World};
 
 fn strs(args: &[String]) -> Vec<&str> {
     args.iter().map(String::as_str).collect()

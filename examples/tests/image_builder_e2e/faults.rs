@@ -4,7 +4,7 @@
 //! variables, and leaves nothing behind.
 
 use super::strs;
-use super::world::World;
+use super::world::{Announced, World};
 use az_emulator::{FaultConfig, FaultRule, JournalEntry, ListenerKind};
 
 /// 7.5% each of 429, 500, 503 and dropped connections. ARM has a rule per method so that the

@@ -4,7 +4,7 @@
 //! account, since Azure names none then).
 
 use super::strs;
-use super::world::{RG, World};
+use super::world::{Announced, RG, World};
 use az_emulator::{FaultConfig, FaultRule, ListenerKind};
 use serde_json::json;
 

@@ -3,15 +3,13 @@
 //! identity (Storage Blob Data Reader on the group), a storage account made over ARM, and the
 //! real binary run with the emulator's `AZ_*` environment. Run phases last 300 ms.
 
+use super::cli::{self, Ran, Running, unique};
 use arm_core::azure_core::http::Method;
 use arm_core::{ArmClient, ArmEnvironment};
 use az_emulator::{Control, Emulator, EmulatorConfig, FaultConfig, FaultRule, ListenerKind};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_image-builder");
@@ -60,17 +58,14 @@ roles = [{{ role = "Storage Blob Data Reader", resource_group = "{RG}" }}]
     .expect("the tests' emulator configuration")
 }
 
-/// What a run of the binary printed, and how it ended.
-#[derive(Debug)]
-pub struct Ran {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
+/// The template name a build announced (`building t_... in ...`).
+pub trait Announced {
+    /// The template name of the build.
+    fn template(&self) -> String;
 }
 
-impl Ran {
-    /// The template name the build announced (`building t_... in ...`).
-    pub fn template(&self) -> String {
+impl Announced for Ran {
+    fn template(&self) -> String {
         let at = self
             .stdout
             .find("building t_")
@@ -108,7 +103,7 @@ impl World {
         let arm = environment.arm_client().expect("ARM client");
         let subscription = environment.require_subscription_id().expect("subscription").to_owned();
         let location = emulator.info().defaults.location.clone();
-        let dir = std::env::temp_dir().join(format!("image-builder-cli-e2e-{:016x}", fastrand_u64()));
+        let dir = std::env::temp_dir().join(format!("image-builder-cli-e2e-{:016x}", unique()));
         std::fs::create_dir_all(&dir).unwrap();
         let world = World {
             control: emulator.control(),
@@ -149,45 +144,14 @@ impl World {
         self.dir.join("github_output")
     }
 
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(BIN);
-        command.args(args).env_clear().envs(self.env());
-        command
-    }
-
     /// Runs the binary to its end.
     pub async fn run(&self, args: &[&str]) -> Ran {
-        let mut command = self.command(args);
-        let output = tokio::task::spawn_blocking(move || command.output())
-            .await
-            .unwrap()
-            .unwrap();
-        Ran {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        cli::run(BIN, args, &self.env()).await
     }
 
     /// Starts the binary; its stdout is collected as it comes.
     pub fn spawn(&self, args: &[&str]) -> Running {
-        let mut child = self
-            .command(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let lines = Arc::new(Mutex::new(String::new()));
-        let stdout = child.stdout.take().unwrap();
-        let sink = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let mut text = sink.lock().unwrap();
-                text.push_str(&line);
-                text.push('\n');
-            }
-        });
-        Running { child, lines }
+        cli::spawn(BIN, args, &self.env())
     }
 
     /// The flags of a build of [`SOURCE`] with a package and an inline script.
@@ -216,7 +180,7 @@ impl World {
 
     /// A package folder `app` with a few files, `size` bytes of data among them.
     pub fn package(&self, size: usize) -> PathBuf {
-        let folder = self.dir.join(format!("{:08x}", fastrand_u64() as u32)).join("app");
+        let folder = self.dir.join(format!("{:08x}", unique() as u32)).join("app");
         std::fs::create_dir_all(folder.join("bin")).unwrap();
         std::fs::write(folder.join("README.txt"), "the build's artifacts\n").unwrap();
         let data: Vec<u8> = (0..size).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
@@ -401,21 +365,12 @@ impl World {
 
     /// Asserts that the journal from `after` on holds no write on ARM or Blob.
     pub fn assert_no_write_since(&self, after: u64, what: &str) {
-        let writes: Vec<String> = self
-            .control
-            .journal()
-            .into_iter()
-            .filter(|e| e.seq > after)
-            .filter(|e| matches!(e.listener, ListenerKind::Arm | ListenerKind::Blob))
-            .filter(|e| matches!(e.method.as_str(), "PUT" | "POST" | "DELETE" | "PATCH"))
-            .map(|e| format!("{} {}", e.method, e.path))
-            .collect();
-        assert!(writes.is_empty(), "{what}: writes {writes:?}");
+        cli::assert_no_write_since(&self.control, after, what);
     }
 
     /// The journal's last sequence number.
     pub fn journal_mark(&self) -> u64 {
-        self.control.journal().last().map_or(0, |e| e.seq)
+        cli::journal_mark(&self.control)
     }
 
     /// Asserts that nothing of build `template` is left: template, staging group, package blob.
@@ -432,51 +387,4 @@ impl World {
         );
         assert!(!self.package_left(template).await, "{template}'s package is left");
     }
-}
-
-/// A process of the binary, its stdout collected.
-pub struct Running {
-    pub child: Child,
-    pub lines: Arc<Mutex<String>>,
-}
-
-impl Running {
-    /// Waits (20 s at most) until stdout holds `text`.
-    pub async fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !self.lines.lock().unwrap().contains(text) {
-            assert!(
-                Instant::now() < deadline,
-                "no '{text}' in:\n{}",
-                self.lines.lock().unwrap()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// Sends `signal`, waits for the end; the exit code and stdout.
-    pub async fn stop(mut self, signal: nix::sys::signal::Signal) -> (Option<i32>, String, String) {
-        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        nix::sys::signal::kill(pid, signal).unwrap();
-        let mut stderr = self.child.stderr.take().unwrap();
-        let mut child = self.child;
-        let (status, err) = tokio::task::spawn_blocking(move || {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
-            (child.wait().unwrap(), text)
-        })
-        .await
-        .unwrap();
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let out = self.lines.lock().unwrap().clone();
-        (status.code(), out, err)
-    }
-}
-
-fn fastrand_u64() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    u64::from(nanos) ^ (u64::from(std::process::id()) << 32)
 }
