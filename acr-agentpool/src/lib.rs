@@ -36,3 +36,8 @@ pub const DEFAULT_API_VERSION: &str = "2025-03-01-preview";
 /// The other api-version with agent pools: `2019-06-01-preview`, where scheduling a run and
 /// canceling it are long-running operations. Pass it as a client's api-version to use it.
 pub const LEGACY_API_VERSION: &str = "2019-06-01-preview";
+
+/// The code of README.md, compiled as doctests so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
