@@ -156,9 +156,12 @@ pub struct Credentials {
     /// How the run logs in to the registry it runs in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_registry: Option<SourceRegistryCredentials>,
-    /// Credentials for other registries, by login server (`myregistry.azurecr.io`).
+    /// Credentials for other registries, by login server (`myregistry.azurecr.io`). A task's
+    /// response names each registry but hides its credentials as `null` (the spec's
+    /// `TasksGet.json` and `TasksUpdate.json` examples): that entry is `None`, and is written
+    /// back as `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_registries: Option<HashMap<String, CustomRegistryCredentials>>,
+    pub custom_registries: Option<HashMap<String, Option<CustomRegistryCredentials>>>,
 }
 
 /// How a run logs in to the registry it runs in (`SourceRegistryCredentials`).
