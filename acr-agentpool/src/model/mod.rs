@@ -10,8 +10,10 @@
 //! - String enums ([`arm_core::string_enum!`]) are `#[non_exhaustive]`, read known values
 //!   case-insensitively and keep values this crate does not know in `Other(String)`.
 //! - Polymorphic types (run requests and task steps, the spec's `discriminator: type`) are
-//!   enums tagged by `type`, one variant per kind, whose struct holds the kind's properties
-//!   (the base's included).
+//!   enums tagged by `type` ([`arm_core::tagged_union!`]), one variant per kind, whose struct
+//!   holds the kind's properties (the base's included); a kind of a newer api-version is kept
+//!   whole in `Other(Map)`, so that a task or task run carrying it still reads and round-trips.
+//!   `kind()` gives the discriminator value.
 //! - Times stay the RFC 3339 strings Azure sent; [`RunProperties`] parses them on demand.
 //! - Secrets (argument and value contents, registry passwords, repository tokens, SAS URLs)
 //!   are [`Secret`](arm_core::azure_core::credentials::Secret)s: written in request bodies (a
