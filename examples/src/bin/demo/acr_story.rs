@@ -178,17 +178,17 @@ impl Setup {
             subnet: ResourceId::parse(&format!("{vnet}/subnets/{SUBNET}"))?,
         };
         let registry = json!({ "location": d.location, "sku": { "name": "Premium" } });
-        setup
-            .put(&setup.registry.to_string(), REGISTRY_API_VERSION, registry)
-            .await?;
-        println!("          registry {REGISTRY}: Premium, {}", d.location);
         let security_group = json!({
             "location": d.location,
             "properties": { "securityRules": security_rules() }
         });
-        setup
-            .put(&setup.nsg.to_string(), DEFAULT_NETWORK_API_VERSION, security_group)
-            .await?;
+        // The registry and the security group do not depend on each other: made together.
+        let (registry_id, nsg_id) = (setup.registry.to_string(), setup.nsg.to_string());
+        futures::try_join!(
+            setup.put(&registry_id, REGISTRY_API_VERSION, registry),
+            setup.put(&nsg_id, DEFAULT_NETWORK_API_VERSION, security_group),
+        )?;
+        println!("          registry {REGISTRY}: Premium, {}", d.location);
         println!("          security group {NSG}, outbound:");
         for requirement in REQUIRED_OUTBOUND.iter().filter(|r| r.port != MONITOR_PORT) {
             println!("            Allow {requirement}");
@@ -200,7 +200,7 @@ impl Setup {
                 "addressSpace": { "addressPrefixes": ["10.20.0.0/16"] },
                 "subnets": [{
                     "name": SUBNET,
-                    "properties": { "addressPrefix": "10.20.1.0/24", "networkSecurityGroup": { "id": setup.nsg.to_string() } }
+                    "properties": { "addressPrefix": "10.20.1.0/24", "networkSecurityGroup": { "id": nsg_id } }
                 }]
             }
         });
