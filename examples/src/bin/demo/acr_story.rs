@@ -19,6 +19,7 @@ use acr_agentpool::client::REGISTRY_API_VERSION;
 use acr_agentpool::network::{DEFAULT_NETWORK_API_VERSION, REQUIRED_OUTBOUND};
 use arm_core::azure_core::http::Method;
 use arm_core::{ArmClient, ArmEnvironment, ResourceId};
+use az_emulator::ListenerKind;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -72,13 +73,14 @@ pub(super) async fn run(demo: &Demo, env: &ArmEnvironment) -> Result<()> {
         "          exit code 1: AzureMonitor:{MONITOR_PORT} is denied by {DENY_ALL}; \
          a pool there would report Succeeded and queue its runs forever"
     );
-    let refused = demo
-        .run_tool_expecting("acr-agentpool", &create_args(&subnet), &demo.base_env(), 2)
+    let mark = demo.control.journal().last().map_or(0, |entry| entry.seq);
+    demo.run_tool_expecting("acr-agentpool", &create_args(&subnet), &demo.base_env(), 2)
         .await?;
-    println!(
-        "          exit code 2: create refused the subnet before any write ({} lines of output)",
-        refused.lines().count()
-    );
+    let writes = writes_since(demo, mark);
+    if !writes.is_empty() {
+        return Err(format!("the refused create wrote: {writes:?}").into());
+    }
+    println!("          exit code 2: create refused the subnet; the emulator's journal shows no write");
 
     demo.step(17, &format!("the administrator adds {FIX}; the preflight passes"));
     setup.add_monitor_rule().await?;
@@ -270,6 +272,19 @@ fn outbound_rule(name: &str, priority: u32, access: &str, destination: &str, por
             "destinationAddressPrefix": destination, "destinationPortRange": ports
         }
     })
+}
+
+/// The writes (PUT, POST, DELETE, PATCH on ARM or Blob) in the emulator's journal after entry
+/// `after`.
+fn writes_since(demo: &Demo, after: u64) -> Vec<String> {
+    demo.control
+        .journal()
+        .into_iter()
+        .filter(|entry| entry.seq > after)
+        .filter(|entry| matches!(entry.listener, ListenerKind::Arm | ListenerKind::Blob))
+        .filter(|entry| matches!(entry.method.as_str(), "PUT" | "POST" | "DELETE" | "PATCH"))
+        .map(|entry| format!("{} {}", entry.method, entry.path))
+        .collect()
 }
 
 /// `create` of [`POOL`] in `subnet`: S2, one instance.
