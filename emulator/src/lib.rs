@@ -81,12 +81,13 @@ mod tls;
 mod token;
 
 pub use config::{
-    AcrConfig, AcrRunScript, AgentPackageSeed, CONTAINER_GROUP_DELETE_STATUSES, DEFAULT_AGENT_PLATFORM, DEFAULT_AGENT_VERSION,
-    DEFAULT_FEDERATED_AUDIENCE, DEFAULT_IDENTITY_NAME, DEFAULT_ORGANIZATION, DEFAULT_POOL, DEFAULT_RESOURCE_GROUP,
-    DevopsConfig, EmulatorConfig, FaultConfig, FaultRule, FederatedCredentialSeed, IdentityKind, ImageBuildScript,
-    ImageBuilderConfig, LogLocation, ManagedIdentitySeed, OrganizationSeed, PatSeed, PlatformImageSeed, PoolSeed,
-    Ports, ResourceGroupSeed, ResponsesConfig, RoleAssignmentSeed, RoleGrantSeed, RoleName, SCOPE_AGENT_POOLS_MANAGE,
-    SCOPE_AGENT_POOLS_READ, SeedSections, ServicePrincipalSeed, SubscriptionSeed, TenantSeed,
+    AcrConfig, AcrRunScript, AgentPackageSeed, CONTAINER_GROUP_DELETE_STATUSES, DEFAULT_AGENT_PLATFORM,
+    DEFAULT_AGENT_VERSION, DEFAULT_FEDERATED_AUDIENCE, DEFAULT_IDENTITY_NAME, DEFAULT_ORGANIZATION, DEFAULT_POOL,
+    DEFAULT_RESOURCE_GROUP, DevopsConfig, EmulatorConfig, FaultConfig, FaultRule, FederatedCredentialSeed,
+    IdentityKind, ImageBuildScript, ImageBuilderConfig, LogLocation, ManagedIdentitySeed, OrganizationSeed, PatSeed,
+    PlatformImageSeed, PoolSeed, Ports, ResourceGroupSeed, ResponsesConfig, RoleAssignmentSeed, RoleGrantSeed,
+    RoleName, SCOPE_AGENT_POOLS_MANAGE, SCOPE_AGENT_POOLS_READ, SeedSections, ServicePrincipalSeed, SubscriptionSeed,
+    TenantSeed,
 };
 pub use control::{Agent, AgentStatus, ClockReading, Control, ControlError, Job, JobSpec, JobState, Pool, QueuedJob};
 pub use emulator::Emulator;

@@ -17,12 +17,12 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use acr::{AcrConfig, AcrRunScript};
 pub(crate) use devops::is_token;
 pub use devops::{
     AgentPackageSeed, DEFAULT_AGENT_PLATFORM, DEFAULT_AGENT_VERSION, DEFAULT_ORGANIZATION, DEFAULT_POOL, DevopsConfig,
     OrganizationSeed, PatSeed, PoolSeed, SCOPE_AGENT_POOLS_MANAGE, SCOPE_AGENT_POOLS_READ,
 };
-pub use acr::{AcrConfig, AcrRunScript};
 pub use faults::{FaultConfig, FaultRule};
 pub use image_builder::{ImageBuildScript, ImageBuilderConfig, LogLocation};
 pub use platform_images::PlatformImageSeed;

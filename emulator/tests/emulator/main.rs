@@ -2,11 +2,11 @@
 //! documented wire formats over real TLS.
 
 mod aci_lifecycle;
-mod acr_python;
-mod acr_runs;
 mod aci_processes;
 mod aci_support;
 mod aci_validation;
+mod acr_python;
+mod acr_runs;
 mod admin_auth;
 mod arm_api_versions;
 mod arm_auth;
