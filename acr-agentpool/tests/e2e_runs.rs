@@ -180,7 +180,6 @@ async fn a_missing_dockerfile_is_refused_and_an_empty_one_fails_the_run_with_the
 /// `az acr run --cmd` sends the CLI's template (`cmd: {{ .Values.command }}`) and the command
 /// in `encodedValuesContent`, which ACR renders before running the step.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "az-emulator renders only the `values` array as `{{.Values.x}}` (no blanks), not encodedValuesContent: the step runs image '{{'"]
 async fn a_quick_run_of_a_mapped_image_shows_its_output() {
     let w = World::start(0).await;
     pool(&w, "runners", 1).await;

@@ -98,7 +98,7 @@ pub(super) fn parse(body: &Map<String, Value>) -> Result<RunRequest, ArmError> {
             let work = Work::Steps {
                 source: crate::model::acr::run::Source::None,
                 yaml: TaskYaml::Inline(yaml),
-                values: values(body)?,
+                values: [values(body)?, encoded_values(body)?].concat(),
             };
             quick(body, work, kind_name, false)?
         }
@@ -223,6 +223,42 @@ pub(super) fn values(body: &Map<String, Value>) -> Result<Vec<(String, Option<St
             Ok((name.to_owned(), (!secret).then(|| value.to_owned())))
         })
         .collect()
+}
+
+/// `encodedValuesContent`: the values file `az acr run --cmd` sends (base64 of a YAML mapping
+/// of top-level `name: value` lines; the emulator reads those, quotes removed, and skips the
+/// rest).
+pub(super) fn encoded_values(body: &Map<String, Value>) -> Result<Vec<(String, Option<String>)>, ArmError> {
+    let Some(encoded) = body::string_at(body, "encodedValuesContent", "")? else {
+        return Ok(Vec::new());
+    };
+    let text = STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| {
+            ArmError::bad_request(
+                "BadRequest",
+                "encodedValuesContent is not valid: expected the values' YAML encoded in base64.",
+            )
+        })?;
+    Ok(text
+        .lines()
+        .filter(|line| !line.starts_with([' ', '\t', '#', '-']))
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_owned(), Some(unquote_scalar(value.trim()))))
+        .collect())
+}
+
+/// A YAML scalar without its quotes (`"..."` with `\"` and `\\` escapes, or `'...'` with `''`).
+fn unquote_scalar(text: &str) -> String {
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        return inner.replace("\\\"", "\"").replace("\\\\", "\\");
+    }
+    if let Some(inner) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        return inner.replace("''", "'");
+    }
+    text.to_owned()
 }
 
 /// The YAML of `encodedTaskContent`: base64 of UTF-8 text.

@@ -4,7 +4,8 @@
 //! `- cmd: <image> [args]`, `- build: <docker build args>`, `- push: [a, b]` or `- push:` with
 //! an indented list, each item's other properties (`id`, `when`, `env`, ...) skipped. Aliases
 //! are substituted as ACR does: `{{.Run.ID}}` and `$ID`, `{{.Run.Registry}}` and `$Registry`,
-//! `{{.Values.<name>}}`.
+//! `{{.Values.<name>}}` (also written `{{ .Values.<name> }}`, as the Azure CLI's `--cmd` template
+//! does).
 
 /// One step.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +34,10 @@ impl Aliases<'_> {
             .replace("$Registry", self.registry)
             .replace("$ID", self.run_id);
         for (name, value) in self.values {
-            out = out.replace(&format!("{{{{.Values.{name}}}}}"), value.as_deref().unwrap_or("***"));
+            let value = value.as_deref().unwrap_or("***");
+            out = out
+                .replace(&format!("{{{{.Values.{name}}}}}"), value)
+                .replace(&format!("{{{{ .Values.{name} }}}}"), value);
         }
         out
     }
